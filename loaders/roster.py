@@ -1,0 +1,149 @@
+"""The zone roster: its schema, and loading data/roster.csv with every problem reported in a maintainer's words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.gazetteer import DATA_DIR
+from loaders.text import normalise_name, normalise_text
+
+ROSTER_PATH = DATA_DIR / "roster.csv"
+BATCHES_PATH = DATA_DIR / "batches.csv"
+
+PROGRAMMES = {"national": "全国实验区", "provincial": "省级实验区"}
+STATUSES = ("申报", "实验中", "延期", "结项验收", "授牌")
+DESIGNATIONS = ("新确认", "结项后新主题续展")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str  # what the column means, in the words of the documents
+    required: bool = True
+    allowed: tuple[str, ...] | None = None
+    pattern: str | None = None
+    kind: str = "text"  # text | name | date | int
+
+
+ROSTER_SCHEMA: tuple[Column, ...] = (
+    Column("zone_id", "稳定编号，如 CN-2019-01（全国）或 JL-2019-03（省级）", pattern=r"^[A-Z]{2}-\d{4}-\d{2,3}$"),
+    Column("programme", "实验区类别：national 全国 / provincial 省级", allowed=tuple(PROGRAMMES)),
+    Column("authority", "认定机关，如 民政部、吉林省民政厅"),
+    Column("batch", "批次（年份或批次编号），与 batches.csv 对应"),
+    Column("doc_number", "文号，如 民函〔2019〕41号", pattern=r"〔\d{4}〕\d+号$"),
+    Column("approved_on", "批复日期 YYYY-MM-DD", kind="date"),
+    Column("period_years", "实验期（年）", kind="int"),
+    Column("province", "省级单位全称", kind="name"),
+    Column("prefecture", "地级单位（直辖市、省直管县级市可空）", required=False, kind="name"),
+    Column("county", "县级单位（整个地级市为实验区时为空）", required=False, kind="name"),
+    Column("unit_name", "文件中的实验单位写法", kind="name"),
+    Column("theme", "实验主题（原文）"),
+    Column("content", "实验内容（原文，不截断）", required=False),
+    Column("status", "状态：" + " / ".join(STATUSES), allowed=STATUSES),
+    Column("status_as_of", "状态依据的日期 YYYY-MM-DD", kind="date"),
+    Column("designation", "认定方式：" + " / ".join(DESIGNATIONS), allowed=DESIGNATIONS),
+    Column("source", "出处：文件及附件行号"),
+)
+ROSTER_COLUMNS = [c.name for c in ROSTER_SCHEMA]
+
+
+@dataclass
+class RosterProblem:
+    row: int | None  # 1-based data row in the file (header is row 0); None for file-level problems
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = "文件" if self.row is None else f"第{self.row}行"
+        return f"{where}{'「' + self.column + '」' if self.column else ''}：{self.message}"
+
+
+class RosterError(ValueError):
+    """The roster cannot be used at all (missing file, missing columns)."""
+
+    def __init__(self, problems: list[RosterProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class LoadedRoster:
+    zones: pd.DataFrame  # valid rows only, in file order
+    problems: list[RosterProblem] = field(default_factory=list)
+    rejected: pd.DataFrame | None = None  # the rows left out, with their reasons
+
+
+def _parse_date(value: str) -> date | None:
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def validate_roster(raw: pd.DataFrame) -> LoadedRoster:
+    """Check every row against ROSTER_SCHEMA; keep the good rows, report the rest (never silently drop)."""
+    missing = [c.name for c in ROSTER_SCHEMA if c.name not in raw.columns]
+    if missing:
+        raise RosterError([RosterProblem(None, None, f"缺少列：{'、'.join(missing)}（应有列：{'、'.join(ROSTER_COLUMNS)}）")])
+    df = raw[ROSTER_COLUMNS].copy()
+    problems: list[RosterProblem] = []
+    bad_rows: dict[int, list[str]] = {}
+
+    def flag(i: int, col: str, msg: str) -> None:
+        problems.append(RosterProblem(i + 1, col, msg))
+        bad_rows.setdefault(i, []).append(f"{col}：{msg}")
+
+    for col in ROSTER_SCHEMA:
+        clean = normalise_name if col.kind == "name" else normalise_text
+        values = [clean(v) for v in df[col.name].tolist()]
+        for i, v in enumerate(values):
+            if not v:
+                if col.required:
+                    flag(i, col.name, f"必填项为空（{col.label}）")
+                continue
+            if col.allowed and v not in col.allowed:
+                flag(i, col.name, f"“{v}”不是允许的取值（{'、'.join(col.allowed)}）")
+            if col.pattern and not re.search(col.pattern, v):
+                flag(i, col.name, f"“{v}”格式不对（{col.label}）")
+            if col.kind == "date" and _parse_date(v) is None:
+                flag(i, col.name, f"“{v}”不是有效日期（应为 YYYY-MM-DD）")
+            if col.kind == "int" and not v.isdigit():
+                flag(i, col.name, f"“{v}”不是整数")
+        df[col.name] = values
+    for zone_id, group in df.groupby("zone_id"):
+        if zone_id and len(group) > 1:
+            rows = "、".join(str(i + 1) for i in group.index)
+            for i in group.index[1:]:
+                flag(i, "zone_id", f"编号 {zone_id} 重复（第{rows}行）")
+    good = df.drop(index=list(bad_rows)).copy()
+    good["period_years"] = good["period_years"].astype(int)
+    rejected = df.loc[list(bad_rows)].copy()
+    rejected["reasons"] = [bad_rows[i] for i in rejected.index]
+    return LoadedRoster(zones=good.reset_index(drop=True), problems=problems, rejected=rejected)
+
+
+def read_roster_csv(path: Path | str = ROSTER_PATH) -> pd.DataFrame:
+    path = Path(path)
+    if not path.exists():
+        raise RosterError([RosterProblem(None, None, f"找不到名单文件 {path}")])
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def load_roster(path: Path | str = ROSTER_PATH) -> LoadedRoster:
+    """Read and validate the roster. Raises RosterError only when the file as a whole is unusable."""
+    return validate_roster(read_roster_csv(path))
+
+
+def load_batches(path: Path | str = BATCHES_PATH) -> pd.DataFrame:
+    """Batches with their official size where a document states it (known/total completeness)."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df["official_size"] = pd.to_numeric(df["official_size"], errors="coerce").astype("Int64")
+    return df

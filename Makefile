@@ -9,7 +9,7 @@ PORT   ?= 8501
 .PHONY: run test setup boundaries browser-deps lint bench clean
 
 run: setup boundaries
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m ui.serve --server.port $(PORT)
 
 test: setup boundaries browser-deps lint
 	$(PY) -m pytest

@@ -1,0 +1,22 @@
+"""实验区地图 entry point: page config, the page registry and the shared sidebar. Pages live in pages/."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui import cached
+from ui.text import md_escape, t
+
+HERE = Path(__file__).parent
+
+st.set_page_config(page_title=t("common.app_title"), page_icon=None, layout="wide")
+
+PAGES = [
+    st.Page(HERE / "pages" / "map.py", title=t("common.nav.map"), url_path="map", default=True),
+]
+navigation = st.navigation(PAGES)
+
+with st.sidebar:
+    st.markdown(f"**{md_escape(t('common.app_title'))}**  \n{md_escape(t('common.app_subtitle'))}")
+cached.boundary_cache_ready()
+navigation.run()

@@ -1,0 +1,263 @@
+"""Provincial figures for the comparison page: zones, batches, county coverage and themes for all 34 provinces.
+
+Counting rules (what a reader of the table should know):
+- A zone belongs to the province of its resolved unit (`province_adcode`); a zone the resolver could not place
+  falls back to the province named in the document; zones with neither are returned by `unplaced_zones`.
+- **County units** are the county-level units the boundary package lists for the province (level == 'county').
+- **Covered county units**: a county-level zone covers its own unit(s); a whole-prefecture zone (浙江省衢州市)
+  covers every county-level unit of that prefecture, because the whole city is the experimental area; a
+  province-level zone covers the whole province. A unit covered twice (a district inside a prefecture zone) is
+  counted once, so coverage never exceeds 100 %.
+- **Coverage** = covered county units / county units × 100 (per cent).
+- **Zones per 100 county units** = zones / county units × 100 (every zone counts once, whatever its size).
+- 台湾省 has no data in any source document and the boundary package does not divide it, so its figures are
+  <NA> and it is flagged `no_data` (shown as 资料暂缺), never drawn as a zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from loaders.i18n import text
+from loaders.text import normalise_name
+
+NO_DATA_PROVINCES = ("710000",)  # 台湾省
+BASE_MEASURES = ("zones", "coverage", "per_100_counties")
+THEME_PREFIX = "theme:"
+BATCH_PREFIX = "batch:"
+
+
+def theme_measure(key: str) -> str:
+    return THEME_PREFIX + key
+
+
+def measure_label(measure: str, catalogue=None) -> str:
+    """Chinese name of a measure (a base measure or `theme:<key>`), for pickers, axes and legends."""
+    if measure.startswith(THEME_PREFIX):
+        key = measure[len(THEME_PREFIX):]
+        names = {th.key: th.name for th in catalogue.themes} if catalogue is not None else {}
+        return text("compare.measure.theme", theme=names.get(key, key))
+    return text(f"compare.measure.{measure}")
+
+
+def column_labels(figures: pd.DataFrame, catalogue=None) -> dict[str, str]:
+    """Chinese column headings for the figures table (and its CSV/Excel export)."""
+    names = {th.key: th.name for th in catalogue.themes} if catalogue is not None else {}
+    out = {}
+    for col in figures.columns:
+        if col.startswith(BATCH_PREFIX):
+            out[col] = text("compare.columns.batch", batch=col[len(BATCH_PREFIX):])
+        elif col.startswith(THEME_PREFIX):
+            out[col] = names.get(col[len(THEME_PREFIX):], col[len(THEME_PREFIX):])
+        else:
+            out[col] = text(f"compare.columns.{col}")
+    return out
+
+
+def _province_lookup(provinces: pd.DataFrame) -> dict[str, str]:
+    """Full and short province names (北京市, 北京, 广西) → adcode."""
+    out: dict[str, str] = {}
+    for code, name in zip(provinces.adcode, provinces.name, strict=True):
+        out[name] = code
+        for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市"):
+            if name.endswith(suffix) and len(name) > len(suffix) + 1:
+                out[name[: -len(suffix)]] = code
+                break
+    return out
+
+
+def zone_provinces(zones: pd.DataFrame, provinces: pd.DataFrame) -> pd.Series:
+    """Province adcode of every zone (index aligned with `zones`); None where even the document gives none."""
+    lookup = _province_lookup(provinces)
+    known = set(provinces.adcode)
+    resolved = zones["province_adcode"] if "province_adcode" in zones else pd.Series(None, index=zones.index)
+    out = []
+    for code, named in zip(resolved.tolist(), zones["province"].tolist(), strict=True):
+        if isinstance(code, str) and code in known:
+            out.append(code)
+        else:
+            out.append(lookup.get(normalise_name(named)) if isinstance(named, str) else None)
+    return pd.Series(out, index=zones.index, dtype=object)
+
+
+def unplaced_zones(zones: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Zones that could not be counted in any province (shown to the user, never silently dropped)."""
+    provinces = units[units.level == "province"]
+    return zones[zone_provinces(zones, provinces).isna()]
+
+
+def covered_county_units(zones: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """(zone_id, county_adcode, province_adcode) for every county-level unit a zone covers (rule in module doc)."""
+    counties = units[units.level == "county"]
+    by_prefecture = counties.groupby("prefecture_adcode")["adcode"].apply(list).to_dict()
+    by_province = counties.groupby("province_adcode")["adcode"].apply(list).to_dict()
+    county_codes = set(counties.adcode)
+    rows = []
+    levels = zones["level"] if "level" in zones else pd.Series(None, index=zones.index)
+    adcodes = zones["adcodes"] if "adcodes" in zones else pd.Series(None, index=zones.index)
+    for zone_id, level, codes in zip(zones["zone_id"], levels, adcodes, strict=True):
+        codes = tuple(codes) if isinstance(codes, (list, tuple)) else ()
+        for code in codes:
+            if level == "county" and code in county_codes:
+                covered = [code]
+            elif level == "prefecture":
+                covered = by_prefecture.get(code, [])
+            elif level == "province":
+                covered = by_province.get(code, [])
+            else:
+                covered = []
+            rows += [(zone_id, c, c[:2] + "0000") for c in covered]
+    out = pd.DataFrame(rows, columns=["zone_id", "county_adcode", "province_adcode"], dtype=object)
+    return out.drop_duplicates(["zone_id", "county_adcode"])
+
+
+def _batch_list(zones: pd.DataFrame, batches: pd.DataFrame) -> list[str]:
+    listed = list(dict.fromkeys(batches["batch"].tolist())) if batches is not None else []
+    extra = sorted(set(zones["batch"]) - set(listed))
+    return listed + extra
+
+
+def province_figures(zones: pd.DataFrame, tags: pd.DataFrame, catalogue, units: pd.DataFrame,
+                     batches: pd.DataFrame) -> pd.DataFrame:
+    """One row per provincial-level unit (all 34, zero-zone ones included), in adcode order.
+
+    `zones` is a zone layer (geo.zones.zone_layer) or a roster frame with level/adcodes/province_adcode;
+    `tags` is loaders.themes.theme_tags output; `units` is geo.boundaries.units_table(); `batches` is
+    loaders.roster.load_batches(). Columns: adcode, name, no_data, note, zones, national, provincial,
+    batch:<b> …, county_units, covered_counties, coverage (%), per_100_counties, theme:<key> ….
+    """
+    provinces = units[units.level == "province"].sort_values("adcode")
+    codes = provinces.adcode.tolist()
+    placed = zones.assign(_prov=zone_provinces(zones, provinces))
+    placed = placed[placed["_prov"].notna()]
+    index = pd.Index(codes, name="adcode")
+
+    def count(frame: pd.DataFrame) -> pd.Series:
+        return frame.groupby("_prov").size().reindex(index, fill_value=0).astype("Int64")
+
+    out = pd.DataFrame({"adcode": codes, "name": provinces.name.tolist()}, index=index)
+    out["zones"] = count(placed)
+    for programme in ("national", "provincial"):
+        out[programme] = count(placed[placed.programme == programme])
+    for batch in _batch_list(zones, batches):
+        out[BATCH_PREFIX + batch] = count(placed[placed.batch == batch])
+    counties = units[units.level == "county"]
+    out["county_units"] = counties.groupby("province_adcode").size().reindex(index, fill_value=0).astype("Int64")
+    covered = covered_county_units(placed, units)
+    out["covered_counties"] = (
+        covered.drop_duplicates("county_adcode").groupby("province_adcode").size()
+        .reindex(index, fill_value=0).astype("Int64")
+    )
+    has_units = out["county_units"] > 0
+    out["coverage"] = (100 * out["covered_counties"] / out["county_units"]).where(has_units).round(1).astype("Float64")
+    out["per_100_counties"] = (100 * out["zones"] / out["county_units"]).where(has_units).round(2).astype("Float64")
+    tagged = tags.merge(placed[["zone_id", "_prov"]], on="zone_id", how="inner", validate="many_to_one")
+    tagged = tagged.drop_duplicates(["zone_id", "theme_key"])
+    for th in catalogue.themes:
+        out[THEME_PREFIX + th.key] = count(tagged[tagged.theme_key == th.key])
+    no_data = out.adcode.isin(NO_DATA_PROVINCES) & (out["zones"] == 0)
+    numeric = [c for c in out.columns if c not in ("adcode", "name")]
+    out.loc[no_data, numeric] = pd.NA
+    out.insert(2, "no_data", no_data.astype(bool))
+    out.insert(3, "note", [text("compare.no_data") if flag else "" for flag in no_data])
+    return out.reset_index(drop=True)
+
+
+def theme_matrix(figures: pd.DataFrame, catalogue, *, only_with_zones: bool = True) -> pd.DataFrame:
+    """Province × theme counts (zones tagged with each theme), indexed by province name, theme names as columns."""
+    rows = figures[~figures.no_data]
+    if only_with_zones:
+        rows = rows[rows["zones"] > 0]
+    cols = {THEME_PREFIX + th.key: th.name for th in catalogue.themes}
+    matrix = rows.set_index("name")[list(cols)].rename(columns=cols).astype("int64")
+    matrix.index.name = "province"
+    return matrix
+
+
+def completeness(zones: pd.DataFrame, batches: pd.DataFrame) -> pd.DataFrame:
+    """Per batch: zones on the roster vs the number the document names, and a sentence saying so.
+
+    Columns: batch, programme, known, official_size, complete (True/False/<NA> when the size is unknown), sentence.
+    """
+    rows = []
+    for rec in batches.itertuples(index=False):
+        mine = zones[(zones.batch == rec.batch) & (zones.programme == rec.programme)]
+        known = len(mine)
+        size = rec.official_size
+        if pd.isna(size):
+            complete, sentence = pd.NA, text("compare.completeness.unknown", batch=rec.batch, known=known)
+        elif known >= int(size):
+            complete, sentence = True, text("compare.completeness.complete", batch=rec.batch, known=known,
+                                            total=int(size))
+        else:
+            complete, sentence = False, text("compare.completeness.incomplete", batch=rec.batch, known=known,
+                                             total=int(size))
+        rows.append((rec.batch, rec.programme, known, size, complete, sentence))
+    out = pd.DataFrame(rows, columns=["batch", "programme", "known", "official_size", "complete", "sentence"])
+    out["official_size"] = out["official_size"].astype("Int64")
+    out["complete"] = out["complete"].astype("boolean")
+    return out
+
+
+def completeness_line(table: pd.DataFrame) -> str:
+    """All batches' completeness sentences on one line (what goes wherever batch counts are shown)."""
+    return "；".join(table["sentence"])
+
+
+@dataclass(frozen=True)
+class ProvinceProfile:
+    """One province in the side-by-side comparison."""
+
+    adcode: str
+    name: str
+    zones: pd.DataFrame  # zone_id, unit_name, level, programme, batch, approved_on, status, themes
+    themes: pd.DataFrame  # theme_key, theme_name, zones — most frequent first
+    timeline: pd.DataFrame  # approved_on, batch, doc_number, zones — oldest first
+
+
+def compare_provinces(codes, zones: pd.DataFrame, tags: pd.DataFrame,
+                      provinces: pd.DataFrame | None = None) -> list[ProvinceProfile]:
+    """Profiles of 2–4 provinces (adcodes) side by side: their zones, themes and approval timeline."""
+    codes = list(dict.fromkeys(codes))
+    if not 2 <= len(codes) <= 4:
+        raise ValueError(f"compare 2–4 provinces, got {len(codes)}")
+    if provinces is None:
+        from geo.boundaries import units_table
+
+        units = units_table()
+        provinces = units[units.level == "province"]
+    names = dict(zip(provinces.adcode, provinces.name, strict=True))
+    unknown = [c for c in codes if c not in names]
+    if unknown:
+        raise ValueError(f"unknown province adcodes: {unknown}")
+    where = zone_provinces(zones, provinces)
+    theme_by_zone = (
+        tags.drop_duplicates(["zone_id", "theme_key"]).groupby("zone_id")["theme_name"].agg("、".join).to_dict()
+    )
+    profiles = []
+    for code in codes:
+        mine = zones[where == code].sort_values(["approved_on", "zone_id"])
+        level = mine["level"] if "level" in mine else pd.Series("", index=mine.index)
+        table = pd.DataFrame({
+            "zone_id": mine.zone_id.tolist(),
+            "unit_name": mine.unit_name.tolist(),
+            "level": level.fillna("").tolist(),
+            "programme": mine.programme.tolist(),
+            "batch": mine.batch.tolist(),
+            "approved_on": mine.approved_on.tolist(),
+            "status": mine.status.tolist(),
+            "themes": [theme_by_zone.get(z, "") for z in mine.zone_id],
+        })
+        my_tags = tags[tags.zone_id.isin(mine.zone_id)].drop_duplicates(["zone_id", "theme_key"])
+        themes = (
+            my_tags.groupby(["theme_key", "theme_name"]).size().rename("zones").reset_index()
+            .sort_values(["zones", "theme_key"], ascending=[False, True]).reset_index(drop=True)
+        )
+        timeline = (
+            mine.groupby(["approved_on", "batch", "doc_number"]).size().rename("zones").reset_index()
+            .sort_values("approved_on").reset_index(drop=True)
+        )
+        profiles.append(ProvinceProfile(code, names[code], table, themes, timeline))
+    return profiles

@@ -1,0 +1,141 @@
+"""Map page: national map with every zone findable, filters, zone list, zone card, province drill-down."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.folium_map import clicked_target
+from loaders.safe_export import to_csv_bytes, to_excel_bytes
+from loaders.selection import apply_filter, filter_options, zone_table
+from loaders.themes import filter_zone_ids, tags_by_zone
+from ui import cached, maps
+from ui.cards import zone_card
+from ui.filters import filter_sidebar, seed_from_view
+from ui.session import session_tags, session_zones
+from ui.state import ViewState, read_view, write_view
+from ui.text import md_escape, t
+
+zones = session_zones()
+tags = session_tags(zones)
+catalogue = cached.theme_catalogue()
+theme_names = {th.key: th.name for th in catalogue.themes}
+zone_tag_keys = tags_by_zone(tags)
+zone_tag_names = {z: "、".join(theme_names[k] for k in keys) for z, keys in zone_tag_keys.items()}
+provinces = cached.layer("province")
+province_names = dict(zip(provinces.adcode, provinces.name, strict=True))
+options = filter_options(zones, tuple(theme_names), tuple(provinces.adcode))
+
+url_view, notices = read_view(options, set(zones.zone_id))
+if "province" not in st.session_state:
+    st.session_state.province = url_view.province
+    st.session_state.zone = url_view.zone
+seed_from_view(url_view)
+if notices and not st.session_state.get("_url_notice_shown"):
+    st.session_state._url_notice_shown = True
+    st.warning(t("map.url_notice", values="、".join(md_escape(n[:40]) for n in notices)))
+
+roster_problems = cached.loaded_roster().problems
+if roster_problems:
+    with st.expander(t("map.roster_problems", n=len(roster_problems)), expanded=False):
+        st.markdown("  \n".join(md_escape(p) for p in roster_problems[:200]))
+
+zone_filter, color_mode = filter_sidebar(options, theme_names)
+members = filter_zone_ids(tags, zone_filter.themes, zone_filter.theme_mode) if zone_filter.themes else None
+shown = apply_filter(zones, zone_filter, members, zone_tag_names)
+
+
+def _on_map_click(map_key: str) -> None:
+    value = st.session_state.get(map_key) or {}
+    target = clicked_target(value.get("last_active_drawing"))
+    if target is None:
+        return
+    kind, key = target
+    if kind == "zone" and key in set(zones.zone_id):
+        st.session_state.zone = key
+    elif kind == "province" and key in province_names and st.session_state.province is None:
+        st.session_state.province = key
+
+
+def _go_nation() -> None:
+    st.session_state.province = None
+
+
+def _close_card() -> None:
+    st.session_state.zone = None
+
+
+def _on_province_pick() -> None:
+    st.session_state.province = st.session_state.prov_pick or None
+
+
+def _on_list_select() -> None:
+    rows = st.session_state.zone_list.selection.rows
+    if rows:
+        st.session_state.zone = st.session_state._list_ids[rows[0]]
+
+
+@st.fragment
+def map_area() -> None:
+    province = st.session_state.province
+    in_view = shown if province is None else shown[shown.province_adcode == province]
+    write_view(ViewState(zone_filter, province, st.session_state.zone, color_mode))
+
+    crumbs, picker = st.columns([3, 2], vertical_alignment="bottom")
+    with crumbs:
+        if province:
+            c1, c2 = st.columns([1, 3], vertical_alignment="center")
+            c1.button(t("map.back_to_nation"), on_click=_go_nation, key="crumb_nation")
+            c2.markdown(f"**{md_escape(t('map.nation'))} › {md_escape(province_names[province])}**")
+        else:
+            st.markdown(f"**{md_escape(t('map.nation'))}**")
+    with picker:
+        st.session_state.prov_pick = province or ""
+        st.selectbox(
+            t("map.province_pick"), [""] + list(province_names), key="prov_pick", on_change=_on_province_pick,
+            format_func=lambda a: province_names.get(a, t("map.nation")),
+        )
+
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("map.shown"), f"{len(in_view)} / {len(zones)}")
+    m2.metric(t("map.provinces_with_zones"), in_view.province_adcode.nunique())
+    m3.caption(maps.completeness_line(zones))
+
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        fmap, legend = maps.zone_map(in_view, catalogue, tags, color_mode, province, st.session_state.zone)
+        map_key = f"zone_map_{province or 'nation'}"
+        st_folium(
+            fmap, key=map_key, height=560, use_container_width=True,
+            returned_objects=["last_active_drawing"], on_change=partial(_on_map_click, map_key),
+        )
+        maps.legend(legend)
+        st.caption(t("map.map_hint"))
+        st.caption(maps.source_line(in_view))
+        maps.unjoined_notice(in_view)
+    with right:
+        zone = st.session_state.zone
+        if zone and zone in set(zones.zone_id):
+            zone_card(zones[zones.zone_id == zone].iloc[0], tags, theme_names, on_close=_close_card)
+        st.subheader(t("map.list"))
+        table = zone_table(in_view, zone_tag_names)
+        if table.empty:
+            st.info(t("map.list_empty"))
+        st.session_state._list_ids = table.zone_id.tolist()
+        view = table[["unit_name", "province", "tags", "batch", "status"]].rename(
+            columns=lambda c: t(f"map.columns.{c}")
+        )
+        st.dataframe(view, key="zone_list", on_select=_on_list_select, selection_mode="single-row",
+                     hide_index=True, width="stretch", height=320)
+        export = table.rename(columns=lambda c: t(f"map.columns.{c}"))
+        d1, d2 = st.columns(2)
+        d1.download_button(t("map.download_csv"), to_csv_bytes(export), "zones.csv", "text/csv",
+                           width="stretch")
+        d2.download_button(t("map.download_xlsx"), to_excel_bytes(export, "zones"), "zones.xlsx",
+                           width="stretch")
+
+
+st.title(t("map.title"))
+map_area()

@@ -1,0 +1,40 @@
+"""AppTest helpers: run the real app (app.py → pages) in-process against the real data and boundary cache."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 90
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def app():
+    def make(**query) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        for key, value in query.items():
+            at.query_params[key] = value
+        return at
+
+    return make
+
+
+def all_text(at: AppTest) -> str:
+    """Everything the page shows as text (markdown, captions, alerts, metrics, headings)."""
+    parts = []
+    for kind in ("markdown", "caption", "title", "subheader", "header", "info", "warning", "error", "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(parts)
+
+
+def map_html(at: AppTest) -> str:
+    """What streamlit-folium was given for the map: its script plus every other argument (asset links, CSS)."""
+    for node in at.get("component_instance"):
+        args = json.loads(node.proto.json_args or "{}")
+        if "script" in args:
+            rest = {k: v for k, v in args.items() if k != "script"}
+            return args["script"] + "\n" + json.dumps(rest, ensure_ascii=False)
+    raise AssertionError("no streamlit-folium component on the page")

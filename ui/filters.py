@@ -1,0 +1,67 @@
+"""Shared filter widgets (sidebar) that return plain values; initial values come from the URL once per session."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from loaders.selection import FilterOptions, ZoneFilter
+from ui.state import COLOR_MODES, ViewState
+from ui.text import t
+
+_KEYS = ("f_query", "f_themes", "f_mode", "f_batches", "f_programmes", "f_statuses", "f_color")
+
+
+def seed_from_view(view: ViewState) -> None:
+    """Put the URL's values into the widgets the first time this session sees the page (widgets own them after)."""
+    if st.session_state.get("_filters_seeded"):
+        return
+    f = view.filter
+    st.session_state.update(
+        f_query=f.query,
+        f_themes=list(f.themes),
+        f_mode=f.theme_mode,
+        f_batches=list(f.batches),
+        f_programmes=list(f.programmes),
+        f_statuses=list(f.statuses),
+        f_color=view.color,
+        _filters_seeded=True,
+    )
+
+
+def clear_filters() -> None:
+    for key in _KEYS:
+        st.session_state.pop(key, None)
+    st.session_state.update(f_query="", f_themes=[], f_mode="any", f_batches=[], f_programmes=[], f_statuses=[])
+
+
+def filter_sidebar(options: FilterOptions, theme_names: dict[str, str]) -> tuple[ZoneFilter, str]:
+    """Draw the filters; return the ZoneFilter and the colour mode."""
+    with st.sidebar:
+        st.subheader(t("map.filters"))
+        query = st.text_input(t("map.search"), key="f_query", placeholder=t("map.search_hint"), max_chars=60)
+        themes = st.multiselect(
+            t("map.themes"), options.themes, key="f_themes", format_func=lambda k: theme_names.get(k, k)
+        )
+        mode = st.radio(
+            t("map.theme_mode"), ("any", "all"), key="f_mode", horizontal=True,
+            format_func=lambda m: t(f"map.mode_{m}"), disabled=len(themes) < 2,
+        )
+        batches = st.multiselect(t("map.batches"), options.batches, key="f_batches")
+        programmes = st.multiselect(
+            t("map.programmes"), options.programmes, key="f_programmes",
+            format_func=lambda p: t(f"common.programme.{p}"),
+        )
+        statuses = st.multiselect(t("map.statuses"), options.statuses, key="f_statuses")
+        color = st.radio(
+            t("map.color_by"), COLOR_MODES, key="f_color", horizontal=True, format_func=lambda c: t(f"map.color_{c}")
+        )
+        st.button(t("map.clear"), on_click=clear_filters, width="stretch")
+    f = ZoneFilter(
+        query=query or "",
+        themes=tuple(themes),
+        theme_mode=mode,
+        batches=tuple(batches),
+        programmes=tuple(programmes),
+        statuses=tuple(statuses),
+    )
+    return f, color

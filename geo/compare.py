@@ -48,7 +48,7 @@ def column_labels(figures: pd.DataFrame, catalogue=None) -> dict[str, str]:
     out = {}
     for col in figures.columns:
         if col.startswith(BATCH_PREFIX):
-            out[col] = text("compare.columns.batch", batch=col[len(BATCH_PREFIX):])
+            out[col] = text("compare.columns.batch_column", batch=col[len(BATCH_PREFIX):])
         elif col.startswith(THEME_PREFIX):
             out[col] = names.get(col[len(THEME_PREFIX):], col[len(THEME_PREFIX):])
         else:
@@ -213,7 +213,7 @@ class ProvinceProfile:
     adcode: str
     name: str
     zones: pd.DataFrame  # zone_id, unit_name, level, programme, batch, approved_on, status, themes
-    themes: pd.DataFrame  # theme_key, theme_name, zones — most frequent first
+    themes: pd.DataFrame  # theme_key, theme_name, zones — most frequent first, ties in catalogue order
     timeline: pd.DataFrame  # approved_on, batch, doc_number, zones — oldest first
 
 
@@ -252,8 +252,8 @@ def compare_provinces(codes, zones: pd.DataFrame, tags: pd.DataFrame,
         })
         my_tags = tags[tags.zone_id.isin(mine.zone_id)].drop_duplicates(["zone_id", "theme_key"])
         themes = (
-            my_tags.groupby(["theme_key", "theme_name"]).size().rename("zones").reset_index()
-            .sort_values(["zones", "theme_key"], ascending=[False, True]).reset_index(drop=True)
+            my_tags.groupby(["theme_key", "theme_name"], sort=False).size().rename("zones").reset_index()
+            .sort_values("zones", ascending=False, kind="stable").reset_index(drop=True)
         )
         timeline = (
             mine.groupby(["approved_on", "batch", "doc_number"]).size().rename("zones").reset_index()
@@ -261,3 +261,9 @@ def compare_provinces(codes, zones: pd.DataFrame, tags: pd.DataFrame,
         )
         profiles.append(ProvinceProfile(code, names[code], table, themes, timeline))
     return profiles
+
+
+def comparison_table(profiles: list[ProvinceProfile]) -> pd.DataFrame:
+    """The compared provinces' zones in one table (province first), for the CSV/Excel download."""
+    frames = [p.zones.assign(province=p.name)[["province", *p.zones.columns]] for p in profiles]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["province"])

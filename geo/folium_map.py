@@ -178,7 +178,8 @@ def build_map(
     tile_attribution: str | None = None,
 ) -> folium.Map:
     """National map (province=None) or one province with its counties; zones drawn on top of both."""
-    m = offline_map(location=(35.0, 105.0), zoom_start=4, tile_url=tile_url, tile_attribution=tile_attribution)
+    m = offline_map(location=(35.0, 105.0), zoom_start=4, tile_url=tile_url, tile_attribution=tile_attribution,
+                    zoom_snap=0.25, zoom_delta=0.5)
     _base_layers(m, zones, province)
     _taiwan_label(m, zones)
     _zone_layers(m, zones, styles or {}, selected)

@@ -72,7 +72,7 @@ def parse_document(text: str) -> ParsedDocument:
         end = table_starts[k + 1] if k + 1 < len(table_starts) else _table_end(lines, start)
         body = [(j, lines[j].strip()) for j in range(start + 1, end) if lines[j].strip()]
         unit_parts, rest = [], []
-        for j, line in body:
+        for _j, line in body:
             if not rest and UNIT_LINE.match(normalise_name(line)):
                 unit_parts.append(normalise_name(line))
             else:

@@ -20,7 +20,7 @@ def _end_of_period(approved_on: str, years: int) -> str:
 
 def zone_card(zone: pd.Series, tags: pd.DataFrame, theme_names: dict[str, str], on_close=None) -> None:
     with st.container(border=True, key="zone_card"):
-        top, close = st.columns([5, 1], vertical_alignment="center")
+        top, close = st.columns([4, 1], vertical_alignment="center")
         top.markdown(f"### {md_escape(zone.unit_name)}")
         if on_close:
             close.button(t("map.card.close"), on_click=on_close, key="card_close")

@@ -40,18 +40,18 @@ def filter_sidebar(options: FilterOptions, theme_names: dict[str, str]) -> tuple
         st.subheader(t("map.filters"))
         query = st.text_input(t("map.search"), key="f_query", placeholder=t("map.search_hint"), max_chars=60)
         themes = st.multiselect(
-            t("map.themes"), options.themes, key="f_themes", format_func=lambda k: theme_names.get(k, k)
+            t("map.themes"), options.themes, key="f_themes", placeholder=t("map.choose"), format_func=lambda k: theme_names.get(k, k)
         )
         mode = st.radio(
             t("map.theme_mode"), ("any", "all"), key="f_mode", horizontal=True,
             format_func=lambda m: t(f"map.mode_{m}"), disabled=len(themes) < 2,
         )
-        batches = st.multiselect(t("map.batches"), options.batches, key="f_batches")
+        batches = st.multiselect(t("map.batches"), options.batches, key="f_batches", placeholder=t("map.choose"))
         programmes = st.multiselect(
-            t("map.programmes"), options.programmes, key="f_programmes",
+            t("map.programmes"), options.programmes, key="f_programmes", placeholder=t("map.choose"),
             format_func=lambda p: t(f"common.programme.{p}"),
         )
-        statuses = st.multiselect(t("map.statuses"), options.statuses, key="f_statuses")
+        statuses = st.multiselect(t("map.statuses"), options.statuses, key="f_statuses", placeholder=t("map.choose"))
         color = st.radio(
             t("map.color_by"), COLOR_MODES, key="f_color", horizontal=True, format_func=lambda c: t(f"map.color_{c}")
         )

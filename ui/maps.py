@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 
 import folium
@@ -35,9 +36,11 @@ def _cached_map(zone_ids: tuple[str, ...], color_mode: str, province: str | None
 
 
 def zone_map(view, catalogue, tags, color_mode, province, selected):
-    """The folium map for this view, built once per distinct view and reused (never mutated)."""
-    return _cached_map(tuple(view.zone_id), color_mode, province, selected, session_key(),
+    """The folium map for this view: built once per distinct view, handed out as a copy because
+    st_folium alters the map structure while rendering it (a reused object renders an empty map)."""
+    fmap, legend_entries = _cached_map(tuple(view.zone_id), color_mode, province, selected, session_key(),
                        os.environ.get("ZONE_ATLAS_TILE_URL") or None)
+    return copy.deepcopy(fmap), legend_entries
 
 
 def legend(entries: list[LegendEntry]) -> None:

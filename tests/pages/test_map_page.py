@@ -1,13 +1,10 @@
 """The map page as a user drives it: filters, URL state, zone card, drill-down, exports, escaping, offline."""
 
-import json
 
-import pandas as pd
-import pytest
 
 from geo.offline import external_urls
 from loaders.roster import load_roster, read_roster_csv
-from conftest import all_text, map_html
+from tests.pages.conftest import all_text, map_html
 
 XSS = '<img src=x onerror=alert(1)>'
 

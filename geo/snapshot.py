@@ -1,0 +1,308 @@
+"""Print-quality static maps of the zones (matplotlib Agg): the whole country with a 南海诸岛 inset, or one province.
+
+`render_map` draws a Figure; `save` / `snapshot_bytes` write PNG, PDF or SVG. The command line is in
+`geo.snapshot_cli` (`python -m geo.snapshot ...`). No Streamlit, no network, one font file (geo.fonts).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from datetime import date as Date
+from pathlib import Path
+from typing import BinaryIO
+
+import geopandas as gpd
+import shapely
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+
+from geo import snapshot_layout as lay
+from geo.boundaries import load_layer
+from geo.fonts import sized
+from geo.snapshot_draw import (
+    A4_RATIO,
+    ACCENT,
+    BASE_FILL,
+    COUNTY_EDGE,
+    EDGE,
+    LABEL_GREY,
+    MARITIME,
+    NEIGHBOUR_FILL,
+    OUTLINE,
+    bare,
+    fill,
+    lines,
+    set_extent,
+)
+from geo.snapshot_inset import draw_inset, room_for_inset
+from geo.snapshot_labels import CENTRED, place_labels
+from loaders.i18n import text
+
+FORMATS = ("png", "pdf", "svg")
+# Figure fractions: title band on top, footer band at the bottom, map in between.
+MAP_BOX = (0.015, 0.075, 0.97, 0.83)
+
+
+def render_map(
+    zones: gpd.GeoDataFrame,
+    *,
+    title: str,
+    province: str | None = None,
+    highlight_colors: Mapping[str, str] | None = None,
+    legend: Sequence[tuple[str, str, str]] | None = None,
+    source_line: str,
+    approval_line: str | None = None,
+    date: Date,
+    dpi: int = 300,
+    width_in: float = 11.69,
+) -> Figure:
+    """An A4-landscape map of `zones` (output of `geo.zones.zone_layer`, possibly filtered).
+
+    `province` (name, short name or adcode) switches to the province view; `highlight_colors` maps zone_id to a
+    colour (others get ACCENT); `legend` is [(label, colour, hatch)], zones take the hatch of the legend entry
+    with their colour. Zones without geometry are listed in the footer, never dropped silently.
+    """
+    adcode = lay.resolve_province(province) if province else None
+    crs = lay.province_crs(adcode) if adcode else lay.NATIONAL_CRS
+    fig = Figure(figsize=(width_in, width_in * A4_RATIO), dpi=dpi, facecolor="white")
+    FigureCanvasAgg(fig)  # Agg only, without pyplot: no global state, no GUI backend on a server
+    ax = fig.add_axes(MAP_BOX, label="main")
+    bare(ax)
+    aspect = (MAP_BOX[2] * fig.get_figwidth()) / (MAP_BOX[3] * fig.get_figheight())
+    colours = {z: (highlight_colors or {}).get(z, ACCENT) for z in zones["zone_id"]}
+    hatches = {c: h for _, c, h in (legend or ())}
+    shown = zones[zones.geometry.notna() & ~zones.geometry.is_empty] if len(zones) else zones
+    if adcode is None:
+        base = lay.national_extent().padded(0.03)
+        extent = base.fitted(aspect)
+        set_extent(ax, extent)
+        _draw_base(ax, crs, extent, focus=None)
+        _draw_zones(ax, shown, crs, colours, hatches, markers=True)
+        _draw_outlying_islands(ax, crs)
+        _draw_taiwan_note(ax, zones, crs)
+        _draw_province_names(ax, crs, _marker_points(shown, crs))
+        extent = room_for_inset(fig, ax, base, extent, crs)
+        draw_inset(fig, ax)
+        legend_loc, scale_anchor = "lower left", (0.205, 0.035)
+    else:
+        zones = zones_in_province(zones, adcode)
+        base = lay.province_extent(adcode, crs).padded(0.05)
+        extent = base.fitted(aspect)
+        set_extent(ax, extent)
+        _draw_base(ax, crs, extent, focus=adcode)
+        mine = shown[shown["province_adcode"] == adcode]
+        _draw_zones(ax, mine, crs, colours, hatches, markers=True)
+        markers = _marker_points(mine, crs)
+        labels = place_labels(ax, _zone_label_points(mine, crs), sized(8.5), obstacles=markers)
+        _draw_prefecture_names(ax, adcode, crs, mine, markers, labels)
+        legend_loc, scale_anchor = "lower right", (0.03, 0.035)
+        if lay.needs_inset(adcode):
+            extent = room_for_inset(fig, ax, base, extent, crs)
+            draw_inset(fig, ax)
+            legend_loc, scale_anchor = "lower left", (0.205, 0.035)
+    set_extent(ax, extent)
+    _draw_scale_bar(ax, extent, crs, scale_anchor)
+    _draw_legend(ax, legend, legend_loc)
+    _draw_frame_text(fig, title, zones, source_line, approval_line, date)
+    return fig
+
+
+def zones_in_province(zones: gpd.GeoDataFrame, adcode: str) -> gpd.GeoDataFrame:
+    """Zones of one province: by resolved code, or by the roster's province name when unresolved."""
+    name = lay.province_display_name(adcode)
+    unresolved = zones["province_adcode"].isna() & (zones["province"] == name)
+    return zones[(zones["province_adcode"] == adcode) | unresolved]
+
+
+def _draw_base(ax: Axes, crs: str, extent: lay.Extent, focus: str | None) -> None:
+    provinces = lay.layer_paths("province", crs)
+    if focus is None:
+        fill(ax, provinces.values(), BASE_FILL, EDGE, 0.35, 1)
+        lines(ax, lay.layer_lines("country", crs), OUTLINE, 0.7, 3)
+    else:
+        fill(ax, [p for code, p in provinces.items() if code != focus], NEIGHBOUR_FILL, "white", 0.8, 1)
+        fill(ax, [provinces[focus]], BASE_FILL, "none", 0, 1)
+        fill(ax, lay.layer_paths("county", crs, focus).values(), "none", COUNTY_EDGE, 0.35, 2)
+        fill(ax, [provinces[focus]], "none", OUTLINE, 0.9, 4)
+        layer = lay.projected_layer("province", crs)
+        _draw_neighbour_names(ax, layer[layer.adcode != focus], extent)
+    lines(ax, lay.layer_lines("maritime", crs), MARITIME, 1.1, 4)
+
+
+def _draw_zones(ax: Axes, zones: gpd.GeoDataFrame, crs: str, colours: Mapping[str, str],
+                hatches: Mapping[str, str], markers: bool) -> None:
+    if zones.empty:
+        return
+    projected = zones.to_crs(crs)
+    zone_colours = [colours[z] for z in projected["zone_id"]]
+    for colour in dict.fromkeys(zone_colours):
+        paths = [lay.polygon_path(g) for g, c in zip(projected.geometry.values, zone_colours, strict=True)
+                 if c == colour]
+        fill(ax, paths, colour, "#1b1b1b", 0.3, 5, hatch=hatches.get(colour) or None)
+    if markers:
+        xs, ys = lay.project_points(zones["marker_lon"].to_numpy(), zones["marker_lat"].to_numpy(), crs)
+        ax.scatter(xs, ys, s=16, c=zone_colours, edgecolors="white", linewidths=0.6, zorder=6)
+
+
+def _marker_points(zones: gpd.GeoDataFrame, crs: str) -> list[tuple[float, float]]:
+    xs, ys = lay.project_points(zones["marker_lon"].to_numpy(), zones["marker_lat"].to_numpy(), crs)
+    return list(zip(xs, ys, strict=True))
+
+
+def _zone_label_points(zones: gpd.GeoDataFrame, crs: str) -> list[tuple[float, float, str]]:
+    xs, ys = lay.project_points(zones["marker_lon"].to_numpy(), zones["marker_lat"].to_numpy(), crs)
+    return [(x, y, zone_short_name(rec)) for x, y, rec in zip(xs, ys, zones.itertuples(index=False), strict=True)]
+
+
+def zone_short_name(rec) -> str:
+    """The designated unit's own name as in the roster (禅城区, 衢州市, 江干区 even where since merged)."""
+    for field in ("county", "prefecture"):
+        value = getattr(rec, field, None)
+        if isinstance(value, str) and value:
+            return value
+    return rec.unit_name
+
+
+def _draw_outlying_islands(ax: Axes, crs: str) -> None:
+    """钓鱼岛 and 赤尾屿 are in the Taiwan polygon but a few pixels wide: a dot and a small name make them seen."""
+    font = sized(5.5)
+    for key, lon, lat in lay.OUTLYING_ISLANDS:
+        x, y = lay.project_points(lon, lat, crs)
+        ax.plot([x], [y], marker="o", markersize=1.6, color=OUTLINE, zorder=6)
+        ax.annotate(text(f"snapshot.{key}"), (x, y), xytext=(0, 3), textcoords="offset points", ha="center",
+                    va="bottom", fontproperties=font, color=LABEL_GREY, zorder=7)
+
+
+def _draw_taiwan_note(ax: Axes, zones: gpd.GeoDataFrame, crs: str) -> None:
+    if (zones["province_adcode"] == lay.TAIWAN).any():
+        return
+    x, y = lay.project_points(121.0, 23.6, crs)
+    ax.annotate(text("common.taiwan_no_data"), (x, y), xytext=(18, -4), textcoords="offset points", ha="left",
+                va="center", fontproperties=sized(6.5), color=LABEL_GREY, zorder=7)
+
+
+_SMALL_NAMES = {"110000", "120000", "310000", "810000", "820000"}
+_NAME_SKIP = {"710000"}  # Taiwan carries its own note
+# Label points (lon, lat) moved off the dense Pearl River delta / Yangtze mouth coastlines, into land or open sea.
+_NAME_AT = {"440000": (113.6, 24.1), "810000": (114.85, 22.05), "820000": (113.05, 21.7), "310000": (122.35, 31.05)}
+
+
+def _draw_province_names(ax: Axes, crs: str, markers: list[tuple[float, float]]) -> None:
+    """Short province names at their label points, nudged off zone markers and each other."""
+    layer = lay.projected_layer("province", crs)
+    layer = layer[~layer.adcode.isin(_NAME_SKIP)]
+    at = [_NAME_AT.get(c, (lon, lat)) for c, lon, lat in zip(layer.adcode, layer.label_lon, layer.label_lat,
+                                                              strict=True)]
+    xs, ys = lay.project_points([p[0] for p in at], [p[1] for p in at], crs)
+    names = lay.short_province_names()
+    for small in (False, True):  # big provinces first: the crowded coast adapts around them
+        pts = [(x, y, names[c]) for c, x, y in zip(layer["adcode"], xs, ys, strict=True)
+               if (c in _SMALL_NAMES) == small]
+        place_labels(ax, pts, sized(5.5 if small else 7), obstacles=markers, candidates=CENTRED, color=LABEL_GREY,
+                     boxed=False)
+
+
+def _draw_prefecture_names(ax: Axes, adcode: str, crs: str, zones: gpd.GeoDataFrame,
+                           markers: list[tuple[float, float]], zone_labels: list) -> None:
+    """Prefecture names in light grey for orientation, kept off the zone labels; a prefecture that is itself a
+    zone is already named."""
+    layer = load_prefectures(adcode)
+    layer = layer[~layer.adcode.isin(set(zones["adcode"].dropna()))]
+    if layer.empty:
+        return
+    xs, ys = lay.project_points(layer["label_lon"].to_numpy(), layer["label_lat"].to_numpy(), crs)
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in zone_labels]
+    place_labels(ax, list(zip(xs, ys, layer["name"], strict=True)), sized(7), obstacles=markers, boxes=boxes,
+                 candidates=CENTRED, color="#8c8c8c", boxed=False)
+
+
+def load_prefectures(province_adcode: str) -> gpd.GeoDataFrame:
+    layer = load_layer("prefecture")
+    return layer[layer.province_adcode == province_adcode]
+
+
+def _draw_neighbour_names(ax: Axes, others: gpd.GeoDataFrame, extent: lay.Extent) -> None:
+    names = lay.short_province_names()
+    view = shapely.box(extent.xmin, extent.ymin, extent.xmax, extent.ymax).buffer(-0.04 * extent.width)
+    for rec in others.itertuples(index=False):
+        part = rec.geometry.intersection(view)
+        if part.is_empty or part.area < 0.02 * view.area:
+            continue
+        x, y = lay.label_point(part)
+        ax.text(x, y, names[rec.adcode], ha="center", va="center", fontproperties=sized(9), color="#a3a3a3",
+                zorder=3)
+
+
+def _draw_scale_bar(ax: Axes, extent: lay.Extent, crs: str, anchor: tuple[float, float]) -> None:
+    km, length = lay.scale_bar(extent, crs)
+    x0 = extent.xmin + anchor[0] * extent.width
+    y0 = extent.ymin + anchor[1] * extent.height
+    h = extent.height * 0.007
+    for i in range(2):
+        ax.add_patch(Rectangle((x0 + i * length / 2, y0), length / 2, h, facecolor=("#333333", "white")[i],
+                               edgecolor="#333333", linewidth=0.6, zorder=8))
+    font = sized(7)
+    for frac, label in ((0, "0"), (0.5, f"{km / 2:g}"), (1, text("snapshot.scale_unit", km=km))):
+        ax.text(x0 + frac * length, y0 + h * 1.8, label, ha="center",
+                va="bottom", fontproperties=font, color="#333333", zorder=8)
+
+
+def _draw_legend(ax: Axes, legend: Sequence[tuple[str, str, str]] | None, loc: str) -> None:
+    entries = list(legend) if legend else [(text("snapshot.legend_zone"), ACCENT, "")]
+    handles = [Patch(facecolor=c, edgecolor="#1b1b1b", linewidth=0.3, hatch=h or None, label=label)
+               for label, c, h in entries]
+    handles.append(Line2D([], [], marker="o", linestyle="none", markersize=5,
+                          markerfacecolor=entries[0][1] if len(entries) == 1 else "#555555",
+                          markeredgecolor="white", label=text("snapshot.legend_marker")))
+    leg = ax.legend(handles=handles, loc=loc, prop=sized(8), title=text("snapshot.legend_title"),
+                    title_fontproperties=sized(9), frameon=True, framealpha=0.92, edgecolor="#bbbbbb",
+                    borderpad=0.7, labelspacing=0.5, handlelength=1.6, bbox_to_anchor=None)
+    leg.set_zorder(9)
+
+
+def _draw_frame_text(fig: Figure, title: str, zones: gpd.GeoDataFrame, source_line: str,
+                     approval_line: str | None, day: Date) -> None:
+    fig.text(0.5, 0.962, title, ha="center", va="center", fontproperties=sized(18), color="#1b1b1b")
+    fig.text(0.5, 0.922, text("snapshot.subtitle", n=len(zones)), ha="center", va="center",
+             fontproperties=sized(10), color="#555555")
+    left = [source_line]
+    missing = zones[zones.geometry.isna() | zones.geometry.is_empty] if len(zones) else zones
+    if len(missing):
+        names = "、".join(missing["unit_name"].astype(str).tolist()[:8]) + ("等" if len(missing) > 8 else "")
+        left.append(text("snapshot.unjoined", n=len(missing), names=names))
+    right = [text("snapshot.date", year=day.year, month=day.month, day=day.day)]
+    if approval_line:
+        right.insert(0, approval_line)
+    fig.text(0.015, 0.035, "\n".join(left), ha="left", va="center", fontproperties=sized(7), color="#444444",
+             linespacing=1.5)
+    fig.text(0.985, 0.035, "\n".join(right), ha="right", va="center", fontproperties=sized(7), color="#444444",
+             linespacing=1.5)
+
+
+def save(fig: Figure, target: str | Path | BinaryIO, fmt: str | None = None) -> None:
+    """Write the figure as png, pdf or svg (from `fmt`, else the file's extension). Size stays A4: no tight bbox."""
+    fmt = (fmt or Path(str(target)).suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise ValueError(text("snapshot.cli.unknown_format", suffix=fmt or "?"))
+    metadata = {"png": {"Software": "Zone Atlas"}, "pdf": {"Creator": "Zone Atlas"}, "svg": {"Creator": "Zone Atlas"}}
+    fig.savefig(target, format=fmt, dpi=fig.dpi, facecolor="white", metadata=metadata[fmt])
+
+
+def snapshot_bytes(zones: gpd.GeoDataFrame, fmt: str = "png", **options) -> bytes:
+    """`render_map(zones, **options)` written to memory (for a download button)."""
+    buffer = io.BytesIO()
+    save(render_map(zones, **options), buffer, fmt)
+    return buffer.getvalue()
+
+
+if __name__ == "__main__":
+    import sys
+
+    from geo.snapshot_cli import main
+
+    sys.exit(main())

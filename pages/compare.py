@@ -1,0 +1,133 @@
+"""Province comparison page: all 34 provinces by a chosen measure (map, bar, heatmap, table) and 2–4 side by side."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo import charts
+from geo.boundaries import units_table
+from geo.compare import (
+    BASE_MEASURES,
+    column_labels,
+    compare_provinces,
+    comparison_table,
+    completeness,
+    completeness_line,
+    measure_label,
+    province_figures,
+    theme_matrix,
+    theme_measure,
+    unplaced_zones,
+)
+from loaders.safe_export import to_csv_bytes, to_excel_bytes
+from ui import cached
+from ui.session import session_key, session_tags, session_zones
+from ui.text import md_escape, t
+
+
+# Charts take about a second each to draw; keep the PNGs per (session's zone set, measure) so widgets stay quick.
+# (Belongs in ui/cached.py with the other caches — see the compare-page report.)
+@st.cache_data(max_entries=64, show_spinner=False)
+def _chart_png(kind: str, measure: str, session: str) -> bytes:
+    zones = session_zones()
+    figures = _figures(session)
+    source = charts.chart_source_line(zones)
+    catalogue = cached.theme_catalogue()
+    if kind == "map":
+        fig = charts.choropleth(figures, measure, source, catalogue)
+    elif kind == "bar":
+        fig = charts.bar_chart(figures, measure, source, catalogue)
+    else:
+        hidden = int((~figures.no_data & (figures["zones"] == 0)).sum())
+        fig = charts.theme_heatmap(theme_matrix(figures, catalogue), source, hidden)
+    return charts.figure_png(fig)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _figures(session: str) -> pd.DataFrame:
+    zones = session_zones()
+    return province_figures(zones, session_tags(zones), cached.theme_catalogue(), units_table(), cached.batches())
+
+
+def _chart(kind: str, measure: str, title: str, file_name: str) -> None:
+    st.subheader(title)
+    png = _chart_png(kind, measure, session)
+    st.image(png, width="stretch")
+    st.download_button(t("compare.download.png"), png, file_name, "image/png", key=f"png_{kind}")
+
+
+zones = session_zones()
+tags = session_tags(zones)
+catalogue = cached.theme_catalogue()
+session = session_key()
+figures = _figures(session)
+batch_line = md_escape(completeness_line(completeness(zones, cached.batches())))
+
+st.title(t("compare.title"))
+st.caption(t("compare.intro"))
+st.caption(batch_line)
+lost = unplaced_zones(zones, units_table())
+if not lost.empty:
+    st.warning(md_escape(t("compare.unplaced", n=len(lost)) + "、".join(lost.unit_name)))
+
+measures = list(BASE_MEASURES) + [theme_measure(th.key) for th in catalogue.themes]
+measure = st.selectbox(t("compare.measure_pick"), measures, key="cmp_measure",
+                       format_func=lambda m: measure_label(m, catalogue), help=t("compare.measure_help"))
+label = measure_label(measure, catalogue)
+slug = measure.replace(":", "-")
+
+_chart("map", measure, t("compare.section.map"), f"provinces-map-{slug}.png")
+_chart("bar", measure, t("compare.section.bar"), f"provinces-bar-{slug}.png")
+st.caption(batch_line)
+_chart("heatmap", "themes", t("compare.section.heatmap"), "provinces-themes.png")
+
+st.subheader(t("compare.section.table"))
+labels = column_labels(figures, catalogue)
+table = figures.drop(columns=["no_data"]).rename(columns=labels)
+st.dataframe(
+    table, hide_index=True, width="stretch", key="cmp_table",
+    column_config={labels["coverage"]: st.column_config.NumberColumn(format="%.1f%%")},
+)
+st.caption(batch_line)
+d1, d2 = st.columns(2)
+d1.download_button(t("compare.download.csv"), to_csv_bytes(table), "provinces.csv", "text/csv", key="cmp_csv")
+d2.download_button(t("compare.download.xlsx"), to_excel_bytes(table, "provinces"), "provinces.xlsx", key="cmp_xlsx")
+
+st.subheader(t("compare.section.side_by_side"))
+names = dict(zip(figures.adcode, figures.name, strict=True))
+picked = st.multiselect(t("compare.pick_provinces"), list(names), key="cmp_provinces", max_selections=4,
+                        format_func=lambda code: names.get(code, code))
+if len(picked) < 2:
+    st.info(t("compare.pick_hint"))
+else:
+    by_code = figures.set_index("adcode")
+    profiles = compare_provinces(picked, zones, tags)
+    for column, profile in zip(st.columns(len(picked)), profiles, strict=True):
+        with column, st.container(border=True, key=f"profile_{profile.adcode}"):
+            st.markdown(f"### {md_escape(profile.name)}")
+            value = by_code.at[profile.adcode, measure]
+            st.metric(label, t("compare.no_data") if pd.isna(value) else charts.format_value(value, measure))
+            st.markdown(f"**{md_escape(t('compare.profile.zones', n=len(profile.zones)))}**")
+            if profile.zones.empty:
+                st.caption(t("compare.profile.none"))
+                continue
+            st.markdown(f"**{md_escape(t('compare.profile.themes'))}**")
+            st.markdown("  \n".join(f"{md_escape(r.theme_name)} × {r.zones}" for r in profile.themes.itertuples())
+                        or "—")
+            st.markdown(f"**{md_escape(t('compare.profile.timeline'))}**")
+            st.markdown("  \n".join(
+                md_escape(t("compare.profile.timeline_item", date=r.approved_on, n=r.zones, batch=r.batch,
+                            doc=r.doc_number))
+                for r in profile.timeline.itertuples()
+            ))
+            view = profile.zones[["unit_name", "approved_on", "themes"]].rename(
+                columns=lambda c: t(f"compare.columns.{c}"))
+            st.dataframe(view, hide_index=True, width="stretch", key=f"profile_zones_{profile.adcode}")
+    st.caption(batch_line)
+    export = comparison_table(profiles).rename(columns=lambda c: t(f"compare.columns.{c}"))
+    e1, e2 = st.columns(2)
+    e1.download_button(t("compare.download.csv"), to_csv_bytes(export), "province-comparison.csv", "text/csv",
+                       key="cmp_side_csv")
+    e2.download_button(t("compare.download.xlsx"), to_excel_bytes(export, "comparison"), "province-comparison.xlsx",
+                       key="cmp_side_xlsx")

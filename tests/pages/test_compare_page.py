@@ -1,0 +1,48 @@
+"""The province comparison page as a user drives it: all 34 provinces, a measure picker, 2–4 side by side."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.conftest import all_text
+
+PAGE = Path(__file__).resolve().parents[2] / "pages" / "compare.py"
+
+
+@pytest.fixture
+def page():
+    return AppTest.from_file(str(PAGE), default_timeout=60).run()
+
+
+def test_page_runs_and_tables_all_34_provinces(page):
+    assert not page.exception
+    table = page.dataframe[0].value
+    assert len(table) == 34
+    by_name = table.set_index("省份")
+    assert by_name.at["河北省", "实验区"] == 0
+    assert by_name.at["江苏省", "实验区"] == 4
+    assert by_name.at["台湾省", "备注"] == "资料暂缺"
+    assert "2019 批次：已录入 31/31" in all_text(page)
+    kinds = [b.proto.label for b in page.get("download_button")]
+    assert kinds.count("下载图片（PNG）") == 3 and "下载 CSV" in kinds and "下载 Excel" in kinds
+    assert len(page.get("image")) == 3
+
+
+def test_picking_two_provinces_shows_them_side_by_side(page):
+    assert "请再选择至少一个省份" in all_text(page)
+    page.multiselect(key="cmp_provinces").select("320000").select("330000").run()
+    assert not page.exception
+    text = all_text(page)
+    assert "### 江苏省" in text and "### 浙江省" in text
+    assert [m.value for m in page.metric] == ["4", "3"]
+    assert "4 个实验区" in text and "3 个实验区" in text
+    zhejiang = page.dataframe[-1].value
+    assert "浙江省衢州市" in set(zhejiang["实验单位"])
+
+
+def test_changing_the_measure_updates_the_side_by_side_figures(page):
+    page.multiselect(key="cmp_provinces").select("110000").select("130000").run()
+    page.selectbox(key="cmp_measure").select("coverage").run()
+    assert not page.exception
+    assert [(m.label, m.value) for m in page.metric] == [("县级单位覆盖率（%）", "6.2%"), ("县级单位覆盖率（%）", "0")]

@@ -15,8 +15,6 @@ from geo.compare import (
     completeness,
     completeness_line,
     measure_label,
-    province_figures,
-    theme_matrix,
     theme_measure,
     unplaced_zones,
 )
@@ -26,33 +24,9 @@ from ui.session import session_key, session_tags, session_zones
 from ui.text import md_escape, t
 
 
-# Charts take about a second each to draw; keep the PNGs per (session's zone set, measure) so widgets stay quick.
-# (Belongs in ui/cached.py with the other caches — see the compare-page report.)
-@st.cache_data(max_entries=64, show_spinner=False)
-def _chart_png(kind: str, measure: str, session: str) -> bytes:
-    zones = session_zones()
-    figures = _figures(session)
-    source = charts.chart_source_line(zones)
-    catalogue = cached.theme_catalogue()
-    if kind == "map":
-        fig = charts.choropleth(figures, measure, source, catalogue)
-    elif kind == "bar":
-        fig = charts.bar_chart(figures, measure, source, catalogue)
-    else:
-        hidden = int((~figures.no_data & (figures["zones"] == 0)).sum())
-        fig = charts.theme_heatmap(theme_matrix(figures, catalogue), source, hidden)
-    return charts.figure_png(fig)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _figures(session: str) -> pd.DataFrame:
-    zones = session_zones()
-    return province_figures(zones, session_tags(zones), cached.theme_catalogue(), units_table(), cached.batches())
-
-
 def _chart(kind: str, measure: str, title: str, file_name: str) -> None:
     st.subheader(title)
-    png = _chart_png(kind, measure, session)
+    png = cached.compare_chart_png(kind, measure, session)
     st.image(png, width="stretch")
     st.download_button(t("compare.download.png"), png, file_name, "image/png", key=f"png_{kind}")
 
@@ -61,7 +35,7 @@ zones = session_zones()
 tags = session_tags(zones)
 catalogue = cached.theme_catalogue()
 session = session_key()
-figures = _figures(session)
+figures = cached.compare_figures(session)
 batch_line = md_escape(completeness_line(completeness(zones, cached.batches())))
 
 st.title(t("compare.title"))

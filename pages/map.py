@@ -14,7 +14,7 @@ from loaders.themes import filter_zone_ids, tags_by_zone
 from ui import cached, maps
 from ui.cards import zone_card
 from ui.filters import filter_sidebar, seed_from_view
-from ui.session import session_tags, session_zones
+from ui.session import session_key, session_tags, session_zones
 from ui.state import ViewState, read_view, write_view
 from ui.text import md_escape, t
 
@@ -112,6 +112,12 @@ def map_area() -> None:
             returned_objects=["last_active_drawing"], on_change=partial(_on_map_click, map_key),
         )
         maps.legend(legend)
+        st.download_button(
+            t("map.download_png"),
+            data=partial(cached.map_snapshot_png, tuple(in_view.zone_id), province, color_mode,
+                         maps.snapshot_title(zone_filter, province, province_names, theme_names), session_key()),
+            file_name="zone-map.png", mime="image/png", key="png_export", help=t("map.download_png_help"),
+        )
         st.caption(t("map.map_hint"))
         st.caption(maps.source_line(in_view))
         maps.unjoined_notice(in_view)

@@ -84,3 +84,62 @@ def layer(name: str) -> gpd.GeoDataFrame:
 def boundary_meta() -> dict:
     boundary_cache_ready()
     return boundaries.cache_meta()
+
+
+# --- figures and images (keyed by the session's zone-set token from ui.session.session_key) ---------------
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def compare_figures(session: str) -> pd.DataFrame:
+    """Province figures for the comparison page (all 34 provincial-level units)."""
+    from geo.compare import province_figures
+    from ui.session import session_tags, session_zones
+
+    zones = session_zones()
+    return province_figures(zones, session_tags(zones), theme_catalogue(), boundaries.units_table(), batches())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def compare_chart_png(kind: str, measure: str, session: str) -> bytes:
+    """A comparison chart as PNG (≈1 s to draw, so kept per zone set and measure)."""
+    from geo import charts
+    from geo.compare import theme_matrix
+    from ui.session import session_zones
+
+    zones = session_zones()
+    figures = compare_figures(session)
+    source = charts.chart_source_line(zones)
+    catalogue = theme_catalogue()
+    if kind == "map":
+        fig = charts.choropleth(figures, measure, source, catalogue)
+    elif kind == "bar":
+        fig = charts.bar_chart(figures, measure, source, catalogue)
+    else:
+        hidden = int((~figures.no_data & (figures["zones"] == 0)).sum())
+        fig = charts.theme_heatmap(theme_matrix(figures, catalogue), source, hidden)
+    return charts.figure_png(fig)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def map_snapshot_png(zone_ids: tuple[str, ...], province: str | None, color_mode: str, title: str,
+                     session: str) -> bytes:
+    """The current map view as a print PNG (300 dpi, A4 landscape width) with legend, source and 审图号 line."""
+    from datetime import date
+
+    from geo.snapshot import snapshot_bytes
+    from geo.snapshot_cli import approval_line, source_line
+    from geo.styling import styles_by_batch, styles_by_theme
+    from ui.session import session_tags, session_zones
+
+    zones = session_zones()
+    view = zones[zones.zone_id.isin(zone_ids)]
+    if color_mode == "batch":
+        styles, legend = styles_by_batch(view)
+    else:
+        styles, legend = styles_by_theme(view, session_tags(zones), theme_catalogue())
+    return snapshot_bytes(
+        view, "png", title=title, province=province,
+        highlight_colors={z: s.color for z, s in styles.items()},
+        legend=[(e.label, e.color, e.hatch) for e in legend],
+        source_line=source_line(view if len(view) else zones), approval_line=approval_line(), date=date.today(),
+    )

@@ -77,3 +77,13 @@ def unjoined_notice(zones: pd.DataFrame) -> None:
         return
     names = "、".join(f"{r.unit_name}（{r.join_problem}）" for r in bad.itertuples(index=False))
     st.warning(md_escape(t("map.unjoined", n=len(bad)) + names))
+
+
+def snapshot_title(zone_filter, province: str | None, province_names: dict[str, str],
+                   theme_names: dict[str, str]) -> str:
+    """Title for an exported map: its extent, plus the theme filter when one is set."""
+    base = (t("snapshot.title_province", province=province_names[province]) if province
+            else t("snapshot.title_national"))
+    if zone_filter.themes:
+        base = t("snapshot.title_theme", title=base, theme="、".join(theme_names.get(k, k) for k in zone_filter.themes))
+    return base

@@ -1,0 +1,128 @@
+"""`python -m loaders.check` and the table reader on files built the way officials send them."""
+
+import json
+import subprocess
+import sys
+
+import opencc
+import openpyxl
+import pytest
+
+from loaders.check import check_rows, main, rows_from_file
+from loaders.roster import read_roster_csv
+from loaders.tabular import IntakeError, parse_date, read_table
+
+CHINESE_HEADERS = {"province": "省份", "prefecture": "城市", "county": "区县", "unit_name": "实验单位",
+                   "theme": "实验主题", "approved_on": "批复日期"}
+
+
+def roster_as_official_csv():
+    raw = read_roster_csv()[list(CHINESE_HEADERS)].rename(columns=CHINESE_HEADERS)
+    raw.insert(0, "序号", range(1, len(raw) + 1))
+    return raw
+
+
+def results(path):
+    return [(r["row"], r["status"], r["adcodes"], r["method"]) for r in check_rows(rows_from_file(path), "x")]
+
+
+def test_bundled_roster_resolves_31_of_31_as_json():
+    out = subprocess.run([sys.executable, "-m", "loaders.check", "--json"], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert len(rows) == 31 and {r["status"] for r in rows} == {"resolved"}
+    assert {"row", "input", "adcodes", "level", "method", "notes", "status"} <= set(rows[0])
+
+
+def test_utf8_gbk_bom_and_traditional_csv_give_identical_results(tmp_path):
+    df = roster_as_official_csv()
+    utf8 = tmp_path / "utf8.csv"
+    df.to_csv(utf8, index=False, encoding="utf-8")
+    gbk = tmp_path / "gbk.csv"
+    df.to_csv(gbk, index=False, encoding="gbk")
+    bom = tmp_path / "bom.csv"
+    df.to_csv(bom, index=False, encoding="utf-8-sig")
+    s2t = opencc.OpenCC("s2t")
+    trad = tmp_path / "trad.csv"
+    df.map(lambda v: s2t.convert(v) if isinstance(v, str) else v).rename(columns=s2t.convert).to_csv(
+        trad, index=False, encoding="utf-8")
+    assert "雙鴨山市" in trad.read_text(encoding="utf-8")
+    base = results(utf8)
+    assert len(base) == 31 and all(s == "resolved" for _, s, _, _ in base)
+    assert results(gbk) == base and results(bom) == base and results(trad) == base
+
+
+def test_government_xlsx_with_title_merged_header_and_notes(tmp_path):
+    df = roster_as_official_csv()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["附件"])
+    ws.append(["2019年全国社区治理和服务创新实验区名单"])
+    ws.merge_cells("A2:G2")
+    ws.append(list(df.columns))
+    for row in df.itertuples(index=False):
+        ws.append(list(row))
+    ws.append([])
+    ws.append(["注：徐汇区、雨花台区为结项后新主题续展。"])
+    path = tmp_path / "official.xlsx"
+    wb.save(path)
+    table = read_table(path.read_bytes(), path.name)
+    assert len(table.rows) == 31 and table.notes == ["注：徐汇区、雨花台区为结项后新主题续展。"]
+    assert [r[2] for r in results(path)] == [r[2] for r in results(path)]
+    assert sum(s == "resolved" for _, s, _, _ in results(path)) == 31
+
+
+def test_formula_cells_are_read_as_text_and_flagged(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["省份", "区县"])
+    ws.append(["北京市", "=HYPERLINK(\"http://evil\",\"石景山区\")"])
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    table = read_table(path.read_bytes(), path.name)
+    assert table.formula_cells == ["Sheet!B2"]
+    assert table.rows.county.iloc[0].startswith("=HYPERLINK")
+
+
+def test_unknown_and_misspelled_names_are_reported_with_candidates(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("省份,区县\n北京市,石景山去\n湖北省,不存在县\n,鼓楼区\n", encoding="utf-8")
+    assert main([str(path), "--json"]) == 1
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["status"] for r in rows] == ["unresolved", "unresolved", "ambiguous"]
+    assert "110107" in [c["adcode"] for c in rows[0]["candidates"]]
+    assert len(rows[2]["candidates"]) == 4
+
+
+@pytest.mark.parametrize(("data", "name", "message"), [
+    (b"", "a.csv", "空"),
+    (b"\x00\x01\x02\xff\xfe" * 30, "a.csv", ""),
+    (b"x,y\n1,2\n", "a.csv", "表头"),
+    (b"PK\x03\x04garbage", "a.xlsx", "Excel"),
+    (b"a", "a.pdf", "不支持"),
+    (b"a" * 300, "a.csv", "太大"),
+])
+def test_unreadable_input_gets_a_clear_error(data, name, message):
+    with pytest.raises(IntakeError, match=message):
+        read_table(data, name, max_bytes=200)
+
+
+def test_unreadable_file_exits_2(tmp_path):
+    path = tmp_path / "x.pdf"
+    path.write_bytes(b"%PDF")
+    assert main([str(path)]) == 2
+
+
+@pytest.mark.parametrize(("value", "iso"), [
+    ("2019年3月25日", "2019-03-25"), ("2019.3.25", "2019-03-25"), ("2019/3/25", "2019-03-25"),
+    ("43549", "2019-03-25"), ("2019-03-25", "2019-03-25"), ("2019年2月30日", ""), ("明年", ""),
+])
+def test_dates_as_officials_write_them(value, iso):
+    assert parse_date(value) == iso
+
+
+def test_seed_document_text_resolves_31_of_31():
+    out = subprocess.run([sys.executable, "-m", "loaders.check", "data/sources/minhan-2019-41.txt"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "已解析 31" in out.stderr

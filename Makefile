@@ -12,7 +12,7 @@ run: setup boundaries
 	$(PY) -m ui.serve --server.port $(PORT)
 
 test: setup boundaries browser-deps lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 setup: $(STAMP)
 

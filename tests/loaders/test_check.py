@@ -97,7 +97,7 @@ def test_unknown_and_misspelled_names_are_reported_with_candidates(tmp_path, cap
 
 @pytest.mark.parametrize(("data", "name", "message"), [
     (b"", "a.csv", "空"),
-    (b"\x00\x01\x02\xff\xfe" * 30, "a.csv", ""),
+    (b"\x00\x01\x02\xff\xfe" * 30, "a.csv", "二进制|表头|编码"),
     (b"x,y\n1,2\n", "a.csv", "表头"),
     (b"PK\x03\x04garbage", "a.xlsx", "Excel"),
     (b"a", "a.pdf", "不支持"),

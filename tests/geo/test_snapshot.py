@@ -234,3 +234,14 @@ def test_theme_filter_keeps_only_zones_tagged_with_it_by_name_or_key():
     assert by_name.zone_id.tolist() == by_key.zone_id.tolist()
     assert all("三社" in f"{r.theme}{r.content}" or "社会组织" in r.content for r in by_name.itertuples())
     assert entry[0] == "三社联动"
+
+
+def test_footer_says_which_zones_are_drawn_as_todays_successor_unit(zones):
+    fig = render_map(zones, **OPTIONS)
+    footer = "\n".join(t.get_text() for t in fig.texts)
+    # 民函〔2019〕41号 named 江干区 (abolished 2021) and 崇川区 (merged with 港闸区 2020): the print must say the
+    # shaded areas are today's 上城区 and enlarged 崇川区, not what the document designated.
+    assert "江干区→今上城区（330102）" in footer
+    assert "崇川区→今崇川区（320613）" in footer
+    unchanged = zones[zones.method != "historical"]
+    assert "行政区划在确认后有调整" not in "\n".join(t.get_text() for t in render_map(unchanged, **OPTIONS).texts)

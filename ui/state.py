@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 
 import streamlit as st
@@ -20,6 +21,12 @@ class ViewState:
     color: str = "theme"
 
 
+def _malformed(value: str) -> bool:
+    """Control, format (bidi overrides, NUL), surrogate or private-use characters, or U+FFFD (bytes that were not
+    UTF-8): no link the app writes contains them."""
+    return "\ufffd" in value or any(unicodedata.category(ch)[0] == "C" for ch in value)
+
+
 def _split(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()
@@ -33,8 +40,8 @@ def read_view(options: FilterOptions, zone_ids: set[str]) -> tuple[ViewState, li
 
     def get(key: str) -> str:
         value = qp.get(key, "")
-        if len(value) > MAX_PARAM:
-            notices.append(key)
+        if len(value) > MAX_PARAM or _malformed(value):
+            notices.append(key)  # the name, not the value: junk may be huge or reorder the notice (U+202E)
             return ""
         return value
 

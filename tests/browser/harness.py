@@ -72,8 +72,13 @@ class StreamlitServer:
             self.proc.wait(timeout=10)
 
 
-def start_streamlit(app: str | Path, log_dir: Path, timeout: float = 90.0) -> StreamlitServer:
-    """Start `streamlit run <app>` from the repo root and return once /_stcore/health answers ok."""
+def start_streamlit(app: str | Path, log_dir: Path, timeout: float = 90.0, *, env: dict[str, str | None] | None = None,
+                    args: tuple[str, ...] = ()) -> StreamlitServer:
+    """Start `streamlit run <app>` from the repo root and return once /_stcore/health answers ok.
+
+    `env` adds to (or, with value None, removes from) this process's environment — e.g. another roster via
+    ZONE_ATLAS_ROSTER or a private boundary cache via ZONE_ATLAS_CACHE; `args` are extra `streamlit run` options.
+    """
     app = Path(app)
     app = app if app.is_absolute() else REPO / app
     if not app.is_file():
@@ -86,10 +91,16 @@ def start_streamlit(app: str | Path, log_dir: Path, timeout: float = 90.0) -> St
         # The dashboard itself starts the way `make run` starts it (ui.serve: st.navigation mode from the start).
         *(["-m", "ui.serve"] if app == REPO / "app.py" else ["-m", "streamlit", "run", str(app)]),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *args,
     ]
+    server_env = os.environ.copy()
+    for key, value in (env or {}).items():
+        if value is None:
+            server_env.pop(key, None)
+        else:
+            server_env[key] = value
     with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(cmd, cwd=REPO, env=server_env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     server = StreamlitServer(app=app, port=port, proc=proc, log_path=log_path)
     deadline = time.monotonic() + timeout
@@ -209,3 +220,37 @@ def screenshot(page, name: str, full_page: bool = False) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+# Runs in the map iframe: screen positions of our features of one kind (markers: their centre), once two polls
+# 200 ms apart agree (streamlit-folium sizes the iframe, then Leaflet re-fits the bounds).
+_SETTLED_POSITIONS = """
+(kind) => {
+  const out = {};
+  window.map.eachLayer(l => {
+    const p = l.feature && l.feature.properties;
+    if (!p || p.kind !== kind || !l._map) return;
+    const pt = window.map.latLngToContainerPoint(l.getLatLng ? l.getLatLng() : l.getCenter());
+    if (!out[p.key] || l.getLatLng) out[p.key] = [pt.x, pt.y];
+  });
+  const now = JSON.stringify(out), last = window.__atlasLastPositions;
+  window.__atlasLastPositions = now;
+  return Object.keys(out).length && now === last ? out : null;
+}
+"""
+
+
+def feature_positions(page, kind: str, index: int = 0, timeout: float = 30_000) -> dict[str, list[float]]:
+    """{key: [x, y]} inside the n-th map for features of `kind` (zone, province, county), once the layout settled."""
+    frame = map_frame(page, index)
+    frame.wait_for_function("() => !!window.map", timeout=timeout)
+    frame.evaluate("() => { window.__atlasLastPositions = null; }")
+    return frame.wait_for_function(_SETTLED_POSITIONS, arg=kind, polling=200, timeout=timeout).json_value()
+
+
+def page_point(page, x: float, y: float, index: int = 0) -> tuple[float, float]:
+    """A point inside the n-th map as page coordinates (for page.mouse); fails if it is below the fold."""
+    box = page.locator(FOLIUM_IFRAME).nth(index).bounding_box()
+    px, py = box["x"] + x, box["y"] + y
+    assert py < page.viewport_size["height"], "map point below the fold: use a taller viewport"
+    return px, py

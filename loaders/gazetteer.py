@@ -73,6 +73,11 @@ def current_units() -> pd.DataFrame:
 
 def province_short_names() -> dict[str, str]:
     """Map every way of writing a province (全称 and 简称 such as 广西, 内蒙古, 香港) to its full name."""
+    return dict(_province_short_names())  # a copy: the resolver asks for it on every row (built once, ≈15 ms)
+
+
+@lru_cache(maxsize=1)
+def _province_short_names() -> dict[str, str]:
     names: dict[str, str] = {}
     for full in current_units().query("level == 'province'")["name"]:
         names[full] = full

@@ -142,6 +142,15 @@ def load_roster(path: Path | str = ROSTER_PATH) -> LoadedRoster:
     return validate_roster(read_roster_csv(path))
 
 
+BATCH_COLUMNS = ["batch", "programme", "authority", "doc_number", "approved_on", "official_size", "label", "source"]
+
+
+def batches_path_for(roster_path: Path | str) -> Path:
+    """The batches file that goes with a roster: the one beside it if there is one, else the bundled one."""
+    beside = Path(roster_path).with_name(BATCHES_PATH.name)
+    return beside if beside.exists() else BATCHES_PATH
+
+
 def load_batches(path: Path | str = BATCHES_PATH) -> pd.DataFrame:
     """Batches with their official size where a document states it (known/total completeness)."""
     df = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -2,7 +2,9 @@
 
 The roster file is replaced with os.replace() of a fully written and fsynced temporary file in the same folder,
 so a crash or a killed process at any moment leaves either the old file or the new one — never a mix. Before
-the replace, the current file is copied to `<data>/versions/roster-<timestamp>.csv`.
+the replace, the current file is copied to `<data>/versions/roster-<timestamp>.csv`. The batch's line in
+`batches.csv` beside the roster (programme, authority, 文号, official size) is written the same way, after both
+files have been checked, so a refused save changes neither.
 """
 
 from __future__ import annotations
@@ -19,7 +21,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.roster import ROSTER_COLUMNS, RosterError, validate_roster
+from loaders.roster import (
+    BATCH_COLUMNS,
+    BATCHES_PATH,
+    PROGRAMMES,
+    ROSTER_COLUMNS,
+    RosterError,
+    RosterProblem,
+    batches_path_for,
+    validate_roster,
+)
 
 LOG_NAME = "import-log.jsonl"
 
@@ -30,6 +41,7 @@ class SaveResult:
     previous: Path | None
     rows_written: int
     rows_added: int
+    batches_path: Path | None = None
 
 
 def token_matches(given: str | None, expected: str | None) -> bool:
@@ -73,8 +85,43 @@ def merge_rosters(current: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame
     return pd.concat([keep[ROSTER_COLUMNS], incoming[ROSTER_COLUMNS]], ignore_index=True)
 
 
-def save_import(incoming: pd.DataFrame, roster_path: Path, *, source_file: str, batch: str) -> SaveResult:
-    """Validate, merge and atomically save; keep the previous version; append to the import log."""
+def upsert_batch(current: pd.DataFrame, record: dict) -> pd.DataFrame:
+    """batches.csv with `record` added, or merged into the line of the same batch and programme (a value left
+    empty in `record`, such as an unknown official size, keeps what was there). A batch label already used by the
+    other programme is refused: pages count a batch's zones by its label."""
+    current = current.astype(str).reindex(columns=BATCH_COLUMNS, fill_value="")
+    record = {k: str(record.get(k) or "") for k in BATCH_COLUMNS}
+    if not record["batch"]:
+        raise RosterError([RosterProblem(None, "batch", "批次为空：请填写批次名称")])
+    if record["official_size"] and not (record["official_size"].isdigit() and int(record["official_size"]) > 0):
+        raise RosterError([RosterProblem(None, "official_size", f"“{record['official_size']}”不是正整数")])
+    other = current[(current.batch == record["batch"]) & (current.programme != record["programme"])]
+    if len(other):
+        used = PROGRAMMES.get(other.programme.iloc[0], other.programme.iloc[0])
+        raise RosterError([RosterProblem(None, "batch", f"批次名“{record['batch']}”已用于{used}，"
+                                                        f"请换一个（如“{record['authority'][:3]}{record['batch']}”）")])
+    same = (current.batch == record["batch"]) & (current.programme == record["programme"])
+    if same.any():
+        old = current[same].iloc[0].to_dict()
+        record = {k: record[k] or old.get(k, "") for k in BATCH_COLUMNS}
+        return pd.concat([current[~same], pd.DataFrame([record])], ignore_index=True)
+    return pd.concat([current, pd.DataFrame([record])], ignore_index=True)
+
+
+def _backup(path: Path) -> Path:
+    versions = path.parent / "versions"
+    versions.mkdir(exist_ok=True)
+    copy = versions / f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**6:06d}.csv"
+    shutil.copy2(path, copy)
+    return copy
+
+
+def save_import(incoming: pd.DataFrame, roster_path: Path, *, source_file: str, batch: str,
+                batch_record: dict | None = None) -> SaveResult:
+    """Validate, merge and atomically save; keep the previous version; append to the import log.
+
+    With `batch_record`, the batch's line in batches.csv beside the roster is added or updated too (the bundled
+    batches.csv is the starting point when the roster has none beside it yet)."""
     roster_path = Path(roster_path)
     current = pd.read_csv(roster_path, dtype=str, keep_default_na=False) if roster_path.exists() else \
         pd.DataFrame(columns=ROSTER_COLUMNS)
@@ -82,24 +129,35 @@ def save_import(incoming: pd.DataFrame, roster_path: Path, *, source_file: str, 
     checked = validate_roster(merged)
     if checked.problems:
         raise RosterError(checked.problems)
-    previous = None
-    if roster_path.exists():
-        versions = roster_path.parent / "versions"
-        versions.mkdir(exist_ok=True)
-        previous = versions / f"{roster_path.stem}-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**6:06d}.csv"
-        shutil.copy2(roster_path, previous)
+    batches_path = new_batches = None
+    if batch_record is not None:
+        batches_path = roster_path.with_name(BATCHES_PATH.name)
+        base = pd.read_csv(batches_path_for(roster_path), dtype=str, keep_default_na=False)
+        new_batches = upsert_batch(base, batch_record)
+    previous = _backup(roster_path) if roster_path.exists() else None
+    previous_batches = _backup(batches_path) if batches_path is not None and batches_path.exists() else None
     atomic_write_csv(merged, roster_path)
+    if new_batches is not None:
+        atomic_write_csv(new_batches, batches_path)
+    replaced = int(incoming["zone_id"].isin(set(current["zone_id"])).sum())
     entry = {
         "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "file": source_file,
         "rows": int(len(incoming)),
         "batch": batch,
+        "programme": batch_record.get("programme") if batch_record else None,
+        "official_size": (batch_record.get("official_size") or None) if batch_record else None,
+        "added": int(len(incoming)) - replaced,
+        "updated": replaced,
         "roster_rows_after": int(len(merged)),
         "previous_version": str(previous) if previous else None,
+        "previous_batches": str(previous_batches) if previous_batches else None,
     }
     with (roster_path.parent / LOG_NAME).open("a", encoding="utf-8") as log:
         log.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    return SaveResult(roster_path, previous, len(merged), len(merged) - len(current))
+        log.flush()
+        os.fsync(log.fileno())
+    return SaveResult(roster_path, previous, len(merged), len(merged) - len(current), batches_path)
 
 
 def read_import_log(folder: Path) -> list[dict]:

@@ -9,8 +9,8 @@ import textwrap
 import pandas as pd
 import pytest
 
-from loaders.roster import RosterError, load_roster, read_roster_csv
-from loaders.roster_store import read_import_log, save_import, token_matches
+from loaders.roster import RosterError, batches_path_for, load_batches, load_roster, read_roster_csv
+from loaders.roster_store import read_import_log, save_import, token_matches, upsert_batch
 
 
 @pytest.fixture
@@ -89,3 +89,45 @@ def test_same_unit_in_two_batches_is_legitimate(roster):
     save_import(again, roster, source_file="2021.csv", batch="2021")
     zones = pd.read_csv(roster, dtype=str)
     assert (zones.unit_name == "北京市石景山区").sum() == 2
+
+
+def jilin_batch(size="40"):
+    return {"batch": "吉林省2019", "programme": "provincial", "authority": "吉林省民政厅", "doc_number": "吉民发〔2019〕30号",
+            "approved_on": "2019-05-21", "official_size": size, "label": "吉林省民政厅 吉林省2019", "source": "导入 jilin.xlsx"}
+
+
+def test_save_writes_the_batch_and_its_official_size_beside_the_roster(roster):
+    rows = new_rows().assign(batch="吉林省2019")
+    result = save_import(rows, roster, source_file="jilin.xlsx", batch="吉林省2019", batch_record=jilin_batch())
+    batches = load_batches(result.batches_path)
+    assert result.batches_path == roster.parent / "batches.csv"
+    assert list(batches.batch) == ["2019", "吉林省2019"]  # the bundled batch kept, the new one added
+    assert batches.set_index("batch").loc["吉林省2019", "official_size"] == 40
+    assert batches_path_for(roster) == result.batches_path
+    entry = read_import_log(roster.parent)[-1]
+    assert {k: entry[k] for k in ("file", "rows", "batch", "official_size", "added", "updated")} == {
+        "file": "jilin.xlsx", "rows": 2, "batch": "吉林省2019", "official_size": "40", "added": 2, "updated": 0}
+    assert entry["at"][:4].isdigit()
+
+
+def test_saving_the_batch_again_without_a_size_keeps_the_known_size(roster):
+    rows = new_rows().assign(batch="吉林省2019")
+    save_import(rows, roster, source_file="a.xlsx", batch="吉林省2019", batch_record=jilin_batch())
+    result = save_import(rows, roster, source_file="b.xlsx", batch="吉林省2019", batch_record=jilin_batch(size=""))
+    batches = load_batches(result.batches_path)
+    assert (batches.batch == "吉林省2019").sum() == 1 and batches.official_size.iloc[-1] == 40
+    assert list(result.batches_path.parent.glob("versions/batches-*.csv"))
+    assert read_import_log(roster.parent)[-1]["updated"] == 2
+
+
+def test_a_batch_label_used_by_the_other_programme_is_refused_and_nothing_changes(roster):
+    before = roster.read_bytes()
+    clash = dict(jilin_batch(), batch="2019")
+    with pytest.raises(RosterError, match="已用于全国实验区"):
+        save_import(new_rows(), roster, source_file="x.csv", batch="2019", batch_record=clash)
+    assert roster.read_bytes() == before and not (roster.parent / "batches.csv").exists()
+
+
+def test_upsert_batch_refuses_a_size_that_is_not_a_number():
+    with pytest.raises(RosterError, match="正整数"):
+        upsert_batch(load_batches(), dict(jilin_batch(), official_size="四十"))

@@ -45,8 +45,13 @@ def loaded_roster() -> roster_io.LoadedRoster:
 
 
 @st.cache_resource(show_spinner=False)
+def _batches(path: str) -> pd.DataFrame:
+    return roster_io.load_batches(path)
+
+
 def batches() -> pd.DataFrame:
-    return roster_io.load_batches()
+    """Batches with official sizes: the batches.csv beside the roster (where the import page saves), else the bundled one."""
+    return _batches(str(roster_io.batches_path_for(roster_path())))
 
 
 @st.cache_resource(show_spinner=False)

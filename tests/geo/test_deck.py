@@ -1,0 +1,231 @@
+"""The briefing deck built from the real roster, themes and boundaries: which slides, what each one shows."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_rgb
+from PIL import Image
+
+from geo.boundaries import load_layer
+from geo.deck import (
+    CONTEXT_COLOR,
+    KINDS,
+    MAX_ROWS,
+    build_deck,
+    scope_line,
+    select_zones,
+    slide_from_param,
+)
+from geo.deck_map import slide_map_png
+from geo.snapshot_draw import ACCENT
+from geo.zones import zone_layer
+from loaders.roster import load_roster
+from loaders.selection import ZoneFilter
+from loaders.themes import filter_zone_ids, load_themes, theme_tags
+
+
+@pytest.fixture(scope="module")
+def zones():
+    return zone_layer(load_roster().zones)
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_themes()
+
+
+@pytest.fixture(scope="module")
+def tags(zones, catalogue):
+    return theme_tags(zones, catalogue)
+
+
+@pytest.fixture(scope="module")
+def names():
+    provinces = load_layer("province")
+    return dict(zip(provinces.adcode, provinces.name, strict=True))
+
+
+@pytest.fixture(scope="module")
+def theme_names(catalogue):
+    return {th.key: th.name for th in catalogue.themes}
+
+
+def deck_for(zones, tags, catalogue, names, theme_names, f=None, province=None, color_mode="theme"):
+    f = f or ZoneFilter()
+    shown = select_zones(zones, tags, f, province, theme_names)
+    return build_deck(shown, tags, catalogue, province_names=names, province=province, color_mode=color_mode,
+                      scope=scope_line(f, province, theme_names, names), source="资料来源：测试")
+
+
+@pytest.fixture(scope="module")
+def deck(zones, tags, catalogue, names, theme_names):
+    return deck_for(zones, tags, catalogue, names, theme_names)
+
+
+def headline_themes_with_zones(tags, catalogue, zone_ids):
+    present = set(tags.theme_key[tags.zone_id.isin(zone_ids)])
+    return [th for th in catalogue.themes if th.headline and th.key in present]
+
+
+def test_the_deck_has_an_overview_then_themes_then_each_province_with_its_zones(deck, zones, tags, catalogue):
+    kinds = [s.kind for s in deck.slides]
+    n_themes = len(headline_themes_with_zones(tags, catalogue, set(zones.zone_id)))
+    n_provinces = zones.province_adcode.nunique()
+    assert kinds[0] == "overview" and kinds.count("overview") == 1
+    assert kinds[1:1 + n_themes] == ["theme"] * n_themes
+    assert kinds.count("province") == n_provinces == 18
+    assert kinds.count("zone") == len(zones) == 31
+    assert len(deck) == 1 + n_themes + n_provinces + len(zones)
+    assert set(kinds) <= set(KINDS)
+    assert len({s.key for s in deck.slides}) == len(deck)  # keys are unique: ?slide and caches rely on order/keys
+    # after the themes: each province slide is followed by the spotlights of exactly its zones
+    current = None
+    for slide in deck.slides[1 + n_themes:]:
+        if slide.kind == "province":
+            current = set(slide.subject)
+        else:
+            (zone_id,) = slide.subject
+            assert zone_id in current
+
+
+def test_every_spotlight_shows_its_own_zone_facts_and_map(deck, zones):
+    by_id = zones.set_index("zone_id")
+    spotlights = [s for s in deck.slides if s.kind == "zone"]
+    assert sorted(s.subject[0] for s in spotlights) == sorted(zones.zone_id)
+    for slide in spotlights:
+        zone = by_id.loc[slide.subject[0]]
+        assert slide.title == zone.unit_name
+        assert slide.quote == zone.theme and slide.body == zone.content
+        assert zone.doc_number in slide.subtitle
+        assert slide.map.province == zone.province_adcode
+        colours = dict(zip(slide.map.zone_ids, slide.map.colours, strict=True))
+        assert colours[zone.name] == ACCENT
+        assert all(c == CONTEXT_COLOR for z, c in colours.items() if z != zone.name)
+        assert set(colours) == set(zones.zone_id[zones.province_adcode == zone.province_adcode])
+
+
+def test_each_theme_slide_lists_exactly_the_zones_carrying_that_theme(deck, zones, tags, catalogue):
+    theme_slides = {s.key.split(":")[1]: s for s in deck.slides if s.kind == "theme"}
+    expected = headline_themes_with_zones(tags, catalogue, set(zones.zone_id))
+    assert list(theme_slides) == [th.key for th in expected]
+    for th in expected:
+        slide = theme_slides[th.key]
+        members = filter_zone_ids(tags, (th.key,))
+        assert slide.title == th.name
+        assert {z.zone_id for z in slide.zones} == members == set(slide.subject)
+        assert str(len(members)) in slide.subtitle
+        colours = dict(zip(slide.map.zone_ids, slide.map.colours, strict=True))
+        assert {z for z, c in colours.items() if c == th.color} == members
+        assert slide.map.province is None  # the whole country
+        assert (th.color, th.hatch) in slide.map.hatches
+
+
+def test_province_slides_cover_every_zone_once_with_the_province_map(deck, zones, names):
+    province_slides = [s for s in deck.slides if s.kind == "province"]
+    seen = [z for s in province_slides for z in s.subject]
+    assert sorted(seen) == sorted(zones.zone_id)
+    for slide in province_slides:
+        code = slide.key.split(":")[1]
+        assert slide.title == names[code]
+        assert slide.map.province == code
+        assert set(zones.province_adcode[zones.zone_id.isin(slide.subject)]) == {code}
+        assert len(slide.zones) == len(slide.subject) <= MAX_ROWS
+
+
+def test_overview_counts_come_from_the_data(deck, zones, tags, catalogue):
+    overview = deck.slides[0]
+    figures = dict(overview.figures)
+    assert figures == {"实验区": "31", "涉及省份": "18", "批次": "1"}
+    by_batch, by_theme = overview.tallies
+    assert sum(t.count for t in by_batch.items) == len(zones)
+    counted = {t.label: t.count for t in by_theme.items}
+    for th in headline_themes_with_zones(tags, catalogue, set(zones.zone_id)):
+        assert counted[th.name] == len(filter_zone_ids(tags, (th.key,)))
+    assert overview.map.province is None and len(overview.map.zone_ids) == 31
+    assert overview.subtitle == "全部实验区"
+
+
+def test_a_theme_filter_narrows_the_whole_deck(zones, tags, catalogue, names, theme_names, deck):
+    f = ZoneFilter(themes=("grid",))
+    narrow = deck_for(zones, tags, catalogue, names, theme_names, f)
+    members = filter_zone_ids(tags, ("grid",))
+    assert 0 < len(members) < 31
+    assert len(narrow) < len(deck)
+    assert all(set(s.subject) <= members for s in narrow.slides)
+    assert sorted(s.subject[0] for s in narrow.slides if s.kind == "zone") == sorted(members)
+    assert dict(narrow.slides[0].figures)["实验区"] == str(len(members))
+    assert "网格化服务管理" in narrow.scope and narrow.slides[0].subtitle == narrow.scope
+
+
+def test_a_province_narrows_the_deck_and_every_map_shows_that_province(zones, tags, catalogue, names, theme_names):
+    narrow = deck_for(zones, tags, catalogue, names, theme_names, province="330000")
+    zhejiang = set(zones.zone_id[zones.province_adcode == "330000"])
+    assert [s.kind for s in narrow.slides].count("province") == 1
+    assert sorted(s.subject[0] for s in narrow.slides if s.kind == "zone") == sorted(zhejiang)
+    assert {s.map.province for s in narrow.slides} == {"330000"}
+    assert narrow.slides[0].title.startswith("浙江省")
+
+
+def test_search_and_batch_filters_use_the_map_page_semantics(zones, tags, catalogue, names, theme_names):
+    one = deck_for(zones, tags, catalogue, names, theme_names, ZoneFilter(query="禪城"))  # Traditional input
+    assert [s.subject for s in one.slides if s.kind == "zone"] == [("CN-2019-24",)]
+    everything = deck_for(zones, tags, catalogue, names, theme_names, ZoneFilter(batches=("2019",)))
+    assert len([s for s in everything.slides if s.kind == "zone"]) == 31
+    none = deck_for(zones, tags, catalogue, names, theme_names, ZoneFilter(statuses=("授牌",)))
+    assert len(none) == 0 and none.scope.startswith("筛选")
+
+
+def test_colour_by_batch_colours_the_overview_and_its_batch_tally(zones, tags, catalogue, names, theme_names):
+    by_batch = deck_for(zones, tags, catalogue, names, theme_names, color_mode="batch")
+    overview = by_batch.slides[0]
+    (colour,) = set(overview.map.colours)
+    assert overview.tallies[0].items[0].colour == colour != ACCENT
+
+
+def test_a_long_zone_list_continues_on_the_next_slide(zones, catalogue, names):
+    # corner case: every zone tagged with one theme, more than fit on one slide
+    tags = theme_tags(zones, catalogue)
+    extra = pd.DataFrame([{"zone_id": z, "theme_key": "grid", "theme_name": "网格化服务管理", "field": "override",
+                           "phrase": "", "excerpt": "", "reason": "test"} for z in zones.zone_id])
+    grid_everywhere = pd.concat([tags[tags.theme_key != "grid"], extra], ignore_index=True)
+    deck = build_deck(zones, grid_everywhere, catalogue, province_names=names, scope="", source="")
+    pages = [s for s in deck.slides if s.key.startswith("theme:grid")]
+    assert len(pages) == math.ceil(31 / MAX_ROWS)
+    assert [len(s.zones) for s in pages] == [MAX_ROWS] * (len(pages) - 1) + [31 - MAX_ROWS * (len(pages) - 1)]
+    assert [s.more for s in pages] == [31 - MAX_ROWS * (i + 1) for i in range(len(pages) - 1)] + [0]
+    assert pages[0].title == f"网格化服务管理（1/{len(pages)}）"
+    assert sorted(z.zone_id for s in pages for z in s.zones) == sorted(zones.zone_id)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, (0, False)), ("", (0, False)), ("1", (0, False)), ("3", (2, False)), ("58", (57, False)),
+    ("0", (0, True)), ("59", (0, True)), ("-1", (0, True)), ("abc", (0, True)), ("2.5", (0, True)),
+    ("²", (0, True)), ("9" * 40, (0, True)),
+])
+def test_slide_number_from_the_url(value, expected):
+    assert slide_from_param(value, 58) == expected
+
+
+def test_scope_line_names_every_active_filter(theme_names, names):
+    f = ZoneFilter(query="物业", themes=("grid", "smart"), theme_mode="all", batches=("2019",),
+                   programmes=("national",), statuses=("实验中",))
+    line = scope_line(f, "330000", theme_names, names)
+    for part in ("物业", "同时带有", "网格化服务管理", "智慧社区/信息化", "2019", "全国实验区", "实验中", "浙江省"):
+        assert part in line
+    assert scope_line(ZoneFilter(), None, theme_names, names) == "全部实验区"
+
+
+def test_slide_map_is_a_screen_sized_png_with_the_subject_in_its_colour(deck, zones):
+    slide = next(s for s in deck.slides if s.key == "theme:grid")
+    png = slide_map_png(zones, slide.map)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    width, height = image.size
+    assert 1000 <= width <= 1400 and 1.5 < width / height < 1.8  # the map frame only, about one projector width
+    pixels = np.asarray(image).reshape(-1, 3).astype(int)
+    grid = np.array([round(c * 255) for c in to_rgb("#332288")])
+    assert (np.abs(pixels - grid).sum(axis=1) < 30).sum() > 200  # the highlighted zones (markers and polygons)

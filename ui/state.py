@@ -11,6 +11,8 @@ from loaders.selection import FilterOptions, ZoneFilter, sanitise
 
 MAX_PARAM = 300  # characters; a longer value is ignored as malformed
 COLOR_MODES = ("theme", "batch")
+VIEW_PARAMS = ("q", "theme", "mode", "batch", "prog", "status", "prov", "zone", "color")
+LAST_VIEW = "_last_view"  # the view this session last wrote (so the briefing page can present it)
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def write_view(view: ViewState) -> None:
         "zone": view.zone or "",
         "color": view.color if view.color != "theme" else "",
     }
+    st.session_state[LAST_VIEW] = view
     qp = st.query_params
     for key, value in wanted.items():
         if value:
@@ -92,6 +95,11 @@ def write_view(view: ViewState) -> None:
                 qp[key] = value
         elif key in qp:
             del qp[key]
+
+
+def last_view() -> ViewState | None:
+    """The view this session last showed (on any page that writes its view), or None."""
+    return st.session_state.get(LAST_VIEW)
 
 
 def with_zone(view: ViewState, zone: str | None) -> ViewState:

@@ -14,6 +14,7 @@ st.set_page_config(page_title=t("common.app_title"), page_icon=None, layout="wid
 PAGES = [
     st.Page(HERE / "pages" / "map.py", title=t("common.nav.map"), url_path="map", default=True),
     st.Page(HERE / "pages" / "compare.py", title=t("common.nav.compare"), url_path="compare"),
+    st.Page(HERE / "pages" / "briefing.py", title=t("common.nav.briefing"), url_path="briefing"),
     st.Page(HERE / "pages" / "import_roster.py", title=t("common.nav.import"), url_path="import"),
     st.Page(HERE / "pages" / "about.py", title=t("common.nav.about"), url_path="about"),
 ]

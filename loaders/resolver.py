@@ -171,6 +171,11 @@ def resolve_unit(
         res.method = EMPTY
         res.notes.append("实验单位名称为空")
         return res
+    if province is not None and province not in set(province_short_names().values()):
+        full = province_short_names().get(province)
+        if full is None:  # a typo or a stray value in the 省份 column: never guess, look the name up nationwide
+            res.notes.append(f"“{province}”不是省级行政区名称，按全国范围查找")
+        res.province = province = full
     if province is None:
         provinces = province_short_names()
         if any(res.input.startswith(p) for p in provinces):

@@ -117,3 +117,12 @@ def test_seed_document_facts():
     facts = document_facts(SEED.read_text(encoding="utf-8"))
     assert facts == {"doc_number": "民函〔2019〕41号", "approved_on": "2019-03-25", "authority": "民政部",
                      "official_size": None, "period_years": 2}
+
+
+@pytest.mark.parametrize(("province", "prefecture", "county"), [("0", "北京市", "北京市"), ("江苏生", "", "鼓楼区"),
+                                                                ("😀", "衢州市", "")])
+def test_a_stray_value_in_the_province_column_is_reported_not_crashed_on(province, prefecture, county):
+    """Found by the property tests: the resolver used to raise IndexError for a province it did not know."""
+    report = intake(pd.DataFrame({"row": [1], "province": [province], "prefecture": [prefecture],
+                                  "county": [county]}))
+    assert report.counts["joined"] == 0 and sum(report.counts.values()) == 1

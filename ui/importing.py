@@ -68,8 +68,8 @@ class BatchForm:
 
 def _reset_form(facts: dict, rows: int, token: str) -> None:
     """New input: fill the batch form from what the document says (keyed widgets ignore later defaults)."""
-    if st.session_state.get("imp_form_token") == token:
-        return
+    if st.session_state.get("imp_form_token") == token and "imp_prog" in st.session_state:
+        return  # same input, and the form's widgets still hold what the person typed
     authority = facts.get("authority") or ""
     province = province_of_authority(authority)
     programme = "provincial" if province else "national"

@@ -157,3 +157,19 @@ def test_a_provincial_batch_is_saved_with_its_official_size_and_counted_on_the_c
     assert batches.loc["吉林省2020", "official_size"] == 3 and batches.loc["吉林省2020", "programme"] == "provincial"
     at.switch_page("pages/compare.py").run()
     assert "吉林省2020 批次：已录入 3/3" in all_text(at)
+
+
+def test_the_token_can_come_from_streamlit_secrets(app, monkeypatch, tmp_path):
+    path = tmp_path / "roster.csv"
+    read_roster_csv().head(5).to_csv(path, index=False)
+    monkeypatch.setenv("ZONE_ATLAS_ROSTER", str(path))
+    monkeypatch.delenv("ZONE_ATLAS_ADMIN_TOKEN", raising=False)
+    at = app()
+    at.secrets["admin_token"] = "from-secrets"
+    at.run()
+    at.switch_page("pages/import_roster.py").run()
+    paste(at, JILIN_DOC)
+    assert at.get("form") and "仅供预览" not in all_text(at)
+    at.text_input(key="imp_token").input("from-secrets")
+    at.button[-1].click().run()
+    assert "已保存" in all_text(at) and len(load_roster(path).zones) == 5 + 3

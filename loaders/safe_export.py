@@ -26,8 +26,10 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM so Excel opens Chinese text correctly."""
-    return neutralise_formulas(df).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with BOM so Excel opens Chinese text correctly. Rows end in CRLF, which also makes the csv writer
+    quote any cell holding a CR: Excel ends a row at a bare CR, so an unquoted "x\r=1+1" would become a new row
+    starting with a live formula."""
+    return neutralise_formulas(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_excel_bytes(df: pd.DataFrame, sheet_name: str = "data") -> bytes:

@@ -40,6 +40,22 @@ class IntakeReport:
         c = self.rows["outcome"].value_counts().to_dict()
         return {k: int(c.get(k, 0)) for k in OUTCOMES}
 
+    def preview(self) -> pd.DataFrame:
+        """One line per input row for people: what it said, what became of it, candidates and why."""
+        rows = self.rows
+        return pd.DataFrame({
+            "row": rows.row.astype(int),
+            "source_line": rows.source_line,
+            "input": [input_label(r) for r in rows.itertuples(index=False)],
+            "outcome": rows.outcome,
+            "adcode": rows.adcode.fillna(""),
+            "resolved": [resolved_label(r) for r in rows.itertuples(index=False)],
+            "programme": rows.programme,
+            "batch": rows.batch,
+            "candidates": ["、".join(f"{c['name']} {c['adcode']}" for c in cands) for cands in rows.candidates],
+            "reason": rows.reason,
+        })
+
     def needs_decision(self) -> pd.DataFrame:
         """Rows the resolver could not join by itself (whatever the person has chosen for them since)."""
         return self.rows[self.rows.resolver_outcome.isin(("ambiguous", "unresolved", "not_county_level"))]
@@ -215,6 +231,8 @@ def input_label(rec) -> str:
 
 def resolved_label(rec) -> str:
     """江苏省南京市鼓楼区 for what the row was joined to ('' when it was not)."""
+    if rec.outcome != "joined":
+        return ""
     parts: list[str] = []
     for x in (rec.province_resolved, rec.prefecture_resolved, rec.county_resolved):
         if isinstance(x, str) and x and (not parts or x != parts[-1]):

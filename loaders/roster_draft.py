@@ -32,12 +32,22 @@ class RosterDraft:
     def new(self) -> int:
         return len(self.rows) - len(self.updates)
 
-    def problem_lines(self) -> list[str]:
-        """One line per distinct problem, with every row it concerns: 第1、2、5行「theme」：必填项为空（…）."""
+    def batch_known(self, existing: pd.DataFrame | None, batch: str, programme: str) -> int:
+        """Zones of this batch on the roster once saved: this import's rows plus the batch's other rows."""
+        mine = int(((self.rows.batch == batch) & (self.rows.programme == programme)).sum())
+        if existing is None or existing.empty:
+            return mine
+        others = existing[(existing.batch == batch) & (existing.programme == programme)
+                          & ~existing.zone_id.isin(set(self.rows.zone_id))]
+        return mine + len(others)
+
+    def problem_lines(self, label=str) -> list[str]:
+        """One line per distinct problem, with every row it concerns: 第1、2、5行「实验主题」：必填项为空（…）.
+        `label` names a roster column for people."""
         grouped: dict[tuple, list[int]] = {}
         for p in self.problems:
             grouped.setdefault((p.column, p.message), []).append(p.row)
-        return [f"第{'、'.join(str(r) for r in rows[:12])}{' 等' if len(rows) > 12 else ''}行「{col}」：{msg}"
+        return [f"第{'、'.join(str(r) for r in rows[:12])}{' 等' if len(rows) > 12 else ''}行「{label(col)}」：{msg}"
                 for (col, msg), rows in grouped.items()]
 
 

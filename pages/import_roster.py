@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from geo.zones import zone_layer
-from loaders.intake import document_facts, input_label, intake, resolved_label, rows_from_paste
+from loaders.intake import document_facts, intake, rows_from_paste
 from loaders.roster import PROGRAMMES, RosterError
 from loaders.roster_draft import batch_record, to_roster
 from loaders.roster_store import save_import
@@ -80,38 +79,29 @@ if table is not None:
     for w in table.warnings:
         st.warning(md_escape(w))
 
-report = intake(raw, defaults, corrections_from_state(token), source_name)
+with st.spinner(t("import.resolving")):  # ≈40 ms a new row; repeated runs are remembered
+    report = intake(raw, defaults, corrections_from_state(token), source_name)
 existing = cached.base_zone_layer()[["zone_id", "programme", "batch", "adcode", "unit_name"]]
 draft = to_roster(report, defaults, existing)
 st.info(md_escape(t("import.counts", read=report.rows_read, **report.counts)))
 st.caption(md_escape(t("import.draft_summary", rows=len(draft.rows), new=draft.new, updated=len(draft.updates))))
-others = existing[(existing.batch == defaults["batch"]) & (existing.programme == defaults["programme"])
-                  & ~existing.zone_id.isin(draft.rows.zone_id)]
-known = len(others) + int((draft.rows.batch == defaults["batch"]).sum())
+known = draft.batch_known(existing, defaults["batch"], defaults["programme"])
 st.caption(md_escape(t("import.completeness", known=known, total=form.official_size) if form.official_size
                      else t("import.completeness_unknown", known=known)))
 
 st.subheader(t("import.preview"))
 st.caption(t("import.preview_help"))
-rows = report.rows
-preview = pd.DataFrame({
-    "row": rows.row.astype(int),
-    "source_line": rows.source_line,
-    "input": [input_label(r) for r in rows.itertuples(index=False)],
-    "outcome": rows.outcome.map(lambda o: t(f"import.outcome.{o}")),
-    "adcode": rows.adcode.fillna(""),
-    "resolved": [resolved_label(r) for r in rows.itertuples(index=False)],
-    "programme": rows.programme.map(lambda p: PROGRAMMES.get(p, p)),
-    "batch": rows.batch,
-    "candidates": ["、".join(f"{c['name']} {c['adcode']}" for c in cands) for cands in rows.candidates],
-    "reason": rows.reason,
-})
+preview = report.preview().assign(
+    outcome=lambda d: d.outcome.map(lambda o: t(f"import.outcome.{o}")),
+    programme=lambda d: d.programme.map(lambda p: PROGRAMMES.get(p, p)),
+)
 st.dataframe(preview.rename(columns=lambda c: t(f"import.columns.{c}")), key="imp_preview", hide_index=True,
              width="stretch")
 row_choices(report, token)
 
 if draft.problems:
-    st.warning(md_escape(t("import.roster_problems")) + "  \n" + "  \n".join(md_escape(p) for p in draft.problem_lines()[:20]))
+    lines = draft.problem_lines(lambda c: t(f"import.fields.{c}"))[:20]
+    st.warning("  \n".join(md_escape(x) for x in [t("import.roster_problems"), *lines]))
 c1, c2, c3 = st.columns(3)
 if c1.button(t("import.show_on_map"), disabled=draft.rows.empty, width="stretch"):
     st.session_state[SESSION_IMPORT] = zone_layer(draft.rows)

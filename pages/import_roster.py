@@ -13,18 +13,10 @@ from loaders.roster import PROGRAMMES, RosterError
 from loaders.roster_draft import batch_record, to_roster
 from loaders.roster_store import save_import
 from loaders.safe_export import to_csv_bytes, to_excel_bytes
-from loaders.tabular import (
-    MAX_BYTES,
-    MAX_ROWS,
-    HeaderNotFound,
-    IntakeError,
-    detect_header,
-    read_grid,
-    table_from_grid,
-)
+from loaders.tabular import MAX_BYTES, MAX_ROWS, IntakeError
 from ui import cached
 from ui.admin import configured_token, is_admin
-from ui.importing import batch_form, column_mapping, corrections_from_state, input_token, row_choices
+from ui.importing import batch_form, corrections_from_state, input_token, row_choices, uploaded_roster
 from ui.session import SESSION_IMPORT
 from ui.text import md_escape, t
 
@@ -40,20 +32,7 @@ try:
                                   help=t("import.upload_limit", mb=MAX_BYTES // 1_000_000, rows=MAX_ROWS))
         if upload is not None:
             source_name = upload.name
-            if upload.size > MAX_BYTES:  # checked before the bytes are parsed
-                raise IntakeError(f"文件太大（{upload.size / 1e6:.1f} MB），上限 {MAX_BYTES / 1e6:.0f} MB")
-            data = upload.getvalue()
-            token = input_token(upload.name, data)
-            grid = read_grid(data, upload.name)
-            try:
-                found_at, found = detect_header(grid)
-                problem = None
-            except HeaderNotFound as exc:
-                found_at, found, problem = None, None, str(exc)
-            if problem:
-                st.warning(md_escape(t("import.header_not_found", error=problem)))
-            header_at, mapping = column_mapping(grid, found_at, found, token, expanded=problem is not None)
-            raw = table_from_grid(grid, header_at, mapping)
+            raw, facts, text, token = uploaded_roster(upload)
     else:
         text = st.text_area(t("import.paste"), key="imp_text", height=200, max_chars=500_000)
         if text.strip():

@@ -9,14 +9,27 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from loaders.document import OFFICIAL_SIZE
-from loaders.intake import IntakeReport, input_label, province_of_authority
+from loaders.intake import IntakeReport, input_label, province_of_authority, rows_from_paste
 from loaders.roster import PROGRAMMES, STATUSES
-from loaders.tabular import FIELDS, Grid, map_header
+from loaders.tabular import (
+    FIELDS,
+    MAX_BYTES,
+    Grid,
+    HeaderNotFound,
+    IntakeError,
+    RawTable,
+    decode_csv,
+    detect_header,
+    map_header,
+    read_grid,
+    table_from_grid,
+)
 from loaders.text import to_simplified
-from ui.text import t
+from ui.text import md_escape, t
 
 MANUAL = "__manual__"
 MAX_DECISIONS = 200
@@ -57,6 +70,29 @@ def column_mapping(grid: Grid, detected_at: int | None, detected: dict[int, str]
             if choice:
                 mapping[i] = choice
     return at, mapping
+
+
+def uploaded_roster(upload) -> tuple[RawTable | pd.DataFrame, dict, str, str]:
+    """(rows, document facts, document text, input token) from an uploaded file: a .txt is read as a pasted
+    document; a table gets the column-mapping expander (open when its header was not recognised)."""
+    if upload.size > MAX_BYTES:  # checked before the bytes are parsed
+        raise IntakeError(f"文件太大（{upload.size / 1e6:.1f} MB），上限 {MAX_BYTES / 1e6:.0f} MB")
+    data = upload.getvalue()
+    token = input_token(upload.name, data)
+    if upload.name.lower().endswith(".txt"):
+        text = decode_csv(data)[0]
+        raw, facts = rows_from_paste(text)
+        return raw, facts, text, token
+    grid = read_grid(data, upload.name)
+    try:
+        found_at, found = detect_header(grid)
+        problem = None
+    except HeaderNotFound as exc:
+        found_at, found, problem = None, None, str(exc)
+    if problem:
+        st.warning(md_escape(t("import.header_not_found", error=problem)))
+    header_at, mapping = column_mapping(grid, found_at, found, token, expanded=problem is not None)
+    return table_from_grid(grid, header_at, mapping), {}, "", token
 
 
 @dataclass

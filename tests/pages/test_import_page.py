@@ -173,3 +173,17 @@ def test_the_token_can_come_from_streamlit_secrets(app, monkeypatch, tmp_path):
     at.text_input(key="imp_token").input("from-secrets")
     at.button[-1].click().run()
     assert "已保存" in all_text(at) and len(load_roster(path).zones) == 5 + 3
+
+
+def test_a_chosen_candidate_shows_on_the_session_map_joined(app):
+    data = "省份,区县,实验主题\n江苏省,鼓楼区,社区协商\n".encode()
+    at = upload(open_import(app), "list.csv", data)
+    at.selectbox(key=f"imp_pick_{input_token('list.csv', data)}_1").set_value("320302").run()
+    next(b for b in at.button if b.label == "在地图上显示（仅本次会话）").click().run()
+    shown = at.session_state["imported_zones"]
+    assert list(shown.adcode) == ["320302"] and bool(shown.joined.iloc[0])
+
+
+def test_a_document_uploaded_as_txt_is_read_like_a_paste(app):
+    at = upload(open_import(app), "minhan.txt", SEED.read_bytes())
+    assert counts_line(at) == "读取 31 行：已对应 31，有歧义 0，未找到 0，非县级单位 0，未采用 0"

@@ -33,7 +33,8 @@ CSS = """
   --zb-ink: #111111;
   --zb-muted: #3d3d3d;
   --zb-accent: #b3261e;
-  --zb-controls: 74px;
+  --zb-controls: clamp(74px, 9vh, 104px);
+  --zb-control-text: clamp(20px, 2.5vh, 28px);
 }
 .zb-slide { height: calc(100vh - 14px - 10px - var(--zb-controls)); display: grid;
   grid-template-rows: auto minmax(0, 1fr) auto; gap: 1.2vh; color: var(--zb-ink); background: #ffffff;
@@ -45,7 +46,7 @@ CSS = """
 .zb-slide h1.zb-title { font-size: var(--zb-title); line-height: 1.15; font-weight: 700; margin: 0; padding: 0;
   color: var(--zb-ink); white-space: nowrap; }
 .zb-subtitle { font-size: var(--zb-sub); color: var(--zb-muted); margin: 0; line-height: 1.3; min-width: 0; }
-.zb-body { display: grid; grid-template-columns: minmax(0, 1fr) clamp(380px, 37vw, 900px); gap: 2vw; min-height: 0; }
+.zb-body { display: grid; grid-template-columns: minmax(0, 1fr) clamp(380px, 33vw, 820px); gap: 2vw; min-height: 0; }
 .zb-body.zb-nomap { grid-template-columns: minmax(0, 1fr); }
 .zb-map { margin: 0; min-height: 0; display: flex; flex-direction: column; gap: 0.8vh; }
 .zb-map img { flex: 0 1 auto; min-height: 0; width: 100%; object-fit: contain; object-position: left top; }
@@ -82,9 +83,9 @@ CSS = """
 .zb-foot span { min-width: 0; }
 .zb-page { white-space: nowrap; font-weight: 700; color: var(--zb-ink); }
 .st-key-zb_controls { height: calc(var(--zb-controls) - 14px); align-items: center; }
-.st-key-zb_controls button { min-height: 0; padding: 0.2rem 1rem; }
 .st-key-zb_controls p, .st-key-zb_controls button, .st-key-zb_controls a, .st-key-zb_controls label,
-.st-key-zb_controls span { font-size: 20px !important; line-height: 1.4; }
+.st-key-zb_controls span { font-size: var(--zb-control-text) !important; line-height: 1.4; }
+.st-key-zb_controls button { min-height: 0; padding: 0.15em 0.8em; }
 .st-key-zb_controls [data-testid="stMarkdownContainer"] p { margin: 0; white-space: nowrap; }
 .st-key-zb_counter { min-width: 5.5em; text-align: center; }
 </style>

@@ -160,3 +160,11 @@ def test_the_page_reaches_nothing_outside_the_machine(briefing):
     assert ":material/" not in everything
     labels = [b.label for b in at.button] + [str(e.proto) for e in at.get("page_link")]
     assert not any(":material/" in label for label in labels)
+
+
+def test_a_filter_that_matches_nothing_shows_an_empty_slide(briefing):
+    at = briefing(q="没有这个实验区").run()
+    assert not at.exception
+    body = next(e.proto.body for e in at.get("html") if 'class="zb-slide' in e.proto.body)
+    assert "没有符合条件的实验区" in body
+    assert at.button(key="zb_prev").disabled and at.button(key="zb_next").disabled

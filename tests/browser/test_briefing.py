@@ -1,0 +1,205 @@
+"""Briefing mode in headless Chromium, internet blocked: clicker and arrow keys page through the deck, the URL
+follows, type is projector-sized, nothing overflows at 1280×720 or 1920×1080, and the other pages keep their sidebar.
+
+Screenshots of each slide kind go to artifacts/screenshots/briefing_*.png; key-to-slide times to
+artifacts/briefing_timings.json.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.browser.harness import REPO, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+APP = "app.py"
+SLIDE = ".zb-slide"
+TIMINGS = REPO / "artifacts" / "briefing_timings.json"
+# One of each kind, and the most crowded of each: 江苏省 has the most zones, 北京市石景山区 the longest 实验内容,
+# 山东省滨州市滨城区 the longest 实验主题.
+KINDS = {"overview": 1, "theme": 2, "province": 21, "zone": 11, "zone_long_theme": 36}
+
+# Every element on screen that has its own text: tag, classes, computed font size, and its box.
+_TEXT_SIZES = """
+(root) => [...document.querySelectorAll(root + ' *')].filter(e => {
+    const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const box = e.getBoundingClientRect();
+    return own && box.width > 0 && box.height > 0;
+  }).map(e => ({tag: e.tagName, cls: e.className.toString(), text: e.textContent.trim().slice(0, 20),
+                size: parseFloat(getComputedStyle(e).fontSize)}))
+"""
+
+# Boxes of the slide's parts, overflow of every scrolling container, and text clipped inside the side panel.
+_LAYOUT = """
+() => {
+  const box = s => { const e = document.querySelector(s); if (!e) return null;
+                     const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const parts = {head: box('.zb-head'), map: box('.zb-map img'), legend: box('.zb-legend'), panel: box('.zb-panel'),
+                 foot: box('.zb-foot'), controls: box('.st-key-zb_controls')};
+  const overflowing = [];
+  for (const e of [document.scrollingElement, ...document.querySelectorAll('.zb-slide, .zb-slide *, [data-testid=stMain], [data-testid=stAppViewContainer]')]) {
+    // A clipping or scrolling box must hold all its content; any other box must not spill sideways (a title
+    // running past the edge). Glyphs taller than a tight line-height are not overflow anyone can see.
+    const clips = e === document.scrollingElement || getComputedStyle(e).overflow !== 'visible';
+    const tall = e.scrollHeight > e.clientHeight + 1, wide = e.scrollWidth > e.clientWidth + 1;
+    if ((clips && (tall || wide)) || (!clips && wide && e.closest('.zb-slide')))
+      overflowing.push([e.tagName, e.className.toString().slice(0, 40), e.scrollWidth, e.clientWidth,
+                        e.scrollHeight, e.clientHeight]);
+  }
+  const panel = document.querySelector('.zb-panel').getBoundingClientRect();
+  const clipped = [...document.querySelectorAll('.zb-panel *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.height > 0 && (r.bottom > panel.bottom + 1 || r.right > panel.right + 1);
+  }).map(e => e.textContent.trim().slice(0, 20));
+  return {parts, overflowing, clipped, width: innerWidth, height: innerHeight};
+}
+"""
+
+
+def open_slide(page, server, n: int, query: str = "") -> None:
+    page.goto(f"{server.url}/briefing?slide={n}{query}")
+    wait_for_app(page)
+    page.wait_for_selector(f'{SLIDE}[data-slide="{n}"]')
+
+
+def current(page) -> int:
+    return int(page.locator(SLIDE).get_attribute("data-slide"))
+
+
+def press_and_wait(page, key: str, expected: int) -> float:
+    """Press a key, wait until slide `expected` is on screen and in the URL; seconds from key to slide."""
+    started = time.perf_counter()
+    page.keyboard.press(key)
+    page.wait_for_selector(f'{SLIDE}[data-slide="{expected}"]')
+    elapsed = time.perf_counter() - started
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('slide') === '{expected}'")
+    wait_for_app(page)  # the run also draws the following slide's map ahead; let it finish before the next key
+    return elapsed
+
+
+def overlaps(a, b) -> bool:
+    return min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1
+
+
+@pytest.mark.viewport("720p")
+def test_keys_and_clicker_page_through_the_deck_and_the_url_follows(streamlit_app, page, browser_log):
+    server = streamlit_app(APP)
+    open_slide(page, server, 1)
+    timings = {}
+    timings["ArrowRight 1→2"] = press_and_wait(page, "ArrowRight", 2)
+    assert "三社联动" in page.locator(".zb-title").inner_text()
+    timings["PageDown 2→3"] = press_and_wait(page, "PageDown", 3)
+    timings["ArrowLeft 3→2"] = press_and_wait(page, "ArrowLeft", 2)  # cached: the slide was shown before
+    timings["PageUp 2→1"] = press_and_wait(page, "PageUp", 1)
+    timings["End 1→58"] = press_and_wait(page, "End", 58)
+    timings["Home 58→1"] = press_and_wait(page, "Home", 1)
+    timings["Space 1→2"] = press_and_wait(page, "Space", 2)
+    for n in range(3, 8):  # warm: each of these maps was drawn ahead while the previous slide showed
+        timings[f"PageDown {n - 1}→{n}"] = press_and_wait(page, "PageDown", n)
+    TIMINGS.parent.mkdir(parents=True, exist_ok=True)
+    TIMINGS.write_text(json.dumps({k: round(v, 3) for k, v in timings.items()}, ensure_ascii=False, indent=1))
+    assert browser_log.page_errors == []
+
+
+@pytest.mark.viewport("720p")
+def test_keys_typed_into_a_text_field_do_not_change_the_slide(streamlit_app, page):
+    server = streamlit_app(APP)
+    open_slide(page, server, 1)
+    page.evaluate("() => { const i = document.createElement('input'); i.id = 'probe'; document.body.append(i); }")
+    page.focus("#probe")
+    for key in ("ArrowRight", "PageDown", " ", "End"):
+        page.keyboard.press(key)
+    page.locator("#probe").evaluate("e => e.blur()")
+    page.get_by_role("button", name="下一页").click()  # one real step: from 1 to 2 unless a key above slipped through
+    page.wait_for_function("() => new URLSearchParams(location.search).get('slide') !== '1'")
+    wait_for_app(page)
+    assert current(page) == 2
+    assert page.locator("#probe").input_value() == " "
+
+
+@pytest.mark.viewport("720p")
+def test_type_is_projector_sized_and_nothing_overflows_at_720p(streamlit_app, page):
+    check_slides(streamlit_app, page, "720p")
+
+
+@pytest.mark.viewport("1080p")
+def test_type_is_projector_sized_and_nothing_overflows_at_1080p(streamlit_app, page):
+    check_slides(streamlit_app, page, "1080p")
+
+
+def check_slides(streamlit_app, page, label: str) -> None:
+    server = streamlit_app(APP)
+    for kind, n in KINDS.items():
+        open_slide(page, server, n)
+        assert_slide_fits(page, kind)
+        if kind in ("overview", "theme", "province", "zone"):
+            screenshot(page, f"briefing_{kind}_{label}")
+
+
+def assert_slide_fits(page, kind: str) -> None:
+    """Title ≥ 40 px, all other text ≥ 20 px, no scrollbar, nothing clipped, spilling or overlapping."""
+    page.wait_for_function("() => { const i = document.querySelector('.zb-map img'); return !i || i.complete; }")
+    title = page.locator(".zb-title").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert title >= 40, (kind, title)
+    sizes = page.evaluate(_TEXT_SIZES, ".zb-slide") + page.evaluate(_TEXT_SIZES, ".st-key-zb_controls")
+    small = [s for s in sizes if s["size"] < 20]
+    assert len(sizes) > 8 and not small, (kind, small)
+    layout = page.evaluate(_LAYOUT)
+    assert layout["overflowing"] == [], (kind, layout["overflowing"])
+    assert layout["clipped"] == [], (kind, layout["clipped"])
+    parts = {k: v for k, v in layout["parts"].items() if v}
+    assert {"head", "panel", "foot", "controls"} <= set(parts), (kind, parts)
+    for name, (left, top, right, bottom) in parts.items():
+        assert left >= 0 and top >= 0 and right <= layout["width"] and bottom <= layout["height"], (kind, name)
+    names = list(parts)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not overlaps(parts[a], parts[b]), (kind, a, b, parts[a], parts[b])
+
+
+@pytest.mark.viewport("720p")
+def test_every_slide_of_the_deck_fits_a_720p_screen(streamlit_app, page):
+    server = streamlit_app(APP)
+    open_slide(page, server, 1)
+    count = int(page.locator(".zb-page").inner_text().split("/")[1].split()[0])
+    assert count == 58
+    for n in range(1, count + 1):
+        if n > 1:
+            press_and_wait(page, "PageDown", n)
+        assert_slide_fits(page, f"slide {n} ({page.locator(SLIDE).get_attribute('data-key')})")
+
+
+@pytest.mark.viewport("720p")
+def test_filters_from_the_map_page_carry_into_the_briefing_and_the_sidebar_returns_after(streamlit_app, page):
+    server = streamlit_app(APP)
+    page.goto(server.url + "/?theme=grid")
+    wait_for_app(page)
+    page.get_by_role("link", name="汇报模式").click()
+    page.wait_for_selector(f'{SLIDE}[data-slide="1"]')
+    wait_for_app(page)
+    footer = page.locator(".zb-page").inner_text()
+    count = int(footer.split("/")[1].split()[0])
+    assert 1 < count < 58, footer
+    assert "网格化服务管理" in page.locator(".zb-subtitle").inner_text()
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert not page.locator('[data-testid="stHeader"]').is_visible()
+    page.get_by_role("link", name="退出汇报").click()
+    page.wait_for_selector('[data-testid="stSidebar"]', state="visible")
+    wait_for_app(page)
+    assert page.locator('[data-testid="stHeader"]').is_visible()  # the briefing's CSS left with the briefing
+    assert page.locator(SLIDE).count() == 0
+
+
+@pytest.mark.viewport("720p")
+def test_auto_advance_turns_the_page_by_itself(streamlit_app, page):
+    server = streamlit_app(APP)
+    open_slide(page, server, 4)
+    started = time.perf_counter()
+    page.get_by_role("radio", name="10 秒").click()
+    page.wait_for_selector(f'{SLIDE}[data-slide="5"]', timeout=30_000)
+    assert time.perf_counter() - started >= 9  # not at once: after the chosen interval
+    page.get_by_role("radio", name="关").click()
+    wait_for_app(page)

@@ -113,6 +113,7 @@ KEYS_JS = """
     const button = document.querySelector(`.st-key-zb_${action} button`);
     if (!button || button.disabled) return;  // another page of the app is showing
     event.preventDefault();
+    event.stopPropagation();  // handled here only (a focused radio group also listens for arrow keys)
     button.click();
   }, true);
 })();

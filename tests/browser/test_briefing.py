@@ -99,6 +99,10 @@ def test_keys_and_clicker_page_through_the_deck_and_the_url_follows(streamlit_ap
     timings["Space 1→2"] = press_and_wait(page, "Space", 2)
     for n in range(3, 8):  # warm: each of these maps was drawn ahead while the previous slide showed
         timings[f"PageDown {n - 1}→{n}"] = press_and_wait(page, "PageDown", n)
+    off = page.get_by_role("radio", name="关")
+    off.click()  # focus on the auto-advance radio group: its own arrow-key handling must not take the key
+    timings["ArrowRight 7→8 (radio focused)"] = press_and_wait(page, "ArrowRight", 8)
+    assert off.get_attribute("aria-checked") == "true"
     TIMINGS.parent.mkdir(parents=True, exist_ok=True)
     TIMINGS.write_text(json.dumps({k: round(v, 3) for k, v in timings.items()}, ensure_ascii=False, indent=1))
     assert browser_log.page_errors == []

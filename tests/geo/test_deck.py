@@ -23,25 +23,8 @@ from geo.deck import (
 )
 from geo.deck_map import slide_map_png
 from geo.snapshot_draw import ACCENT
-from geo.zones import zone_layer
-from loaders.roster import load_roster
 from loaders.selection import ZoneFilter
-from loaders.themes import filter_zone_ids, load_themes, theme_tags
-
-
-@pytest.fixture(scope="module")
-def zones():
-    return zone_layer(load_roster().zones)
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_themes()
-
-
-@pytest.fixture(scope="module")
-def tags(zones, catalogue):
-    return theme_tags(zones, catalogue)
+from loaders.themes import filter_zone_ids, theme_tags
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,11 @@
 """Build the interactive (folium/Leaflet) maps: the national view and a province drill-down, offline.
 
+A map is two parts, prepared separately so a page can keep the first mounted while the second changes:
+the base (provinces, the drilled province's counties, the maritime boundary line, the 南海诸岛 inset, the
+台湾省资料暂缺 note) depends only on the view; the zone group (zone polygons, numbered zone badges, zone counts in
+the province tooltips) depends on the filters and the selected zone. Both are prepared into text once
+(geo.packed_layers) and turned into folium elements cheaply on every Streamlit run.
+
 Every feature carries `kind` and `key` properties so a click can be traced back to a zone or a province
 without guessing from coordinates. All user text reaching a tooltip is HTML-escaped here, because Leaflet
 tooltips render HTML.
@@ -8,7 +14,6 @@ tooltips render HTML.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -18,145 +23,94 @@ import shapely
 
 from geo.boundaries import load_layer
 from geo.offline import localize, offline_map
+from geo.packed_layers import FeatureTips, InsetMap, PackedLayer, inset_spec, pack_layer
 from loaders.i18n import text
 
-# Display precision: 4 decimals ≈ 10 m, far below what a screen shows at these zooms; halves the payload.
-PRECISION = 4
-CHINA_BOUNDS = ((17.5, 73.0), (53.6, 135.1))  # reaches Hainan's southern tip; SCS islands via the maritime line
-SOUTH_SEA_BOUNDS = ((3.0, 105.0), (24.0, 125.0))
+# Coordinate precision per view (decimal places): the national view shows the province layer, simplified at
+# 0.02° (≈2 km), so 0.01° costs nothing visible; a drill-down shows counties simplified at 0.003°, so 0.001°.
+NATIONAL_PRECISION = 2
+DETAIL_PRECISION = 3
+MARK_PRECISION = 4
+INSET_PRECISION = 2
+INSET_SIMPLIFY = 0.03  # degrees; the inset shows ≈5 px per degree
+# Whole country, reaching Hainan's southern tip (18.2°N); the 南海诸岛 are shown in the inset.
+CHINA_BOUNDS = ((17.5, 73.0), (53.6, 135.1))
+SOUTH_SEA_BOUNDS = ((2.5, 106.0), (24.2, 124.0))  # the inset's window: the maritime line reaches 3.4°N–24.6°N
+INSET_SIZE = (112, 132)  # px, about the window's Mercator aspect plus room for the label
+# In the inset the 南海诸岛 — islands smaller than ISLAND_MAX_KM2, farther than OFFSHORE_DEG from the mainland,
+# Hainan and Taiwan, south of ISLANDS_NORTH (东沙群岛, the northernmost group, lies at 20.7°N) — are drawn as
+# dots: at ≈5 px per degree they would vanish. Coastal islets and 澎湖 stay plain land.
+ISLAND_MAX_KM2 = 50.0
+OFFSHORE_DEG = 0.5
+ISLANDS_NORTH = 21.2
 TAIWAN = "710000"
+TAIWAN_NOTE_AT = (24.9, 122.1)  # off the north-east coast, written eastwards over the sea, above the inset
+# The national view keeps this much room (px) under the country, so the inset in the bottom-right corner sits
+# in open sea below the Taiwan note instead of beside Taiwan.
+NATIONAL_BOTTOM_ROOM = 60
 BASE_FILL = "#f4f1ea"
 EDGE = "#8a8a8a"
 ZONE_EDGE = "#1b1b1b"
+MARITIME = "#5a5a5a"
 DEFAULT_ZONE_COLOR = "#b3261e"
+MARK_SIZE = (18, 24)  # badge diameter in px: normal, selected
 
 
 @dataclass(frozen=True)
 class ZoneStyle:
-    """Colour of one zone and the legend entry it belongs to."""
+    """Colour of one zone, the legend entry it belongs to, and the short mark (number) shown on its badge."""
 
     color: str
     group: str
+    mark: str = ""
 
 
-def _round(geom: shapely.Geometry) -> shapely.Geometry:
-    return shapely.set_precision(geom, 10 ** -PRECISION, mode="pointwise")
+@dataclass(frozen=True)
+class BaseLayers:
+    """Everything under the zones for one view, as prepared text (immutable: safe to share between sessions)."""
+
+    province: str | None
+    layers: tuple[str, ...]
+    inset: str | None
+    taiwan_note: bool
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+
+    @property
+    def size(self) -> int:
+        return sum(len(s.encode()) for s in self.layers) + len((self.inset or "").encode())
 
 
-def _feature_collection(gdf: gpd.GeoDataFrame, props: list[dict]) -> dict:
-    geoms = shapely.to_geojson(
-        [_round(g) for g in gdf.geometry.values]
-    )
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "properties": p, "geometry": json.loads(g)} for p, g in zip(props, geoms, strict=True)
-        ],
-    }
+@dataclass(frozen=True)
+class ZoneLayers:
+    """The zones of one filtered view and the province tooltips that count them, as prepared text."""
+
+    layers: tuple[str, ...]
+    province_tips: tuple[tuple[str, str], ...]
+
+    @property
+    def size(self) -> int:
+        return sum(len(s.encode()) for s in self.layers) + sum(len(v.encode()) for _, v in self.province_tips)
 
 
 def _tip(*lines: str) -> str:
     return "<br>".join(html.escape(str(s)) for s in lines if s)
 
 
+def badge_ink(color: str) -> str:
+    """Black or white, whichever reads better on `color` (#rrggbb), for the number on a badge."""
+    try:
+        r, g, b = (int(color.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    except ValueError:
+        return "#ffffff"
+    return "#000000" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "#ffffff"
+
+
 def _province_counts(zones: gpd.GeoDataFrame) -> dict[str, int]:
     return zones[zones.joined].groupby("province_adcode").size().to_dict()
 
 
-def _base_layers(m: folium.Map, zones: gpd.GeoDataFrame, province: str | None) -> None:
-    provinces = load_layer("province")
-    counts = _province_counts(zones)
-    props = []
-    for rec in provinces.itertuples(index=False):
-        n = counts.get(rec.adcode, 0)
-        if rec.adcode == TAIWAN and n == 0:
-            note = text("common.taiwan_no_data")
-        else:
-            note = text("common.zones_count", n=n)
-        props.append({"kind": "province", "key": rec.adcode, "tip": _tip(rec.name, note)})
-    folium.GeoJson(
-        _feature_collection(provinces, props),
-        name="provinces",
-        style_function=lambda f: {
-            "fillColor": BASE_FILL,
-            "color": EDGE,
-            "weight": 0.8,
-            "fillOpacity": 1.0 if province is None or f["properties"]["key"] == province else 0.55,
-        },
-        highlight_function=lambda f: {"weight": 2, "color": "#444444"},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=False),
-        zoom_on_click=False,
-    ).add_to(m)
-    if province:
-        counties = load_layer("county")
-        counties = counties[counties.province_adcode == province]
-        cprops = [{"kind": "county", "key": r.adcode, "tip": _tip(r.name)} for r in counties.itertuples(index=False)]
-        folium.GeoJson(
-            _feature_collection(counties, cprops),
-            name="counties",
-            style_function=lambda f: {"fillOpacity": 0, "color": "#9a9a9a", "weight": 0.6},
-            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-        ).add_to(m)
-    maritime = load_layer("maritime")
-    folium.GeoJson(
-        _feature_collection(maritime, [{"kind": "maritime", "key": "maritime"}]),
-        name="maritime",
-        style_function=lambda f: {"color": "#5a5a5a", "weight": 1.2},
-        interactive=False,
-    ).add_to(m)
-
-
-def _taiwan_label(m: folium.Map, zones: gpd.GeoDataFrame) -> None:
-    if _province_counts(zones).get(TAIWAN, 0):
-        return
-    folium.CircleMarker(
-        location=(23.7, 121.0),
-        radius=1,
-        opacity=0,
-        fill_opacity=0,
-        interactive=False,
-        tooltip=folium.Tooltip(html.escape(text("common.taiwan_no_data")), permanent=True, direction="right",
-                               class_name="atlas-note"),
-    ).add_to(m)
-
-
-def _zone_layers(m: folium.Map, zones: gpd.GeoDataFrame, styles: Mapping[str, ZoneStyle], selected: str | None):
-    shown = zones[zones.joined]
-    if shown.empty:
-        return
-    props, points = [], []
-    for rec in shown.itertuples(index=False):
-        style = styles.get(rec.zone_id, ZoneStyle(DEFAULT_ZONE_COLOR, ""))
-        tip = _tip(rec.unit_name, rec.theme, style.group)
-        props.append({"kind": "zone", "key": rec.zone_id, "tip": tip, "color": style.color,
-                      "selected": rec.zone_id == selected})
-        points.append(shapely.Point(rec.marker_lon, rec.marker_lat))
-    folium.GeoJson(
-        _feature_collection(shown, props),
-        name="zones",
-        style_function=lambda f: {
-            "fillColor": f["properties"]["color"],
-            "color": ZONE_EDGE,
-            "weight": 3 if f["properties"]["selected"] else 1,
-            "fillOpacity": 0.8,
-        },
-        highlight_function=lambda f: {"weight": 3},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-    ).add_to(m)
-    # Markers keep zones findable where a district is a few pixels wide at national zoom.
-    marker_frame = gpd.GeoDataFrame(geometry=points, crs="EPSG:4326")
-    folium.GeoJson(
-        _feature_collection(marker_frame, props),
-        name="zone-markers",
-        marker=folium.CircleMarker(radius=7, weight=2, color="#ffffff", fill=True, fill_opacity=1),
-        style_function=lambda f: {
-            "fillColor": f["properties"]["color"],
-            "color": "#000000" if f["properties"]["selected"] else "#ffffff",
-            "radius": 10 if f["properties"]["selected"] else 7,
-            "weight": 3 if f["properties"]["selected"] else 2,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-    ).add_to(m)
+def taiwan_has_zones(zones: gpd.GeoDataFrame) -> bool:
+    return _province_counts(zones).get(TAIWAN, 0) > 0
 
 
 def province_bounds(province: str) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -168,6 +122,136 @@ def province_bounds(province: str) -> tuple[tuple[float, float], tuple[float, fl
     return (miny, minx), (maxy, maxx)
 
 
+# --- the base: provinces, counties of the drilled province, maritime line, inset -----------------------------
+
+
+def _inset() -> str:
+    (s, w), (n, e) = SOUTH_SEA_BOUNDS
+    window = shapely.box(w - 1, s - 1, e + 1, n + 1)
+    provinces = load_layer("province")
+    land = shapely.simplify(shapely.clip_by_rect(provinces.geometry.values, w - 1, s - 1, e + 1, n + 1),
+                            INSET_SIMPLIFY, preserve_topology=True)
+    keep = ~shapely.is_empty(land)
+    land_spec = pack_layer(
+        "inset_land", land[keep], [{} for _ in range(int(keep.sum()))], INSET_PRECISION, interactive=False,
+        style={"fillColor": BASE_FILL, "fillOpacity": 1, "color": EDGE, "weight": 0.6},
+    )
+    parts = shapely.get_parts(provinces.geometry.values)
+    parts = parts[shapely.intersects(parts, window)]
+    areas = gpd.GeoSeries(parts, crs="EPSG:4326").to_crs("EPSG:6933").area.values / 1e6
+    land_masses = shapely.union_all(parts[areas >= 1000])
+    small = parts[areas < ISLAND_MAX_KM2]
+    dots = shapely.point_on_surface(small[shapely.distance(small, land_masses) > OFFSHORE_DEG])
+    dots = dots[shapely.get_y(dots) < ISLANDS_NORTH]
+    dot_spec = pack_layer(
+        "inset_islands", dots, [{} for _ in dots], MARK_PRECISION, interactive=False, marker="dot",
+        style={"radius": 1, "stroke": False, "fillColor": "#555555", "fillOpacity": 1},
+    )
+    maritime = shapely.clip_by_rect(load_layer("maritime").geometry.values, w - 1, s - 1, e + 1, n + 1)
+    line_spec = pack_layer("inset_maritime", maritime, [{}], INSET_PRECISION + 1, interactive=False,
+                           style={"color": MARITIME, "weight": 1.4})
+    return inset_spec([land_spec, dot_spec, line_spec], SOUTH_SEA_BOUNDS, text("map.inset_label"),
+                      INSET_SIZE)
+
+
+def prepare_base(province: str | None, taiwan_note: bool = True, inset: bool | None = None) -> BaseLayers:
+    """The base of the national view (province=None) or of one province's drill-down, prepared once.
+
+    `taiwan_note`: write 台湾省资料暂缺 beside Taiwan (when the roster has no zone there). `inset`: the 南海诸岛
+    inset; by default on the national view only (a drill-down shows one province).
+    """
+    provinces = load_layer("province")
+    precision = NATIONAL_PRECISION if province is None else DETAIL_PRECISION
+    props = []
+    for rec in provinces.itertuples(index=False):
+        p = {"kind": "province", "key": rec.adcode,
+             "tip": _tip(rec.name, text("common.taiwan_no_data") if rec.adcode == TAIWAN and taiwan_note else "")}
+        if province is not None and rec.adcode != province:
+            p["dim"] = True
+        props.append(p)
+    layers = [pack_layer(
+        "province", provinces.geometry.values, props, precision,
+        style={"fillColor": BASE_FILL, "fillOpacity": 1.0, "color": EDGE, "weight": 0.8},
+        dim={"fillOpacity": 0.55}, highlight={"weight": 2, "color": "#444444"}, tooltip={"sticky": False},
+    )]
+    if province is not None:
+        counties = load_layer("county")
+        counties = counties[counties.province_adcode == province]
+        layers.append(pack_layer(
+            "county", counties.geometry.values,
+            [{"kind": "county", "key": r.adcode, "tip": _tip(r.name)} for r in counties.itertuples(index=False)],
+            DETAIL_PRECISION, style={"fillOpacity": 0, "color": "#9a9a9a", "weight": 0.6}, tooltip={"sticky": True},
+        ))
+    layers.append(pack_layer("maritime", load_layer("maritime").geometry.values, [{"kind": "maritime"}],
+                             precision + 1, interactive=False, style={"color": MARITIME, "weight": 1.2}))
+    show_inset = province is None if inset is None else inset
+    bounds = province_bounds(province) if province else CHINA_BOUNDS
+    return BaseLayers(province, tuple(layers), _inset() if show_inset else None, taiwan_note, bounds)
+
+
+def base_map(base: BaseLayers, *, tile_url: str | None = None, tile_attribution: str | None = None) -> folium.Map:
+    """A fresh folium map from prepared base layers (cheap: the layers are pasted as text)."""
+    m = offline_map(location=(35.0, 105.0), zoom_start=4, tile_url=tile_url, tile_attribution=tile_attribution,
+                    zoom_snap=0.25, zoom_delta=0.5)
+    for spec in base.layers:
+        PackedLayer(spec).add_to(m)
+    if base.taiwan_note:
+        folium.CircleMarker(
+            location=TAIWAN_NOTE_AT, radius=1, opacity=0, fill_opacity=0, interactive=False,
+            tooltip=folium.Tooltip(html.escape(text("common.taiwan_no_data")), permanent=True, direction="right",
+                                   class_name="atlas-note"),
+        ).add_to(m)
+    if base.inset:
+        InsetMap(base.inset).add_to(m)
+    m.fit_bounds(base.bounds, padding_bottom_right=(0, NATIONAL_BOTTOM_ROOM) if base.inset else None)
+    return localize(m)
+
+
+# --- the zones: polygons, numbered badges, counts in the province tooltips -----------------------------------
+
+
+def prepare_zones(zones: gpd.GeoDataFrame, styles: Mapping[str, ZoneStyle] | None = None,
+                  selected: str | None = None) -> ZoneLayers:
+    """Zone polygons and badges for the zones in view (joined ones), and province tooltips counting them."""
+    styles = styles or {}
+    shown = zones[zones.joined]
+    layers: list[str] = []
+    if not shown.empty:
+        props, points = [], []
+        for rec in shown.itertuples(index=False):
+            style = styles.get(rec.zone_id, ZoneStyle(DEFAULT_ZONE_COLOR, ""))
+            p = {"kind": "zone", "key": rec.zone_id, "tip": _tip(rec.unit_name, rec.theme, style.group),
+                 "color": style.color, "mark": style.mark, "ink": badge_ink(style.color)}
+            if rec.zone_id == selected:
+                p["selected"] = True
+            props.append(p)
+            points.append(shapely.Point(rec.marker_lon, rec.marker_lat))
+        layers.append(pack_layer(
+            "zone", shown.geometry.values, props, DETAIL_PRECISION,
+            style={"color": ZONE_EDGE, "weight": 1, "fillOpacity": 0.8}, styleFrom={"fillColor": "color"},
+            selected={"weight": 3}, highlight={"weight": 3}, tooltip={"sticky": True},
+        ))
+        # Badges keep zones findable where a district is a few pixels wide at national zoom.
+        layers.append(pack_layer("zone_mark", points, props, MARK_PRECISION, marker="mark", markSize=list(MARK_SIZE),
+                                 tooltip={"direction": "top", "offset": [0, -10]}))
+    counts = _province_counts(zones)
+    tips = []
+    for rec in load_layer("province").itertuples(index=False):
+        n = counts.get(rec.adcode, 0)
+        note = text("common.taiwan_no_data") if rec.adcode == TAIWAN and n == 0 else text("common.zones_count", n=n)
+        tips.append((rec.adcode, _tip(rec.name, note)))
+    return ZoneLayers(tuple(layers), tuple(tips))
+
+
+def zone_group(zone_layers: ZoneLayers) -> folium.FeatureGroup:
+    """A fresh feature group from prepared zone layers (for st_folium's feature_group_to_add, or a map)."""
+    group = folium.FeatureGroup(name="zones", control=False)
+    for spec in zone_layers.layers:
+        PackedLayer(spec).add_to(group)
+    FeatureTips("province", dict(zone_layers.province_tips)).add_to(group)
+    return group
+
+
 def build_map(
     zones: gpd.GeoDataFrame,
     styles: Mapping[str, ZoneStyle] | None = None,
@@ -177,13 +261,10 @@ def build_map(
     tile_url: str | None = None,
     tile_attribution: str | None = None,
 ) -> folium.Map:
-    """National map (province=None) or one province with its counties; zones drawn on top of both."""
-    m = offline_map(location=(35.0, 105.0), zoom_start=4, tile_url=tile_url, tile_attribution=tile_attribution,
-                    zoom_snap=0.25, zoom_delta=0.5)
-    _base_layers(m, zones, province)
-    _taiwan_label(m, zones)
-    _zone_layers(m, zones, styles or {}, selected)
-    m.fit_bounds(province_bounds(province) if province else CHINA_BOUNDS)
+    """The whole map in one folium object (base + zones), e.g. for a standalone HTML file or a test."""
+    m = base_map(prepare_base(province, taiwan_note=not taiwan_has_zones(zones)),
+                 tile_url=tile_url, tile_attribution=tile_attribution)
+    zone_group(prepare_zones(zones, styles, selected)).add_to(m)
     return localize(m)
 
 

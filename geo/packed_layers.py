@@ -1,0 +1,207 @@
+"""Compact Leaflet layers: GeoJSON whose rings are Encoded Polyline strings, serialised once, drawn by our own JS.
+
+Why not folium.GeoJson: it keeps coordinates as Python lists, so every Streamlit run deep-copies, walks (bounds),
+and JSON-dumps them again (≈0.5 s for the national map), and it ships them as decimal text (≈0.7 MB nationally).
+Here a layer is prepared once into a JSON string and a folium element only pastes that string into
+`atlas.layer(parent, spec)`, defined in static/atlas/atlas_map.js (served at /app/static like vendored Leaflet).
+
+Geometry: each ring or line is a string in the scheme of Google's Encoded Polyline Algorithm
+(https://developers.google.com/maps/documentation/utilities/polylinealgorithm) — integer deltas at a precision
+chosen per view, zig-zag signed, 5-bit chunks with a continuation bit — in GeoJSON order (longitude first), but
+written with the alphabet ALPHABET instead of Google's "chunk + 63". Google's range contains `{`, the backslash and `_`:
+branca renders every element's script a second time as a Jinja template (`{{` would be evaluated), JSON would
+double every backslash, and streamlit-folium renames `_<id>` words in the script. ALPHABET has none of them.
+
+A spec is plain data: `layer` (its name, for atlas.setTips), `precision`, `features` ([{"p": properties, "g": packed geometry}]), and how to
+draw them: `style` (Leaflet path options), `styleFrom` (path option → property name), `selected` / `dim`
+(options merged when the property is true), `highlight` (on hover), `tooltip` (options; the text is the
+feature's `tip` property, already HTML-escaped), `interactive`, `marker` ("mark": points as numbered badges,
+"dot": points as 1-px circles).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import shapely
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+ATLAS_JS = ("atlas_map", "/app/static/atlas/atlas_map.js")
+ATLAS_CSS = ("atlas_map_css", "/app/static/atlas/atlas_map.css")
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-~"  # 6-bit values; 0x20 = more follow
+_INDEX = {c: i for i, c in enumerate(ALPHABET)}
+# Outside JSON strings a `{` is always followed by `"` or `}`; inside them (user text) these pairs would open
+# a Jinja tag in branca's second render pass, so that `{` is written as a JSON escape.
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+
+
+# --- Encoded Polyline -----------------------------------------------------------------------------------------
+
+
+def encode_coords(coords: np.ndarray, precision: int) -> str:
+    """(n, 2) longitude/latitude pairs → polyline text (deltas of integers at 10**-precision, see ALPHABET)."""
+    ints = np.round(np.asarray(coords, dtype=float)[:, :2] * 10**precision).astype(np.int64)
+    deltas = np.diff(ints, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
+    zigzag = ((deltas << 1) ^ (deltas >> 63)).tolist()
+    out = []
+    for n in zigzag:
+        while n >= 0x20:
+            out.append(ALPHABET[0x20 | (n & 0x1F)])
+            n >>= 5
+        out.append(ALPHABET[n])
+    return "".join(out)
+
+
+def decode_coords(text: str, precision: int) -> np.ndarray:
+    """Inverse of encode_coords (what atlas_map.js does in the browser); used by tests."""
+    values, n, shift = [], 0, 0
+    for ch in text:
+        b = _INDEX[ch]
+        n |= (b & 0x1F) << shift
+        shift += 5
+        if b < 0x20:
+            values.append(~(n >> 1) if n & 1 else n >> 1)
+            n, shift = 0, 0
+    return np.cumsum(np.array(values, dtype=np.int64).reshape(-1, 2), axis=0) / 10**precision
+
+
+def _ring(ring: shapely.LinearRing | shapely.LineString, precision: int) -> str:
+    coords = shapely.get_coordinates(ring)
+    ints = np.round(coords * 10**precision)
+    keep = np.ones(len(ints), dtype=bool)
+    keep[1:] = np.any(ints[1:] != ints[:-1], axis=1)  # points that rounding made repeat add bytes, not shape
+    if keep.sum() >= (4 if isinstance(ring, shapely.LinearRing) else 2):
+        coords = coords[keep]
+    return encode_coords(coords, precision)
+
+
+def _polygon(poly: shapely.Polygon, precision: int) -> list[str]:
+    return [_ring(poly.exterior, precision), *(_ring(r, precision) for r in poly.interiors)]
+
+
+def pack_geometry(geom: shapely.Geometry, precision: int) -> list:
+    """[type, coordinates] with every ring or line as an Encoded Polyline string; points stay numbers."""
+    kind = geom.geom_type
+    if kind == "Point":
+        return ["Point", [round(geom.x, precision), round(geom.y, precision)]]
+    if kind == "Polygon":
+        return ["Polygon", _polygon(geom, precision)]
+    if kind == "MultiPolygon":
+        return ["MultiPolygon", [_polygon(p, precision) for p in geom.geoms]]
+    if kind == "LineString":
+        return ["LineString", _ring(geom, precision)]
+    if kind == "MultiLineString":
+        return ["MultiLineString", [_ring(line, precision) for line in geom.geoms]]
+    if kind == "GeometryCollection":  # make_valid can leave slivers as lines next to polygons: keep the areas
+        polys = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+        return pack_geometry(shapely.union_all(polys) if polys else shapely.Polygon(), precision)
+    raise ValueError(f"cannot pack {kind}")
+
+
+def unpack_geometry(packed: Sequence, precision: int) -> shapely.Geometry:
+    """Inverse of pack_geometry (what atlas_map.js builds in the browser); used by tests."""
+    kind, c = packed
+
+    def polygon(rings):
+        return shapely.Polygon(decode_coords(rings[0], precision), [decode_coords(r, precision) for r in rings[1:]])
+
+    if kind == "Point":
+        return shapely.Point(c)
+    if kind == "Polygon":
+        return polygon(c)
+    if kind == "MultiPolygon":
+        return shapely.MultiPolygon([polygon(p) for p in c])
+    if kind == "LineString":
+        return shapely.LineString(decode_coords(c, precision))
+    if kind == "MultiLineString":
+        return shapely.MultiLineString([decode_coords(t, precision) for t in c])
+    raise ValueError(f"cannot unpack {kind}")
+
+
+def _html_safe(text: str) -> str:
+    """JSON that can sit inside a <script> element (what jinja's tojson does: no <, >, & or ' characters) and
+    passes through a Jinja render unchanged (no `{{`, `{%`, `{#`)."""
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
+    return _JINJA_OPEN.sub(r"\\u007b", text)
+
+
+def pack_layer(name: str, geometries: Sequence[shapely.Geometry], properties: Sequence[Mapping], precision: int,
+               **drawing) -> str:
+    """The JSON text of one layer spec (see the module docstring); empty geometries are left out."""
+    features = [
+        {"p": dict(p), "g": pack_geometry(g, precision)}
+        for g, p in zip(geometries, properties, strict=True)
+        if g is not None and not g.is_empty
+    ]
+    spec = {"layer": name, "precision": precision, "features": features, **drawing}
+    return _html_safe(json.dumps(spec, ensure_ascii=False))
+
+
+def dumps(value) -> str:
+    """Plain data for a script element (same escaping as pack_layer)."""
+    return _html_safe(json.dumps(value, ensure_ascii=False))
+
+
+# --- folium elements: paste prepared text, so rendering costs nothing per Streamlit run ------------------------
+
+
+class _AtlasScript(JSCSSMixin):
+    default_js = [ATLAS_JS]
+    default_css = [ATLAS_CSS]
+
+
+class PackedLayer(_AtlasScript):
+    """A layer prepared by pack_layer, drawn into its parent (the map or a feature group)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = atlas.layer({{ this._parent.get_name() }}, {{ this.spec }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, spec: str):
+        super().__init__()
+        self._name = "PackedLayer"
+        self.spec = spec
+
+
+class FeatureTips(_AtlasScript):
+    """New tooltip texts, by feature key, for an already drawn layer (by name; e.g. zone counts per province)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        atlas.setTips({{ this.layer_json }}, {{ this.tips }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, layer: str, tips: Mapping[str, str]):
+        super().__init__()
+        self._name = "FeatureTips"
+        self.layer_json = dumps(layer)
+        self.tips = dumps(dict(tips))
+
+
+class InsetMap(_AtlasScript):
+    """A small framed, non-interactive second map in a corner of its parent map (see atlas.inset)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = atlas.inset({{ this._parent.get_name() }}, {{ this.spec }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, spec: str):
+        super().__init__()
+        self._name = "InsetMap"
+        self.spec = spec
+
+
+def inset_spec(layers: Iterable[str], bounds, label: str, size: tuple[int, int], position: str = "bottomright") -> str:
+    """JSON for InsetMap: prepared layer specs (pack_layer texts), the window to show, its label and pixel size."""
+    head = dumps({"bounds": [list(bounds[0]), list(bounds[1])], "label": label, "width": size[0],
+                  "height": size[1], "position": position})
+    return head[:-1] + ', "layers": [' + ", ".join(layers) + "]}"

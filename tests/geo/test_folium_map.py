@@ -1,0 +1,139 @@
+"""The interactive map as objects and text: what it holds, how big it is, and that it survives folium's rendering."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+import shapely
+from folium.template import Template
+
+from geo.boundaries import load_layer
+from geo.folium_map import (
+    NATIONAL_PRECISION,
+    SOUTH_SEA_BOUNDS,
+    TAIWAN,
+    build_map,
+    prepare_base,
+    prepare_zones,
+)
+from geo.packed_layers import ALPHABET, decode_coords, encode_coords, pack_layer, unpack_geometry
+from geo.styling import styles_by_batch, styles_by_theme
+from geo.zones import zone_layer
+from loaders.roster import load_roster
+from loaders.themes import load_themes, theme_tags
+
+MAX_PAYLOAD = 1_500_000  # bytes a map view may send to the browser (issue 3)
+SPEC = re.compile(r"atlas\.layer\([^,]+, (\{.*?\})\);\n", re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def zones():
+    return zone_layer(load_roster().zones)
+
+
+def _specs(html: str) -> dict[str, dict]:
+    """Every packed layer in a rendered map, by name."""
+    return {spec["layer"]: spec for spec in (json.loads(m) for m in SPEC.findall(html))}
+
+
+def test_polyline_text_round_trips_within_half_a_unit_of_the_last_decimal():
+    rng = np.random.default_rng(7)
+    coords = np.column_stack([rng.uniform(-180, 180, 500), rng.uniform(-85, 85, 500)])
+    for precision in (2, 3, 5):
+        back = decode_coords(encode_coords(coords, precision), precision)
+        assert np.abs(back - coords).max() <= 0.5 * 10**-precision + 1e-12
+
+
+def test_polyline_alphabet_has_nothing_jinja_json_or_streamlit_folium_would_touch():
+    assert len(set(ALPHABET)) == 64
+    assert not set(ALPHABET) & set("{}%#\\\"'<>&_/.")
+
+
+def test_packed_text_passes_through_a_jinja_render_unchanged_even_with_template_syntax_in_user_text():
+    # branca renders every element's script a second time as a template: user text must stay text.
+    spec = pack_layer("zone", [shapely.box(120, 30, 121, 31)],
+                      [{"tip": "{{ 7*7 }} {% for x in y %} {# c #} </script><img src=x>"}], 3)
+    assert Template(spec).render() == spec
+    assert "<" not in spec and "{{" not in spec and "{%" not in spec
+    assert json.loads(spec)["features"][0]["p"]["tip"].startswith("{{ 7*7 }}")
+
+
+def test_national_map_holds_every_zone_as_polygon_and_badge_and_all_34_provinces(zones):
+    specs = _specs(build_map(zones).get_root().render())
+    assert {f["p"]["key"] for f in specs["zone"]["features"]} == set(zones.zone_id)
+    assert {f["p"]["key"] for f in specs["zone_mark"]["features"]} == set(zones.zone_id)
+    assert len(specs["province"]["features"]) == 34
+    assert "county" not in specs  # counties only for the drilled-into province
+
+
+def test_drill_down_draws_only_that_provinces_counties(zones):
+    counties = load_layer("county")
+    specs = _specs(build_map(zones[zones.province_adcode == "330000"], province="330000").get_root().render())
+    keys = {f["p"]["key"] for f in specs["county"]["features"]}
+    assert keys == set(counties.adcode[counties.province_adcode == "330000"])
+    dimmed = {f["p"]["key"] for f in specs["province"]["features"] if f["p"].get("dim")}
+    assert dimmed == set(load_layer("province").adcode) - {"330000"}
+
+
+def test_coordinates_are_as_precise_as_the_view_needs(zones):
+    province = load_layer("province").set_index("adcode").geometry["110000"]
+    base = prepare_base(None)
+    spec = json.loads(base.layers[0])
+    beijing = next(f for f in spec["features"] if f["p"]["key"] == "110000")
+    drawn = unpack_geometry(beijing["g"], spec["precision"])
+    assert spec["precision"] == NATIONAL_PRECISION
+    assert shapely.make_valid(drawn).symmetric_difference(province).area / province.area < 0.02
+
+
+def test_every_view_sends_at_most_1_5_mb_and_the_national_map_far_less(zones):
+    sizes = {}
+    for province in [None, *load_layer("province").adcode]:
+        view = zones if province is None else zones[zones.province_adcode == province]
+        sizes[province or "national"] = len(build_map(view, province=province).get_root().render().encode())
+    worst = max(sizes, key=sizes.get)
+    print(f"map payload: national {sizes['national'] / 1e6:.3f} MB; worst province {worst} {sizes[worst] / 1e6:.3f} MB")
+    assert sizes[worst] <= MAX_PAYLOAD, (worst, sizes[worst])
+    assert sizes["national"] <= MAX_PAYLOAD / 5
+
+
+def test_the_base_of_a_view_does_not_depend_on_the_filters(zones):
+    # st_folium keeps the map mounted while its script stays the same: filters may change only the zone group.
+    grid = zones[zones.zone_id.isin(["CN-2019-11", "CN-2019-20"])]
+    assert build_map(zones).get_root().render() != build_map(grid).get_root().render()
+    assert prepare_zones(zones) != prepare_zones(grid)
+    assert prepare_base(None) == prepare_base(None)
+
+
+def test_province_tooltips_count_the_zones_in_view_and_mark_taiwan_without_data(zones):
+    tips = dict(prepare_zones(zones[zones.province_adcode == "330000"]).province_tips)
+    assert "3 个实验区" in tips["330000"]
+    assert "0 个实验区" in tips["110000"]
+    assert "台湾省资料暂缺" in tips[TAIWAN]
+
+
+def test_inset_shows_the_south_china_sea_window_with_the_maritime_line_and_island_dots(zones):
+    base = prepare_base(None)
+    inset = json.loads(base.inset)
+    assert inset["label"] == "南海诸岛"
+    assert inset["bounds"] == [list(SOUTH_SEA_BOUNDS[0]), list(SOUTH_SEA_BOUNDS[1])]
+    layers = {spec["layer"]: spec for spec in inset["layers"]}
+    assert all(spec.get("interactive") is False for spec in layers.values())
+    line = layers["inset_maritime"]
+    assert unpack_geometry(line["features"][0]["g"], line["precision"]).bounds[1] < 4.0  # down to 曾母暗沙
+    dots = np.array([f["g"][1] for f in layers["inset_islands"]["features"]])
+    assert len(dots) > 20 and dots[:, 1].max() < 21.0  # island groups offshore, not coastal islets
+    assert prepare_base("330000").inset is None  # a drill-down shows one province
+
+
+def test_theme_badges_are_numbered_by_catalogue_order_whatever_the_filter(zones):
+    catalogue = load_themes()
+    tags = theme_tags(load_roster().zones, catalogue)
+    styles, legend = styles_by_theme(zones, tags, catalogue)
+    headline = [th.name for th in catalogue.themes if th.headline]
+    assert all(e.mark == str(headline.index(e.label) + 1) for e in legend if e.label in headline)
+    few = zones[zones.zone_id.isin(["CN-2019-30"])]
+    few_styles, _ = styles_by_theme(few, tags, catalogue)
+    assert few_styles["CN-2019-30"].mark == styles["CN-2019-30"].mark
+    _, batches = styles_by_batch(zones)
+    assert [e.mark for e in batches] == ["19"]

@@ -69,7 +69,6 @@ class Slide:
     key: str  # stable id: overview, theme:grid, province:330000, zone:CN-2019-11 (+ #2 for continuations)
     title: str
     subtitle: str
-    section: str
     map: MapSpec | None = None
     legend: tuple[LegendItem, ...] = ()
     zones: tuple[ZoneItem, ...] = ()
@@ -194,7 +193,7 @@ def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, provin
     title = (text("briefing.overview.title_province", province=province_names.get(province, province)) if province
              else text("briefing.overview.title"))
     return Slide(
-        kind="overview", key="overview", title=title, subtitle=scope, section=text("briefing.overview.section"),
+        kind="overview", key="overview", title=title, subtitle=scope,
         map=_spec(province, ids, [colour[z] for z in ids], hatch_of), legend=_legend(legend),
         figures=((text("briefing.overview.zones"), str(len(ids))),
                  (text("briefing.overview.provinces"), str(len(groups))),
@@ -219,7 +218,7 @@ def _theme_slides(zones, tags, theme, province, hatch_of) -> list[Slide]:
     items = [ZoneItem(r.zone_id, r.unit_name, r.theme, theme.color) for r in mine.itertuples(index=False)]
     return _paged(items, Slide(
         kind="theme", key=f"theme:{theme.key}", title=theme.name, subtitle=text("briefing.theme.subtitle", n=len(mine)),
-        section=text("briefing.theme.section"), map=spec, legend=legend, body=theme.description,
+        map=spec, legend=legend, body=theme.description,
         subject=tuple(mine.zone_id),
     ))
 
@@ -233,7 +232,7 @@ def _province_slides(code, name, members, colour, legend, hatch_of) -> list[Slid
     items = [ZoneItem(r.zone_id, _local_name(r, name), r.theme, colour[r.zone_id]) for r in members.itertuples(index=False)]
     return _paged(items, Slide(
         kind="province", key=f"province:{code or name}", title=name,
-        subtitle=text("briefing.province.subtitle", n=len(ids)), section=text("briefing.province.section"),
+        subtitle=text("briefing.province.subtitle", n=len(ids)),
         map=_spec(code, ids, [colour[z] for z in ids], hatch_of) if code else None, legend=local_legend,
         subject=ids,
     ))
@@ -260,7 +259,7 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
         kind="zone", key=f"zone:{rec.zone_id}", title=str(rec.unit_name),
         subtitle=text("briefing.zone.subtitle", province=province_name,
                       batch=text("common.batch_label", batch=rec.batch), doc=rec.doc_number),
-        section=province_name, map=_spec(code, ids, colours, hatch_of) if code else None, legend=legend,
+        map=_spec(code, ids, colours, hatch_of) if code else None, legend=legend,
         quote=str(rec.theme), body=str(rec.content), facts=facts, tags=zone_tags,
         note="" if joined else text("briefing.zone.unjoined"), subject=(rec.zone_id,),
     )

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from geo.deck import Deck, slide_from_param
+from geo.deck import Deck, MapSpec, slide_from_param
 from loaders.selection import filter_options
 from ui import briefing, cached
 from ui.session import session_key, session_zones
@@ -42,7 +42,7 @@ index = min(st.session_state.zb_slide, max(len(deck) - 1, 0))
 
 
 def go(step: int | None = None, to: int | None = None) -> None:
-    """Button callback: move by `step` (wrapping at the ends only for auto-advance) or jump `to` an index."""
+    """Button callback: move by `step` (stopping at the first and last slide) or jump `to` an index."""
     n = len(deck)
     if not n:
         return
@@ -51,12 +51,14 @@ def go(step: int | None = None, to: int | None = None) -> None:
     st.session_state.zb_changed_at = time.monotonic()
 
 
+def slide_map(spec: MapSpec | None) -> bytes | None:
+    return cached.briefing_map_png(spec.province, spec.zone_ids, spec.colours, spec.hatches,
+                                   session_key()) if spec else None
+
+
 st.html(briefing.CSS)
 if len(deck):
-    spec = deck.slides[index].map
-    png = cached.briefing_map_png(spec.province, spec.zone_ids, spec.colours, spec.hatches,
-                                    session_key()) if spec else None
-    st.html(briefing.slide_html(deck, index, png))
+    st.html(briefing.slide_html(deck, index, slide_map(deck.slides[index].map)))
 else:
     st.html(briefing.empty_html(deck.source))
 st.query_params["slide"] = str(index + 1)
@@ -64,7 +66,7 @@ st.query_params["slide"] = str(index + 1)
 with st.container(horizontal=True, key=briefing.CONTROLS_KEY, vertical_alignment="center", gap="medium"):
     st.button(t("briefing.controls.prev"), key="zb_prev", on_click=go, kwargs={"step": -1}, disabled=index == 0)
     st.button(t("briefing.controls.next"), key="zb_next", on_click=go, kwargs={"step": 1}, type="primary",
-              disabled=index >= len(deck) - 1)
+              disabled=index >= len(deck) - 1, help=t("briefing.controls.keys_help"))
     st.markdown(md_escape(t("briefing.controls.auto")))
     st.segmented_control(
         t("briefing.controls.auto"), AUTO_CHOICES, key="zb_auto", default=0, required=True, label_visibility="collapsed",
@@ -89,7 +91,4 @@ with st.container(key=briefing.HIDDEN_KEY):
         auto_advance()
 
 if len(deck) > 1:  # draw the next slide's map now, so the next key press only sends it
-    following = deck.slides[(index + 1) % len(deck)].map
-    if following:
-        cached.briefing_map_png(following.province, following.zone_ids, following.colours, following.hatches,
-                                  session_key())
+    slide_map(deck.slides[(index + 1) % len(deck)].map)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from geo.snapshot_draw import ACCENT
 from geo.styling import OTHER_COLOR, LegendEntry, styles_by_batch, styles_by_theme
+from geo.zones import successor_summary
 from loaders.i18n import text
 from loaders.selection import ZoneFilter
 from loaders.themes import ThemeCatalogue, primary_theme
@@ -261,8 +262,15 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
                       batch=text("common.batch_label", batch=rec.batch), doc=rec.doc_number),
         map=_spec(code, ids, colours, hatch_of) if code else None, legend=legend,
         quote=str(rec.theme), body=str(rec.content), facts=facts, tags=zone_tags,
-        note="" if joined else text("briefing.zone.unjoined"), subject=(rec.zone_id,),
+        note=_zone_note(rec, joined), subject=(rec.zone_id,),
     )
+
+
+def _zone_note(rec, joined: bool) -> str:
+    if not joined:
+        return text("briefing.zone.unjoined")
+    changed = successor_summary(rec)
+    return text("briefing.zone.changed", summary=changed) if changed else ""
 
 
 def _local_name(rec, province_name: str) -> str:

@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from geo import snapshot_layout as lay
-from geo.boundaries import load_layer, units_table
+from geo.boundaries import load_layer
 from geo.captions import date_line
 from geo.fonts import sized
 from geo.snapshot_draw import (
@@ -43,6 +43,7 @@ from geo.snapshot_draw import (
 )
 from geo.snapshot_inset import draw_inset, room_for_inset
 from geo.snapshot_labels import CENTRED, place_labels
+from geo.zones import designated_name, successor_summary
 from loaders.i18n import text
 
 FORMATS = ("png", "pdf", "svg")
@@ -158,16 +159,7 @@ def _marker_points(zones: gpd.GeoDataFrame, crs: str) -> list[tuple[float, float
 
 def _zone_label_points(zones: gpd.GeoDataFrame, crs: str) -> list[tuple[float, float, str]]:
     xs, ys = lay.project_points(zones["marker_lon"].to_numpy(), zones["marker_lat"].to_numpy(), crs)
-    return [(x, y, zone_short_name(rec)) for x, y, rec in zip(xs, ys, zones.itertuples(index=False), strict=True)]
-
-
-def zone_short_name(rec) -> str:
-    """The designated unit's own name as in the roster (禅城区, 衢州市, 江干区 even where since merged)."""
-    for field in ("county", "prefecture"):
-        value = getattr(rec, field, None)
-        if isinstance(value, str) and value:
-            return value
-    return rec.unit_name
+    return [(x, y, designated_name(rec)) for x, y, rec in zip(xs, ys, zones.itertuples(index=False), strict=True)]
 
 
 MAX_CHANGED_ITEMS = 6  # one footer line on A4 landscape; the rest are on the zone cards
@@ -178,14 +170,9 @@ def changed_units_note(zones: pd.DataFrame) -> str | None:
     map must know the shaded area is today's unit (江干区 → 上城区), not the one the document named."""
     if not len(zones) or "method" not in zones:
         return None
-    changed = zones[zones["method"] == "historical"]
-    if changed.empty:
+    items = [s for s in (successor_summary(rec) for rec in zones.itertuples(index=False)) if s]
+    if not items:
         return None
-    units = units_table()
-    today = dict(zip(units.adcode, units.name, strict=True))
-    items = [text("snapshot.changed_item", designated=zone_short_name(rec),
-                  today="、".join(f"{today.get(code, code)}（{code}）" for code in rec.adcodes))
-             for rec in changed.itertuples(index=False)]
     shown = "；".join(items[:MAX_CHANGED_ITEMS]) + (text("snapshot.and_more", n=len(items)) if len(items) > MAX_CHANGED_ITEMS else "")
     return text("snapshot.changed_units", items=shown)
 

@@ -6,7 +6,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.boundaries import load_layer
+from geo.boundaries import load_layer, units_table
+from loaders.i18n import text
 from loaders.resolver import RESOLVED, resolve_frame
 
 _LAYER_FOR_LEVEL = {"county": "county", "prefecture": "prefecture", "province": "province"}
@@ -63,3 +64,24 @@ def join_zones(resolved: pd.DataFrame) -> gpd.GeoDataFrame:
 def zone_layer(zones: pd.DataFrame) -> gpd.GeoDataFrame:
     """Resolve and join a validated roster frame (e.g. `load_roster().zones`) in one step."""
     return join_zones(resolve_frame(zones))
+
+
+def designated_name(rec) -> str:
+    """The designated unit's own name as in the roster (禅城区, 衢州市, 江干区 even where since merged)."""
+    for field in ("county", "prefecture"):
+        value = getattr(rec, field, None)
+        if isinstance(value, str) and value:
+            return value
+    return str(rec.unit_name)
+
+
+def successor_summary(rec) -> str | None:
+    """"江干区→今上城区（330102）" for a zone whose unit changed after designation (drawn as today's unit), else None.
+
+    Every place that draws such a zone without its card beside it (print maps, briefing slides) shows this line."""
+    if getattr(rec, "method", None) != "historical" or not rec.adcodes:
+        return None
+    units = units_table()
+    today = dict(zip(units.adcode, units.name, strict=True))
+    return text("snapshot.changed_item", designated=designated_name(rec),
+                today="、".join(f"{today.get(code, code)}（{code}）" for code in rec.adcodes))

@@ -212,3 +212,10 @@ def test_slide_map_is_a_screen_sized_png_with_the_subject_in_its_colour(deck, zo
     pixels = np.asarray(image).reshape(-1, 3).astype(int)
     grid = np.array([round(c * 255) for c in to_rgb("#332288")])
     assert (np.abs(pixels - grid).sum(axis=1) < 30).sum() > 200  # the highlighted zones (markers and polygons)
+
+
+def test_a_spotlight_on_a_merged_unit_says_the_map_shows_todays_unit(deck):
+    notes = {s.subject[0]: s.note for s in deck.slides if s.kind == "zone" and not s.key.endswith("#2")}
+    assert "江干区→今上城区（330102）" in notes["CN-2019-11"]  # abolished 2021, drawn as today's 上城区
+    assert "崇川区→今崇川区（320613）" in notes["CN-2019-10"]  # merged with 港闸区 2020
+    assert notes["CN-2019-24"] == ""  # 禅城区: unchanged, no note

@@ -1,0 +1,65 @@
+"""Settings an intranet deployment relies on, and the admin token gate's wiring (constant-time, server-side)."""
+
+import hmac
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from loaders import roster_store
+from loaders.tabular import MAX_BYTES
+from ui import admin
+from ui.text import WORD_JOINER, h, md_escape
+
+CONFIG = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text("utf-8"))
+
+
+def test_config_keeps_xsrf_cors_and_private_errors_on():
+    server = CONFIG["server"]
+    assert server["enableXsrfProtection"] is True
+    assert server["enableCORS"] is True
+    assert CONFIG["browser"]["gatherUsageStats"] is False
+    assert CONFIG["client"]["showErrorDetails"] == "none"
+
+
+def test_upload_limits_agree():
+    """Streamlit's uploader refuses files over maxUploadSize × 10⁶ bytes; the app's own check is no looser."""
+    assert CONFIG["server"]["maxUploadSize"] <= 10
+    assert MAX_BYTES <= CONFIG["server"]["maxUploadSize"] * 1_000_000
+
+
+def test_token_comparison_is_constant_time(monkeypatch):
+    calls, real = [], hmac.compare_digest
+
+    def spy(a, b):
+        calls.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(roster_store.hmac, "compare_digest", spy)
+    assert roster_store.token_matches("s3cret", "s3cret")
+    assert not roster_store.token_matches("s3creX", "s3cret")
+    assert len(calls) == 2
+
+
+def test_admin_check_uses_the_server_token_only(monkeypatch):
+    monkeypatch.setenv("ZONE_ATLAS_ADMIN_TOKEN", "server-side")
+    assert admin.is_admin("server-side")
+    assert not admin.is_admin("server-sid")
+    assert not admin.is_admin("")
+    monkeypatch.delenv("ZONE_ATLAS_ADMIN_TOKEN")
+    monkeypatch.setattr(admin, "configured_token", lambda: None)
+    assert not admin.is_admin("")  # no token configured: nobody is admin, not even with an empty guess
+    assert not admin.is_admin(None)
+
+
+@pytest.mark.parametrize("text", [":material/home:", ":smile:", ":red[x]", "https://evil.example", "www.evil.example",
+                                  "a@evil.example"])
+def test_md_escape_breaks_shortcodes_and_autolinks(text):
+    """The browser test (tests/browser/test_hostile_input.py) shows the effect; this pins the mechanism."""
+    escaped = md_escape(text)
+    assert escaped.replace(WORD_JOINER, "").replace("\\", "") == text
+    assert WORD_JOINER in escaped
+
+
+def test_h_keeps_html_text_on_one_line_and_escaped():
+    assert h('<b a="1">x\n\ny</b>') == "&lt;b a=&quot;1&quot;&gt;x  y&lt;/b&gt;"

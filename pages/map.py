@@ -83,58 +83,60 @@ def map_area() -> None:
     in_view = shown if province is None else shown[shown.province_adcode == province]
     write_view(ViewState(zone_filter, province, st.session_state.zone, color_mode))
 
-    crumbs, picker = st.columns([3, 2], vertical_alignment="bottom")
-    with crumbs:
-        if province:
-            c1, c2 = st.columns([1, 3], vertical_alignment="center")
-            c1.button(t("map.back_to_nation"), on_click=_go_nation, key="crumb_nation")
-            c2.markdown(f"**{md_escape(t('map.nation'))} › {md_escape(province_names[province])}**")
-        else:
-            st.markdown(f"**{md_escape(t('map.nation'))}**")
-    with picker:
-        st.session_state.prov_pick = province or ""
-        st.selectbox(
-            t("map.province_pick"), [""] + list(province_names), key="prov_pick", on_change=_on_province_pick,
-            format_func=lambda a: province_names.get(a, t("map.nation")),
-        )
+    # One compact header row (title and place, two figures, province picker) so that at 1280×800 the whole
+    # national map — with its 南海诸岛 inset — sits above the fold, the zone list beside it.
+    with st.container(key="map_head"):
+        title, shown_count, province_count, place = st.columns([3, 1.3, 1.1, 2.6], vertical_alignment="bottom")
+        title.subheader(t("map.title"), anchor=False)
+        crumb = md_escape(t("map.nation")) + (f" › {md_escape(province_names[province])}" if province else "")
+        title.caption(crumb)
+        shown_count.metric(t("map.shown"), f"{len(in_view)} / {len(zones)}")
+        province_count.metric(t("map.provinces_with_zones"), in_view.province_adcode.nunique())
+        with place:
+            back, pick = st.columns([1, 2], vertical_alignment="bottom") if province else (None, st.container())
+            if back is not None:
+                back.button(t("map.back_to_nation"), on_click=_go_nation, key="crumb_nation", width="stretch")
+            st.session_state.prov_pick = province or ""
+            pick.selectbox(
+                t("map.province_pick"), [""] + list(province_names), key="prov_pick", on_change=_on_province_pick,
+                format_func=lambda a: province_names.get(a, t("map.nation")),
+            )
 
-    m1, m2, m3 = st.columns(3)
-    m1.metric(t("map.shown"), f"{len(in_view)} / {len(zones)}")
-    m2.metric(t("map.provinces_with_zones"), in_view.province_adcode.nunique())
-    m3.caption(maps.completeness_line(zones))
-
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns([5, 3], gap="medium")
     with left:
-        fmap, legend = maps.zone_map(in_view, catalogue, tags, color_mode, province, st.session_state.zone)
+        fmap, zone_layers, legend = maps.zone_map(in_view, color_mode, province, st.session_state.zone)
         map_key = f"zone_map_{province or 'nation'}"
+        # The base map stays mounted (same script → same component) while filters and the selected zone only
+        # swap the zone group; only clicks rerun the page (each one reported anew, see static/atlas/atlas_map.js).
         st_folium(
-            fmap, key=map_key, height=560, use_container_width=True,
+            fmap, key=map_key, height=maps.MAP_HEIGHT, use_container_width=True, feature_group_to_add=zone_layers,
             returned_objects=["last_active_drawing"], on_change=partial(_on_map_click, map_key),
         )
         maps.legend(legend)
+        st.caption(t("map.map_hint"))
+        st.caption(maps.source_line(in_view) + "　" + maps.completeness_line(zones))
+        maps.unjoined_notice(in_view)
         st.download_button(
             t("map.download_png"),
             data=partial(cached.map_snapshot_png, tuple(in_view.zone_id), province, color_mode,
                          maps.snapshot_title(zone_filter, province, province_names, theme_names), session_key()),
             file_name="zone-map.png", mime="image/png", key="png_export", help=t("map.download_png_help"),
         )
-        st.caption(t("map.map_hint"))
-        st.caption(maps.source_line(in_view))
-        maps.unjoined_notice(in_view)
     with right:
         zone = st.session_state.zone
         if zone and zone in set(zones.zone_id):
             zone_card(zones[zones.zone_id == zone].iloc[0], tags, theme_names, on_close=_close_card)
-        st.subheader(t("map.list"))
+        st.subheader(t("map.list"), anchor=False)
         table = zone_table(in_view, zone_tag_names)
         if table.empty:
             st.info(t("map.list_empty"))
         st.session_state._list_ids = table.zone_id.tolist()
-        view = table[["unit_name", "province", "tags", "batch", "status"]].rename(
-            columns=lambda c: t(f"map.columns.{c}")
-        )
+        # On screen the unit name already starts with its province; the exports keep every column.
+        view = table[["unit_name", "tags", "batch", "status"]].rename(columns=lambda c: t(f"map.columns.{c}"))
         st.dataframe(view, key="zone_list", on_select=_on_list_select, selection_mode="single-row",
-                     hide_index=True, width="stretch", height=320)
+                     hide_index=True, width="stretch", height=maps.list_height(len(view)),
+                     column_config={t("map.columns.unit_name"): st.column_config.TextColumn(width="medium"),
+                                    t("map.columns.tags"): st.column_config.TextColumn(width="medium")})
         export = table.rename(columns=lambda c: t(f"map.columns.{c}"))
         d1, d2 = st.columns(2)
         d1.download_button(t("map.download_csv"), to_csv_bytes(export), "zones.csv", "text/csv",
@@ -143,5 +145,5 @@ def map_area() -> None:
                            width="stretch")
 
 
-st.title(t("map.title"))
+maps.page_style()
 map_area()

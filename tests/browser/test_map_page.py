@@ -6,6 +6,8 @@ import pytest
 
 from loaders.i18n import text as t
 from tests.browser.harness import (
+    FOLIUM_IFRAME,
+    SCREENSHOTS,
     map_frame,
     screenshot,
     start_streamlit,
@@ -46,7 +48,7 @@ def features(page, kind: str) -> dict:
 
 
 def click_in_map(page, x: float, y: float) -> None:
-    """A real mouse click at a map point; the tests use a 1080p window so the whole map is on screen."""
+    """A real mouse click at a map point (the whole map is on screen at 1280×800 and larger)."""
     box = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
     assert box["y"] + y < page.viewport_size["height"], "map point below the fold"
     page.mouse.click(box["x"] + x, box["y"] + y)
@@ -165,3 +167,153 @@ def test_png_export_of_the_current_view(streamlit_app, page, tmp_path):
     with Image.open(path) as img:
         assert img.format == "PNG" and img.width == 3507
         assert abs(img.info["dpi"][0] - 300) < 1
+
+
+# --- the 南海诸岛 inset and the desktop layout (1280×800) -----------------------------------------------------
+
+# Runs in the map iframe: what the inset map drew, and where the inset, the Taiwan note and the map sit.
+_INSET_PROBE = """
+() => {
+  const s = window.atlas && window.atlas.insetMap;
+  const rect = el => el ? el.getBoundingClientRect().toJSON() : null;
+  const out = {exists: !!s, lines: 0, islands: 0, land: 0, ink: 0, samples: 0,
+               box: rect(document.querySelector('.atlas-inset')), map: rect(document.querySelector('#map_div')),
+               note: rect(document.querySelector('.leaflet-tooltip.atlas-note')),
+               label: (document.querySelector('.atlas-inset-label') || {}).textContent};
+  if (!s) return out;
+  s.eachLayer(l => {
+    if (!(l instanceof L.Path)) return;
+    if (l instanceof L.CircleMarker) { if (!l._empty()) out.islands++; }
+    else if (l._parts && l._parts.length) { if (l instanceof L.Polygon) out.land++; else out.lines += l._parts.length; }
+  });
+  const c = document.querySelector('.atlas-inset canvas');
+  if (c && c.width && c.height) {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < data.length; i += 4 * 4) { out.samples++; if (data[i] > 0) out.ink++; }
+  }
+  return out;
+}
+"""
+
+
+def _inside(inner: dict, outer: dict, slack: float = 0.5) -> bool:
+    return (inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack
+            and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + slack
+            and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + slack)
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+def test_south_china_sea_inset_is_painted_framed_in_the_bottom_right_corner(streamlit_app, page, browser_log):
+    from PIL import Image
+
+    server = streamlit_app(APP)
+    page.goto(server.url)
+    wait_for_app(page)
+    wait_for_map_painted(page, min_paths=60)
+    frame = map_frame(page)
+    frame.wait_for_function(f"() => {{ const p = ({_INSET_PROBE})(); return p.lines >= 5 && p.ink > 0; }}")
+    inset = frame.evaluate(_INSET_PROBE)
+    assert inset["label"] == "南海诸岛"
+    assert inset["lines"] >= 9 and inset["land"] >= 3 and inset["islands"] >= 20  # dashes, coasts, 南海诸岛
+    assert 0.02 < inset["ink"] / inset["samples"] < 0.6  # pixels drawn on its canvas, not an empty frame
+    box, whole = inset["box"], inset["map"]
+    assert _inside(box, whole)
+    assert whole["x"] + whole["width"] - (box["x"] + box["width"]) < 20  # bottom-right corner
+    assert whole["y"] + whole["height"] - (box["y"] + box["height"]) < 20
+    assert not _overlap(inset["note"], box)  # 台湾省资料暂缺 stays readable beside it
+    # and on screen: the frame of the inset in a real screenshot has dark line pixels and light land
+    iframe = page.locator(FOLIUM_IFRAME).first.bounding_box()
+    clip = {"x": iframe["x"] + box["x"], "y": iframe["y"] + box["y"], "width": box["width"], "height": box["height"]}
+    assert clip["y"] + clip["height"] <= page.viewport_size["height"]
+    path = SCREENSHOTS / "map_inset.png"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), clip=clip)
+    with Image.open(path) as img:
+        gray = img.convert("L")
+        dark = sum(gray.histogram()[:130])
+        assert dark > 100, "no line or island pixels in the inset"
+    assert browser_log.page_errors == []
+
+
+def test_national_map_with_its_inset_fits_a_1280x800_window_beside_the_zone_list(streamlit_app, page):
+    server = streamlit_app(APP)
+    page.goto(server.url)
+    wait_for_app(page)
+    wait_for_map_painted(page, min_paths=60)
+    viewport = {"x": 0, "y": 0, "width": 1280, "height": 800}
+    assert page.viewport_size == {"width": 1280, "height": 800}
+    iframe = page.locator(FOLIUM_IFRAME).first.bounding_box()
+    assert _inside(iframe, viewport), iframe  # the whole map, no scrolling
+    zone_list = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    assert zone_list["x"] >= iframe["x"] + iframe["width"]  # beside the map
+    assert zone_list["y"] < iframe["y"] + 100 and _inside(zone_list, viewport)
+    inset = map_frame(page).evaluate(_INSET_PROBE)
+    note = inset["note"]
+    assert _inside(note, inset["map"]), note  # 台湾省资料暂缺 does not run off the map
+    assert all(0 <= x <= iframe["width"] and 0 <= y <= iframe["height"] for x, y in features(page, "zone").values())
+    screenshot(page, "layout_national_1280x800")
+
+
+def test_province_drill_down_fits_a_1280x800_window(streamlit_app, page):
+    server = streamlit_app(APP)
+    page.goto(server.url + "/?prov=330000")
+    wait_for_app(page)
+    wait_for_map_painted(page, min_paths=90)
+    iframe = page.locator(FOLIUM_IFRAME).first.bounding_box()
+    assert _inside(iframe, {"x": 0, "y": 0, "width": 1280, "height": 800}), iframe
+    assert page.get_by_role("button", name="返回全国").is_visible()
+    screenshot(page, "layout_zhejiang_1280x800")
+
+
+def test_zone_card_close_button_shows_its_whole_label(streamlit_app, page):
+    server = streamlit_app(APP)
+    page.goto(server.url + "/?prov=330000&zone=CN-2019-11")
+    wait_for_app(page)
+    wait_for_map_painted(page, min_paths=90)
+    close = page.locator(".st-key-card_close button")
+    assert close.inner_text().strip() == "关闭"
+    # truncated text ("关…") has a wider scroll box than its visible box
+    assert close.evaluate("b => [...b.querySelectorAll('*')].concat([b]).every(e => e.scrollWidth <= e.clientWidth + 1)")
+    card = page.locator(".st-key-zone_card").bounding_box()
+    box = close.bounding_box()
+    assert _inside(box, card)
+    screenshot(page, "layout_card_1280x800")
+
+
+def test_filter_change_swaps_the_zones_without_reloading_the_map(streamlit_app, page):
+    server = streamlit_app(APP)
+    page.goto(server.url)
+    wait_for_app(page)
+    wait_for_map_painted(page, min_paths=60)
+    frame = map_frame(page)
+    frame.evaluate("() => { window.__sameDocument = true; }")
+    started = time.monotonic()
+    box = page.get_by_label("搜索")
+    box.fill("榆阳")
+    box.press("Enter")
+    frame.wait_for_function("() => { let n = 0; window.map.eachLayer(l => { if (l.feature && "
+                            "l.feature.properties.kind === 'zone') n++; }); return n === 2; }", timeout=30_000)
+    print(f"search → zones swapped in {time.monotonic() - started:.2f}s")
+    assert frame.evaluate("() => window.__sameDocument === true")  # the iframe was not reloaded
+    assert map_frame(page) == frame
+
+
+def test_clicking_a_zone_again_after_closing_its_card_reopens_it(streamlit_app, page):
+    server = streamlit_app(APP)
+    page.goto(server.url)
+    wait_for_app(page)
+    wait_for_map_painted(page, min_paths=60)
+    card = page.locator(".st-key-zone_card")
+    for _ in range(2):
+        x, y = features(page, "zone")["CN-2019-31"]
+        click_in_map(page, x, y)
+        card.wait_for(state="visible", timeout=30_000)
+        wait_for_app(page)
+        assert "甘肃省酒泉市肃州区" in card.inner_text()
+        page.locator(".st-key-card_close button").click()
+        card.wait_for(state="detached", timeout=30_000)
+        wait_for_app(page)

@@ -32,10 +32,11 @@ def all_text(at: AppTest) -> str:
 
 
 def map_html(at: AppTest) -> str:
-    """What streamlit-folium was given for the map: its script plus every other argument (asset links, CSS)."""
+    """What streamlit-folium was given for the map: its script, the script of the feature group it swaps in
+    place (the zones), plus every other argument (asset links, CSS)."""
     for node in at.get("component_instance"):
         args = json.loads(node.proto.json_args or "{}")
         if "script" in args:
-            rest = {k: v for k, v in args.items() if k != "script"}
-            return args["script"] + "\n" + json.dumps(rest, ensure_ascii=False)
+            rest = {k: v for k, v in args.items() if k not in ("script", "feature_group")}
+            return "\n".join([args["script"], args.get("feature_group") or "", json.dumps(rest, ensure_ascii=False)])
     raise AssertionError("no streamlit-folium component on the page")

@@ -1,6 +1,6 @@
 """The map page as a user drives it: filters, URL state, zone card, drill-down, exports, escaping, offline."""
 
-
+import json
 
 from geo.offline import external_urls
 from loaders.roster import load_roster, read_roster_csv
@@ -87,3 +87,23 @@ def test_bad_roster_rows_are_reported_and_the_rest_still_shows(app, tmp_path, mo
     assert not at.exception
     assert len(at.dataframe[0].value) == 30
     assert any("1 处问题" in e.label for e in at.expander)
+
+
+def _map_args(at) -> dict:
+    node = next(n for n in at.get("component_instance") if "script" in json.loads(n.proto.json_args or "{}"))
+    return json.loads(node.proto.json_args)
+
+
+def test_filters_and_the_open_zone_change_only_the_zone_group_so_the_map_stays_mounted(app):
+    everything = _map_args(app().run())
+    filtered = _map_args(app(theme="grid", zone="CN-2019-11").run())
+    assert filtered["script"] == everything["script"]
+    assert filtered["key"] == everything["key"]  # streamlit-folium's component identity: no remount, no reload
+    assert filtered["feature_group"] != everything["feature_group"]
+    assert everything["returned_objects"] == ["last_active_drawing"]  # panning and zooming never rerun the page
+
+
+def test_the_map_sends_well_under_the_payload_budget(app):
+    national = len(app().run().get("component_instance")[0].proto.json_args.encode())
+    xinjiang = len(app(prov="650000").run().get("component_instance")[0].proto.json_args.encode())
+    assert national < 300_000 and xinjiang < 1_500_000  # were 0.71 MB and 1.49 MB as folium.GeoJson

@@ -29,6 +29,7 @@ PAYLOADS: dict[str, str] = {
     "autolink": "www.evil.example https://evil.example/x a@evil.example",
     "entity": "&lt;b&gt; &#58; &amp;",
     "block": "# 标题 - 列表 > 引用 | a | b |",
+    "template": "{{7*7}} {% raw %} ${7*7} #{7*7}",  # folium/branca render map scripts as Jinja templates
 }
 # Names have no spaces after normalisation, so these carry payloads that still mean something without them.
 NAME_PAYLOADS = {
@@ -67,7 +68,8 @@ HOSTILE_ZONES = (
                 {"theme": PAYLOADS["shortcode"], "content": PAYLOADS["directive"] + " " + PAYLOADS["latex"],
                  "source": PAYLOADS["md_image"], "batch": "<img/src=x/onerror=window.top.__xss=8>"}),
     HostileZone("CN-2019-30", "$x^2$:material/warning:榆林市榆阳区",
-                {"theme": PAYLOADS["autolink"], "content": PAYLOADS["entity"] + " " + PAYLOADS["block"],
+                {"theme": PAYLOADS["autolink"] + " " + PAYLOADS["template"],
+                 "content": PAYLOADS["entity"] + " " + PAYLOADS["block"],
                  "source": "=HYPERLINK(\"http://evil.example\",\"点我\")"}),
 )
 # Themes that a spreadsheet would evaluate as formulas (=, +, -, @; tab/CR prefixes cannot survive the roster's

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from loaders.roster import RosterError
 from ui import cached
 from ui.text import md_escape, t
 
@@ -23,4 +24,9 @@ navigation = st.navigation(PAGES)
 with st.sidebar:
     st.markdown(f"**{md_escape(t('common.app_title'))}**  \n{md_escape(t('common.app_subtitle'))}")
 cached.boundary_cache_ready()
+try:
+    cached.loaded_roster()
+except RosterError as exc:  # the whole file is unusable: say why on every page (retried on the next run)
+    st.error(md_escape(t("common.roster_unusable", path=Path(cached.roster_path()).name, error=exc)))
+    st.stop()
 navigation.run()

@@ -134,7 +134,13 @@ def read_roster_csv(path: Path | str = ROSTER_PATH) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise RosterError([RosterProblem(None, None, f"找不到名单文件 {path}")])
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RosterError([RosterProblem(None, None, f"名单文件 {path.name} 不是 UTF-8 文本（第 {exc.start} 字节）："
+                                                     "请用 UTF-8 另存")]) from exc
+    except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+        raise RosterError([RosterProblem(None, None, f"名单文件 {path.name} 不是可读的 CSV 表格（{exc}）")]) from exc
 
 
 def load_roster(path: Path | str = ROSTER_PATH) -> LoadedRoster:

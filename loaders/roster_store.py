@@ -15,7 +15,10 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +34,11 @@ from loaders.roster import (
     batches_path_for,
     validate_roster,
 )
+
+try:
+    import fcntl  # POSIX; on Windows only the in-process lock applies
+except ImportError:  # pragma: no cover
+    fcntl = None
 
 LOG_NAME = "import-log.jsonl"
 
@@ -116,6 +124,21 @@ def _backup(path: Path) -> Path:
     return copy
 
 
+_SAVING = threading.Lock()
+
+
+@contextmanager
+def _one_save_at_a_time(folder: Path) -> Iterator[None]:
+    """Read-merge-write as one step: two admins saving at once would otherwise both merge into the roster as it
+    was, and the later write would drop the earlier import. A thread lock for one server's sessions, flock for
+    several processes on the same data folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with _SAVING, (folder / ".roster.lock").open("w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def save_import(incoming: pd.DataFrame, roster_path: Path, *, source_file: str, batch: str,
                 batch_record: dict | None = None) -> SaveResult:
     """Validate, merge and atomically save; keep the previous version; append to the import log.
@@ -123,6 +146,12 @@ def save_import(incoming: pd.DataFrame, roster_path: Path, *, source_file: str, 
     With `batch_record`, the batch's line in batches.csv beside the roster is added or updated too (the bundled
     batches.csv is the starting point when the roster has none beside it yet)."""
     roster_path = Path(roster_path)
+    with _one_save_at_a_time(roster_path.parent):
+        return _save_import(incoming, roster_path, source_file=source_file, batch=batch, batch_record=batch_record)
+
+
+def _save_import(incoming: pd.DataFrame, roster_path: Path, *, source_file: str, batch: str,
+                 batch_record: dict | None) -> SaveResult:
     current = pd.read_csv(roster_path, dtype=str, keep_default_na=False) if roster_path.exists() else \
         pd.DataFrame(columns=ROSTER_COLUMNS)
     merged = merge_rosters(current, incoming.astype(str))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -19,6 +20,12 @@ from loaders.text import normalise_name, normalise_text
 MAX_BYTES = 10_000_000
 MAX_ROWS = 3_000  # every national and provincial zone together is a few hundred rows; the resolver takes ≈40 ms a row
 MAX_UNZIPPED_BYTES = 200_000_000  # an .xlsx is a zip: refuse one that would unpack past this (zip bombs)
+# openpyxl keeps every cell of the sheet XML as an object (≈0.5 kB each): a 3 000-row roster is a few MB of XML,
+# 20 MB of it already takes ≈12 s and ≈0.4 GB on a server that everyone shares.
+MAX_UNZIPPED_XML = 20_000_000
+# A roster table has ≈20 columns; cells further right are not read (one stray cell at column XFD of a 4 kB file
+# would otherwise make every row 16 384 cells long — minutes of work and GBs of memory).
+MAX_COLUMNS = 100
 HEADER_SEARCH_ROWS = 15
 
 # header text (normalised, lower-case) → roster field
@@ -153,8 +160,8 @@ def _grid_from_csv(data: bytes) -> tuple[list[list[str]], str]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    try:
-        return [list(r) for r in csv.reader(io.StringIO(text), dialect)], enc
+    try:  # rows past the limit are not parsed at all; read_grid reports "too many rows" for the extra one
+        return [r[:MAX_COLUMNS] for r in itertools.islice(csv.reader(io.StringIO(text), dialect), MAX_ROWS + 51)], enc
     except csv.Error as exc:  # e.g. a field larger than the csv module allows
         raise IntakeError(f"CSV 格式有误，无法读取（{exc}）") from exc
 
@@ -163,10 +170,14 @@ def _check_unzipped_size(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             total = sum(i.file_size for i in zf.infolist())
+            xml = sum(i.file_size for i in zf.infolist() if i.filename.lower().endswith((".xml", ".rels")))
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise IntakeError(f"无法打开 Excel 文件（{type(exc).__name__}：不是有效的 .xlsx）") from exc
     if total > MAX_UNZIPPED_BYTES:
         raise IntakeError(f"Excel 文件解压后过大（{total / 1e6:.0f} MB），上限 {MAX_UNZIPPED_BYTES / 1e6:.0f} MB")
+    if xml > MAX_UNZIPPED_XML:
+        raise IntakeError(f"Excel 表格内容过大（解压后 {xml / 1e6:.0f} MB），上限 {MAX_UNZIPPED_XML / 1e6:.0f} MB："
+                          "请只保留名单所在的工作表")
 
 
 def _grid_from_xlsx(data: bytes) -> tuple[list[list[str]], str, list[str]]:
@@ -180,7 +191,8 @@ def _grid_from_xlsx(data: bytes) -> tuple[list[list[str]], str, list[str]]:
     ws = wb.worksheets[0]
     if ws.max_row > MAX_ROWS + 50:
         raise IntakeError(f"行数太多（{ws.max_row} 行，上限 {MAX_ROWS} 行）")
-    grid = [["" if c.value is None else c.value for c in row] for row in ws.iter_rows()]
+    grid = [["" if c.value is None else c.value for c in row]
+            for row in ws.iter_rows(max_col=min(ws.max_column, MAX_COLUMNS))]
     for rng in ws.merged_cells.ranges:  # merged cells: every covered cell gets the top-left value
         if rng.min_row - 1 >= len(grid):
             continue
@@ -213,7 +225,7 @@ def _grid_from_xls(data: bytes) -> tuple[list[list[str]], str]:
     grid = []
     for r in range(sh.nrows):
         row = []
-        for c in range(sh.ncols):
+        for c in range(min(sh.ncols, MAX_COLUMNS)):
             cell = sh.cell(r, c)
             if cell.ctype == xlrd.XL_CELL_DATE:
                 try:

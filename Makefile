@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-$(shell sha1sum requirements.txt | cut -c1-12)
 PORT   ?= 8501
 
-.PHONY: run test setup boundaries browser-deps lint bench clean
+.PHONY: run test setup boundaries browser-deps lint bench load clean
 
 run: setup boundaries
 	$(PY) -m ui.serve --server.port $(PORT)
@@ -40,6 +40,10 @@ lint: setup
 bench: setup boundaries browser-deps
 	$(PY) -m bench.page_speed
 	$(PY) -m bench.snapshot_speed
+
+# 20 browser sessions at once against one server: page-ready/filter/card p50/p95 and the server's memory.
+load: setup boundaries browser-deps
+	$(PY) -m bench.load --sessions $(or $(SESSIONS),20)
 
 clean:
 	rm -rf .cache artifacts

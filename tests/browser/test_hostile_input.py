@@ -6,6 +6,7 @@ Script payloads set `window.top.__xss` and call alert(); XssGuard fails a test i
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from urllib.parse import quote
@@ -348,3 +349,20 @@ def test_admin_token_is_checked_and_never_written_anywhere(admin_server, page, g
         assert not any(token in text for text in written), "an admin token was written to disk or the log"
     assert "南关区" in (admin_server.data_dir / "roster.csv").read_text(encoding="utf-8")
     assert page.url.find(ADMIN_TOKEN) < 0
+
+
+def test_a_page_on_another_site_cannot_open_the_apps_websocket(hostile_server):
+    """Cross-site WebSocket hijacking: with server.enableCORS the stream refuses a foreign Origin (403)."""
+    import websockets
+
+    async def attempt(origin: str):
+        url = hostile_server.url.replace("http://", "ws://") + "/_stcore/stream"
+        try:
+            async with websockets.connect(url, origin=origin, subprotocols=["streamlit"], open_timeout=30):
+                return "open"
+        except websockets.InvalidStatus as exc:
+            return exc.response.status_code
+
+    assert asyncio.run(attempt("http://intranet-evil.example")) == 403
+    assert asyncio.run(attempt("null")) == 403  # sandboxed iframes and file:// pages
+    assert asyncio.run(attempt(hostile_server.url)) == "open"

@@ -347,6 +347,7 @@ def test_admin_token_is_checked_and_never_written_anywhere(admin_server, page, g
     assert len(written) >= 4  # log, roster, its backup, the import log
     for token in (ADMIN_TOKEN, WRONG_TOKEN):
         assert not any(token in text for text in written), "an admin token was written to disk or the log"
+    assert "admin token rejected" in admin_server.log()  # the attempt is logged — as an event, not its text
     assert "南关区" in (admin_server.data_dir / "roster.csv").read_text(encoding="utf-8")
     assert page.url.find(ADMIN_TOKEN) < 0
 

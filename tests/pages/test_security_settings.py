@@ -42,6 +42,7 @@ def test_token_comparison_is_constant_time(monkeypatch):
 
 
 def test_admin_check_uses_the_server_token_only(monkeypatch):
+    monkeypatch.setattr(admin, "ATTEMPTS", admin.FailedAttempts())
     monkeypatch.setenv("ZONE_ATLAS_ADMIN_TOKEN", "server-side")
     assert admin.is_admin("server-side")
     assert not admin.is_admin("server-sid")
@@ -63,3 +64,24 @@ def test_md_escape_breaks_shortcodes_and_autolinks(text):
 
 def test_h_keeps_html_text_on_one_line_and_escaped():
     assert h('<b a="1">x\n\ny</b>') == "&lt;b a=&quot;1&quot;&gt;x  y&lt;/b&gt;"
+
+
+def test_repeated_wrong_tokens_close_the_gate_for_a_while(monkeypatch):
+    now = [1000.0]
+    attempts = admin.FailedAttempts(clock=lambda: now[0])
+    monkeypatch.setattr(admin, "ATTEMPTS", attempts)
+    monkeypatch.setenv("ZONE_ATLAS_ADMIN_TOKEN", "server-side")
+    for _ in range(admin.MAX_FAILURES):
+        assert not admin.is_admin("guess")
+    assert not admin.is_admin("server-side")  # even the right token waits: no brute force at full speed
+    now[0] += admin.LOCKOUT_SECONDS
+    assert admin.is_admin("server-side")
+    assert attempts.locked_for() == 0
+
+
+def test_a_few_wrong_tokens_do_not_lock_the_admin_out(monkeypatch):
+    monkeypatch.setattr(admin, "ATTEMPTS", admin.FailedAttempts())
+    monkeypatch.setenv("ZONE_ATLAS_ADMIN_TOKEN", "server-side")
+    for _ in range(admin.MAX_FAILURES - 1):
+        assert not admin.is_admin("typo")
+    assert admin.is_admin("server-side")

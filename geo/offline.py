@@ -9,6 +9,7 @@ uses, and refuses — `OfflineAssetError` — when something needs a file we do 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -194,7 +195,8 @@ def offline_map(
     )
     m.configured_tile_urls = (tile_url,) if tile_url else ()
     if tile_url:
-        folium.TileLayer(tiles=tile_url, attr=tile_attribution, name="tiles", control=False).add_to(m)
+        # Leaflet writes the attribution as HTML: it comes from the server's environment, and is shown as text.
+        folium.TileLayer(tiles=tile_url, attr=html.escape(tile_attribution), name="tiles", control=False).add_to(m)
     return m
 
 

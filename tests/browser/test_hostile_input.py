@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
 from urllib.parse import quote
 
 import openpyxl
@@ -122,7 +123,7 @@ def test_roster_payloads_show_as_text_in_card_tooltip_and_legend(hostile_server,
     screenshot(page, f"hostile_card_tooltip_{zone.zone_id}")
 
 
-@pytest.mark.parametrize("path", ["/compare", "/about"])
+@pytest.mark.parametrize("path", ["/compare", "/about", "/briefing"])
 def test_roster_payloads_do_not_run_on_the_other_pages(hostile_server, page, guard, path):
     page.goto(hostile_server.url + path)
     wait_for_app(page)
@@ -385,3 +386,26 @@ def test_tile_attribution_from_the_server_config_shows_as_text(tmp_path, page, g
         assert credit.locator("img").count() == 0
     finally:
         server.stop()
+
+
+def test_roster_payloads_show_as_text_on_every_briefing_slide(hostile_server, page, guard):
+    """The deck is HTML built by the app (st.html): every slide for the hostile zones, read as text."""
+    page.goto(f"{hostile_server.url}/briefing?q=xss&slide=1")
+    wait_for_app(page)
+    slide = page.locator(".zb-slide")
+    slide.wait_for()
+    total = int(re.findall(r"\d+", page.locator(".zb-page").inner_text())[-1])  # "第 1 / 5 页"
+    texts = []
+    for n in range(1, total + 1):
+        if n > 1:
+            page.keyboard.press("ArrowRight")
+            page.wait_for_selector(f'.zb-slide[data-slide="{n}"]')
+            wait_for_app(page)
+        no_exception(page)
+        texts.append(shown(slide.inner_text()))
+        assert slide.locator(":is(img, svg, script)[onerror], :is(img, svg)[onload], script, a").count() == 0
+    deck = "\n".join(texts)
+    for zone in HOSTILE_ZONES[:2]:  # the two whose names carry "xss"
+        assert expected_text(zone.unit_name, "name") in deck
+        assert expected_text(zone.fields["theme"]) in deck
+    screenshot(page, "hostile_briefing_last_slide")

@@ -12,7 +12,7 @@ import pytest
 from loaders import roster_store
 from loaders.tabular import MAX_BYTES
 from ui import admin, serve
-from ui.text import WORD_JOINER, h, md_escape
+from ui.text import WORD_JOINER, md_escape, md_html
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text("utf-8"))
@@ -66,8 +66,8 @@ def test_md_escape_breaks_shortcodes_and_autolinks(text):
     assert WORD_JOINER in escaped
 
 
-def test_h_keeps_html_text_on_one_line_and_escaped():
-    assert h('<b a="1">x\n\ny</b>') == "&lt;b a=&quot;1&quot;&gt;x  y&lt;/b&gt;"
+def test_md_html_keeps_html_text_on_one_line_and_escaped():
+    assert md_html('<b a="1">x\n\ny</b>') == "&lt;b a=&quot;1&quot;&gt;x  y&lt;/b&gt;"
 
 
 def test_repeated_wrong_tokens_close_the_gate_for_a_while(monkeypatch):

@@ -132,6 +132,7 @@ async def journey(browser, url: str, session: Session) -> None:
     await context.route("**/*", guard)
     page = await context.new_page()
     page.on("pageerror", lambda exc: session.page_errors.append(str(exc)))
+    step = "page ready"
     try:
         started = time.monotonic()
         await page.goto(url)
@@ -139,7 +140,7 @@ async def journey(browser, url: str, session: Session) -> None:
         await _wait_painted(page, min_paths=60)
         session.steps["page ready"] = time.monotonic() - started
 
-        started = time.monotonic()
+        step, started = "theme filter", time.monotonic()
         sidebar_themes = page.locator('[data-testid="stMultiSelect"]').filter(
             has=page.get_by_text("实验主题", exact=True))
         await sidebar_themes.locator("input").click()
@@ -150,7 +151,7 @@ async def journey(browser, url: str, session: Session) -> None:
         await _wait_for_app(page)
         session.steps["theme filter"] = time.monotonic() - started
 
-        started = time.monotonic()
+        step, started = "zone card", time.monotonic()
         frame = await _map_frame(page)
         await frame.evaluate("() => { window.__loadLastAt = null; }")
         x, y = await (await frame.wait_for_function(_MARKER_AT, arg=CARD_ZONE[0], polling=200)).json_value()
@@ -162,7 +163,7 @@ async def journey(browser, url: str, session: Session) -> None:
         if await page.locator('[data-testid="stException"]').count():
             session.error = "the page shows an exception"
     except Exception as exc:  # noqa: BLE001 - every failure is reported, the others keep going
-        session.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        session.error = f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
     finally:
         await context.close()
 
@@ -222,7 +223,9 @@ def main(argv: list[str] | None = None) -> int:
             cpu_used = sum(server_proc.cpu_times()[:2]) - cpu_before
             after_rss = sampler.rss()
             peak = sampler.peak_since(started)
-            log_errors = [line for line in server.log().splitlines() if "Traceback" in line or "ERROR" in line]
+            log = server.log().splitlines()
+            log_errors = [i for i, line in enumerate(log) if "Traceback" in line or "ERROR" in line]
+            log_excerpt = "\n".join(log[log_errors[0]:log_errors[0] + 30]) if log_errors else ""
         finally:
             sampler.stop()
             server.stop()
@@ -241,10 +244,14 @@ def main(argv: list[str] | None = None) -> int:
                   f"max {max(xs):6.2f} s   (n={len(xs)})")
     print(f"server memory (RSS, process tree): idle {idle_rss / 2**20:.0f} MiB → peak {peak / 2**20:.0f} MiB "
           f"→ after {after_rss / 2**20:.0f} MiB")
-    print(f"server CPU time during the run: {cpu_used:.1f} s over {wall:.1f} s wall")
+    journeys = len(results) - len(failed) + 1  # and the warm-up
+    print(f"server CPU time during the run: {cpu_used:.1f} s over {wall:.1f} s wall "
+          f"(≈{cpu_used / journeys:.2f} CPU-s per journey; the rest of the machine's time went to the browsers)")
     print(f"external requests blocked: {len(blocked)}{' ' + str(blocked[:5]) if blocked else ''}")
     print(f"uncaught page errors: {len(page_errors)}{' ' + str(page_errors[:3]) if page_errors else ''}")
     print(f"server log lines with Traceback/ERROR: {len(log_errors)}")
+    if log_excerpt:
+        print("   first one:\n" + log_excerpt)
     print(f"done; {_load()}")
     return 1 if failed or blocked or page_errors or log_errors else 0
 

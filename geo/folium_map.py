@@ -23,7 +23,7 @@ import shapely
 
 from geo.boundaries import load_layer
 from geo.offline import localize, offline_map
-from geo.packed_layers import FeatureTips, InsetMap, PackedLayer, inset_spec, pack_layer
+from geo.packed_layers import AtlasLibrary, FeatureTips, InsetMap, PackedLayer, inset_spec, pack_layer
 from loaders.i18n import text
 
 # Coordinate precision per view (decimal places): the national view shows the province layer, simplified at
@@ -193,6 +193,7 @@ def base_map(base: BaseLayers, *, tile_url: str | None = None, tile_attribution:
     """A fresh folium map from prepared base layers (cheap: the layers are pasted as text)."""
     m = offline_map(location=(35.0, 105.0), zoom_start=4, tile_url=tile_url, tile_attribution=tile_attribution,
                     zoom_snap=0.25, zoom_delta=0.5)
+    AtlasLibrary().add_to(m)  # first: the layers below and the zone group are drawn by it
     for spec in base.layers:
         PackedLayer(spec).add_to(m)
     if base.taiwan_note:

@@ -3,7 +3,9 @@
 Why not folium.GeoJson: it keeps coordinates as Python lists, so every Streamlit run deep-copies, walks (bounds),
 and JSON-dumps them again (≈0.5 s for the national map), and it ships them as decimal text (≈0.7 MB nationally).
 Here a layer is prepared once into a JSON string and a folium element only pastes that string into
-`atlas.layer(parent, spec)`, defined in static/atlas/atlas_map.js (served at /app/static like vendored Leaflet).
+`atlas.layer(parent, spec)`, defined in static/atlas/atlas_map.js. That library is pasted into the map's own
+script (AtlasLibrary) rather than linked: streamlit-folium loads linked scripts one after another before it runs
+the map, so a link put a round trip in front of the first paint. Its stylesheet is linked (not waited for).
 
 Geometry: each ring or line is a string in the scheme of Google's Encoded Polyline Algorithm
 (https://developers.google.com/maps/documentation/utilities/polylinealgorithm) — integer deltas at a precision
@@ -24,13 +26,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import shapely
+from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-ATLAS_JS = ("atlas_map", "/app/static/atlas/atlas_map.js")
+ATLAS_JS_FILE = Path(__file__).resolve().parent.parent / "static" / "atlas" / "atlas_map.js"
 ATLAS_CSS = ("atlas_map_css", "/app/static/atlas/atlas_map.css")
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-~"  # 6-bit values; 0x20 = more follow
 _INDEX = {c: i for i, c in enumerate(ALPHABET)}
@@ -149,9 +154,30 @@ def dumps(value) -> str:
 # --- folium elements: paste prepared text, so rendering costs nothing per Streamlit run ------------------------
 
 
-class _AtlasScript(JSCSSMixin):
-    default_js = [ATLAS_JS]
+@lru_cache(maxsize=1)
+def atlas_library() -> str:
+    """The source of static/atlas/atlas_map.js (it passes through Jinja unchanged: tested)."""
+    return ATLAS_JS_FILE.read_text(encoding="utf-8").rstrip("\n")  # Jinja drops a final newline anyway
+
+
+class AtlasLibrary(JSCSSMixin):
+    """atlas_map.js itself, first in the map's script; every other element here needs it (base_map adds it)."""
+
     default_css = [ATLAS_CSS]
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.source }}
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "AtlasLibrary"
+        self.source = atlas_library()
+
+
+class _AtlasScript(MacroElement):
+    """An element drawn by atlas_map.js (pasted into the map by AtlasLibrary)."""
 
 
 class PackedLayer(_AtlasScript):

@@ -17,7 +17,14 @@ from geo.folium_map import (
     prepare_base,
     prepare_zones,
 )
-from geo.packed_layers import ALPHABET, decode_coords, encode_coords, pack_layer, unpack_geometry
+from geo.packed_layers import (
+    ALPHABET,
+    atlas_library,
+    decode_coords,
+    encode_coords,
+    pack_layer,
+    unpack_geometry,
+)
 from geo.styling import styles_by_batch, styles_by_theme
 from geo.zones import zone_layer
 from loaders.roster import load_roster
@@ -137,3 +144,12 @@ def test_theme_badges_are_numbered_by_catalogue_order_whatever_the_filter(zones)
     assert few_styles["CN-2019-30"].mark == styles["CN-2019-30"].mark
     _, batches = styles_by_batch(zones)
     assert [e.mark for e in batches] == ["19"]
+
+
+def test_the_map_library_is_pasted_into_the_script_and_survives_jinja():
+    source = atlas_library()
+    assert "window.atlas" in source
+    assert Template(source).render() == source  # branca's second render pass must leave it as written
+    html = build_map(zone_layer(load_roster().zones).head(0)).get_root().render()
+    assert html.index("window.atlas") < html.index("atlas.layer(")
+    assert "atlas_map.js" not in html  # not a link: no extra round trip before the map can draw

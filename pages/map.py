@@ -71,10 +71,8 @@ def _on_province_pick() -> None:
     st.session_state.province = st.session_state.prov_pick or None
 
 
-def _on_list_select() -> None:
-    rows = st.session_state.zone_list.selection.rows
-    if rows:
-        st.session_state.zone = st.session_state._list_ids[rows[0]]
+def _on_zone_pick() -> None:
+    st.session_state.zone = st.session_state.zone_pick or None
 
 
 @st.fragment
@@ -104,15 +102,16 @@ def map_area() -> None:
 
     left, right = st.columns([5, 3], gap="medium")
     with left:
-        fmap, zone_layers, legend = maps.zone_map(in_view, color_mode, province, st.session_state.zone)
+        zone_map = maps.zone_map(in_view, color_mode, province, st.session_state.zone)
         map_key = f"zone_map_{province or 'nation'}"
         # The base map stays mounted (same script → same component) while filters and the selected zone only
         # swap the zone group; only clicks rerun the page (each one reported anew, see static/atlas/atlas_map.js).
         st_folium(
-            fmap, key=map_key, height=maps.MAP_HEIGHT, use_container_width=True, feature_group_to_add=zone_layers,
-            returned_objects=["last_active_drawing"], on_change=partial(_on_map_click, map_key),
+            zone_map.base, key=map_key, height=maps.MAP_HEIGHT, use_container_width=True,
+            feature_group_to_add=zone_map.zones, returned_objects=["last_active_drawing"],
+            on_change=partial(_on_map_click, map_key),
         )
-        maps.legend(legend)
+        maps.legend(zone_map.legend)
         st.caption(t("map.map_hint"))
         st.caption(maps.source_line(in_view) + "　" + maps.completeness_line(zones))
         maps.unjoined_notice(in_view)
@@ -130,17 +129,20 @@ def map_area() -> None:
         table = zone_table(in_view, zone_tag_names)
         if table.empty:
             st.info(t("map.list_empty"))
-        st.session_state._list_ids = table.zone_id.tolist()
-        # On screen the unit name already starts with its province; the exports keep every column.
-        view = table[["unit_name", "tags", "batch", "status"]].rename(columns=lambda c: t(f"map.columns.{c}"))
-        st.dataframe(view, key="zone_list", on_select=_on_list_select, selection_mode="single-row",
-                     hide_index=True, width="stretch", height=maps.list_height(len(view)),
-                     column_config={t("map.columns.unit_name"): st.column_config.TextColumn(width="medium"),
-                                    t("map.columns.tags"): st.column_config.TextColumn(width="medium")})
+        else:
+            names = dict(zip(table.zone_id, table.unit_name, strict=True))
+            st.session_state.zone_pick = zone if zone in names else ""
+            st.selectbox(
+                t("map.open_zone"), ["", *names], key="zone_pick", on_change=_on_zone_pick,
+                format_func=lambda z: names.get(z, t("map.open_zone_hint")), label_visibility="collapsed",
+            )
+            maps.zone_list(table, zone_map.styles)
         export = table.rename(columns=lambda c: t(f"map.columns.{c}"))
         d1, d2 = st.columns(2)
         d1.download_button(t("map.download_csv"), to_csv_bytes(export), "zones.csv", "text/csv",
                            width="stretch")
+        # Written eagerly (≈40 ms a run): a deferred callable here lost clicks that came during the rerun
+        # started by the CSV button (tests/browser/test_hostile_input.py, one run in four).
         d2.download_button(t("map.download_xlsx"), to_excel_bytes(export, "zones"), "zones.xlsx",
                            width="stretch")
 

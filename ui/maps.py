@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 import folium
 import pandas as pd
@@ -12,6 +15,7 @@ import streamlit as st
 from geo.folium_map import (
     BaseLayers,
     ZoneLayers,
+    ZoneStyle,
     badge_ink,
     base_map,
     prepare_base,
@@ -34,14 +38,15 @@ def _styles(zones, catalogue, tags, color_mode):
 
 MAP_HEIGHT = 500  # px: with the compact header, the national map and its inset fit a 1280×800 window
 LIST_HEIGHT = 330  # px at most: beside the map
-ROW_HEIGHT = 35  # st.dataframe's row height (px), header row included
-
-
-def list_height(rows: int) -> int:
-    """The zone list's height: its rows (no empty grid under three zones), at most LIST_HEIGHT."""
-    return min(LIST_HEIGHT, ROW_HEIGHT * (max(rows, 1) + 1) + 3)
-
+ROW_HEIGHT = 52  # px per row of the zone list (name and batch · status lines; ui/map_page.css)
 PAGE_CSS = Path(__file__).with_name("map_page.css")
+
+
+class ZoneMap(NamedTuple):
+    base: folium.Map  # provinces, counties, maritime line, inset: the same for every filter
+    zones: folium.FeatureGroup  # the zones in view, for st_folium's feature_group_to_add
+    legend: tuple[LegendEntry, ...]
+    styles: Mapping[str, ZoneStyle]  # zone_id → colour and badge number
 
 
 # Prepared map text is immutable and shared by every session (cache_resource: no copy per run). Cleared with
@@ -53,17 +58,16 @@ def _base_layers(province: str | None, taiwan_note: bool) -> BaseLayers:
 
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _zone_layers(zone_ids: tuple[str, ...], color_mode: str, selected: str | None,
-                 session: str) -> tuple[ZoneLayers, tuple[LegendEntry, ...]]:
+                 session: str) -> tuple[ZoneLayers, tuple[LegendEntry, ...], MappingProxyType]:
     from ui.session import session_tags
 
     zones = session_zones()
     view = zones[zones.zone_id.isin(zone_ids)]
     styles, legend = _styles(view, cached.theme_catalogue(), session_tags(zones), color_mode)
-    return prepare_zones(view, styles, selected), tuple(legend)
+    return prepare_zones(view, styles, selected), tuple(legend), MappingProxyType(dict(styles))
 
 
-def zone_map(view, color_mode: str, province: str | None,
-             selected: str | None) -> tuple[folium.Map, folium.FeatureGroup, tuple[LegendEntry, ...]]:
+def zone_map(view, color_mode: str, province: str | None, selected: str | None) -> ZoneMap:
     """The map for this view in two parts: the base (depends on the province only, so st_folium keeps it
     mounted across filter changes and clicks) and the zones as a feature group (swapped in place by
     st_folium's feature_group_to_add). Both are fresh folium objects over cached prepared text, because
@@ -71,8 +75,38 @@ def zone_map(view, color_mode: str, province: str | None,
     base = _base_layers(province, not taiwan_has_zones(session_zones()))
     fmap = base_map(base, tile_url=os.environ.get("ZONE_ATLAS_TILE_URL") or None,
                     tile_attribution=os.environ.get("ZONE_ATLAS_TILE_ATTRIBUTION"))
-    layers, legend_entries = _zone_layers(tuple(view.zone_id), color_mode, selected, session_key())
-    return fmap, zone_group(layers), legend_entries
+    layers, legend_entries, styles = _zone_layers(tuple(view.zone_id), color_mode, selected, session_key())
+    return ZoneMap(fmap, zone_group(layers), legend_entries, styles)
+
+
+def list_height(rows: int) -> int | str:
+    """The zone list's height: its content when that is short (no empty box under three zones), else a
+    LIST_HEIGHT box that scrolls, so the list stays beside the map."""
+    return LIST_HEIGHT if ROW_HEIGHT * (rows + 1) > LIST_HEIGHT else "content"
+
+
+def _badge(color: str, mark: str) -> str:
+    return (f'<span class="atlas-badge" style="background:{h(color)};color:{badge_ink(color)}">'
+            f"{h(mark)}</span>")
+
+
+def zone_list(table: pd.DataFrame, styles: Mapping[str, ZoneStyle]) -> None:
+    """The zones in view beside the map, each row led by its badge as drawn on the map (colour and number).
+
+    Plain HTML in a scrolling box rather than st.dataframe: the data grid's ≈25 script chunks (≈1.5 MB) were
+    the largest single delay of the map's first paint (bench.page_speed: ≈2.5× → ≈2.1× an empty page).
+    Cards open from the map or from the picker above the list.
+    """
+    head = f"<th>{h(t('map.columns.unit_name'))}</th><th>{h(t('map.columns.tags'))}</th>"
+    rows = []
+    for rec in table.itertuples(index=False):
+        style = styles.get(rec.zone_id)
+        badge = _badge(style.color, style.mark) if style else ""
+        rows.append(f'<tr data-zone="{h(rec.zone_id)}"><td>{badge}{h(rec.unit_name)}'
+                    f'<div class="atlas-zone-sub">{h(rec.batch)} · {h(rec.status)}</div></td>'
+                    f"<td>{h(rec.tags)}</td></tr>")
+    with st.container(height=list_height(len(table)), border=True, key="zone_list"):
+        st.html(f'<table class="atlas-zone-list"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
 def page_style() -> None:

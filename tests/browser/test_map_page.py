@@ -248,9 +248,9 @@ def test_national_map_with_its_inset_fits_a_1280x800_window_beside_the_zone_list
     assert page.viewport_size == {"width": 1280, "height": 800}
     iframe = page.locator(FOLIUM_IFRAME).first.bounding_box()
     assert _inside(iframe, viewport), iframe  # the whole map, no scrolling
-    zone_list = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    zone_list = page.locator(".st-key-zone_list").bounding_box()
     assert zone_list["x"] >= iframe["x"] + iframe["width"]  # beside the map
-    assert zone_list["y"] < iframe["y"] + 100 and _inside(zone_list, viewport)
+    assert zone_list["y"] < iframe["y"] + iframe["height"] / 2 and _inside(zone_list, viewport)
     inset = map_frame(page).evaluate(_INSET_PROBE)
     note = inset["note"]
     assert _inside(note, inset["map"]), note  # 台湾省资料暂缺 does not run off the map
@@ -317,3 +317,21 @@ def test_clicking_a_zone_again_after_closing_its_card_reopens_it(streamlit_app, 
         page.locator(".st-key-card_close button").click()
         card.wait_for(state="detached", timeout=30_000)
         wait_for_app(page)
+
+
+def test_picking_a_zone_above_the_list_opens_its_card_and_marks_it_on_the_map(streamlit_app, page):
+    server = streamlit_app(APP)
+    page.goto(server.url)
+    wait_for_app(page)
+    wait_for_map_painted(page, min_paths=60)
+    assert page.locator(".st-key-zone_list tr[data-zone]").count() == 31
+    pick = page.locator(".st-key-zone_pick input")
+    pick.click()
+    page.keyboard.type("榆阳")
+    page.get_by_role("option", name="陕西省榆林市榆阳区", exact=True).click()
+    page.locator(".st-key-zone_card").wait_for(state="visible")
+    wait_for_app(page)
+    map_frame(page).wait_for_function(
+        "() => !!document.querySelector('.atlas-mark-selected') && "
+        "document.querySelector('.atlas-mark-selected').textContent === '2'")  # 网格化服务管理 is theme 2
+    assert "zone=CN-2019-30" in page.url

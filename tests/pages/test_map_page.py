@@ -1,12 +1,19 @@
 """The map page as a user drives it: filters, URL state, zone card, drill-down, exports, escaping, offline."""
 
 import json
+import re
 
 from geo.offline import external_urls
 from loaders.roster import load_roster, read_roster_csv
 from tests.pages.conftest import all_text, map_html
 
 XSS = '<img src=x onerror=alert(1)>'
+
+
+def listed(at) -> list[str]:
+    """zone_ids in the zone list beside the map, in order (each row carries its id as data-zone)."""
+    body = next(e.proto.body for e in at.get("html") if "atlas-zone-list" in e.proto.body)
+    return re.findall(r'<tr data-zone="([^"]+)"', body)
 
 
 def test_national_map_page_runs_and_shows_all_31_zones(app):
@@ -22,7 +29,7 @@ def test_national_map_page_runs_and_shows_all_31_zones(app):
 def test_theme_filter_from_the_url_narrows_map_and_list(app):
     at = app(theme="grid").run()
     assert not at.exception
-    shown = at.dataframe[0].value
+    shown = listed(at)
     assert 0 < len(shown) < 31
     html = map_html(at)
     assert html.count('"kind": "zone"') == 2 * len(shown)  # one polygon + one marker per zone
@@ -31,7 +38,7 @@ def test_theme_filter_from_the_url_narrows_map_and_list(app):
 def test_search_box_finds_by_part_of_a_name(app):
     at = app().run()
     at.text_input(key="f_query").input("禅城").run()
-    assert list(at.dataframe[0].value.iloc[:, 0]) == ["广东省佛山市禅城区"]
+    assert listed(at) == ["CN-2019-24"]  # 广东省佛山市禅城区
     assert at.query_params["q"] in ("禅城", ["禅城"])
 
 
@@ -55,7 +62,7 @@ def test_malformed_url_values_fall_back_with_a_notice(app):
     at = app(theme="nope", prov="999999", zone="x" * 500, color="rainbow").run()
     assert not at.exception
     assert at.warning and "默认" in at.warning[0].value
-    assert len(at.dataframe[0].value) == 31
+    assert len(listed(at)) == 31
 
 
 def test_roster_text_is_escaped_everywhere(app, tmp_path, monkeypatch):
@@ -85,7 +92,7 @@ def test_bad_roster_rows_are_reported_and_the_rest_still_shows(app, tmp_path, mo
     monkeypatch.setenv("ZONE_ATLAS_ROSTER", str(path))
     at = app().run()
     assert not at.exception
-    assert len(at.dataframe[0].value) == 30
+    assert len(listed(at)) == 30
     assert any("1 处问题" in e.label for e in at.expander)
 
 
@@ -107,3 +114,18 @@ def test_the_map_sends_well_under_the_payload_budget(app):
     national = len(app().run().get("component_instance")[0].proto.json_args.encode())
     xinjiang = len(app(prov="650000").run().get("component_instance")[0].proto.json_args.encode())
     assert national < 300_000 and xinjiang < 1_500_000  # were 0.71 MB and 1.49 MB as folium.GeoJson
+
+
+def test_zone_list_shows_each_zone_with_its_map_badge_and_escapes_roster_text(app):
+    at = app().run()
+    body = next(e.proto.body for e in at.get("html") if "atlas-zone-list" in e.proto.body)
+    assert len(listed(at)) == 31
+    assert body.count('class="atlas-badge"') == 31  # the colour and number the zone has on the map
+    assert "<script" not in body and "onerror" not in body
+
+
+def test_picking_a_zone_above_the_list_opens_its_card(app):
+    at = app().run()
+    at.selectbox(key="zone_pick").select("CN-2019-30").run()
+    assert "陕西省榆林市榆阳区" in all_text(at)
+    assert at.query_params["zone"] in ("CN-2019-30", ["CN-2019-30"])

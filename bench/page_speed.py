@@ -302,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     if "payload" not in args.skip:
         def payload() -> None:
             for label, sizes in payload_bytes({"national": {}, "浙江 330000": {"prov": "330000"},
-                                               "新疆 650000": {"prov": "650000"}}).items():
+                                               "新疆 650000": {"prov": "650000"},
+                                               "四川 510000": {"prov": "510000"}}).items():
                 parts = ", ".join(f"{k} {v / 1e6:.3f}" for k, v in sizes.items() if k != "total")
                 print(f"   {label}: {sizes['total'] / 1e6:.3f} MB ({parts})")
         _section("map payload (st_folium component arguments, MB)", payload)

@@ -214,8 +214,24 @@ def wait_for_map_painted(page, min_paths: int = 1, index: int = 0, timeout: floa
     return handle.json_value()
 
 
+# Leaflet scales the old canvas with a CSS transform while it zooms (fitBounds after a drill-down): a screenshot
+# taken then shows a blurred, blocky map that no one sees once the animation ends.
+_MAP_AT_REST = "() => !window.map || (!window.map._animatingZoom && !(window.map._panAnim && window.map._panAnim._inProgress))"
+
+
+def wait_for_maps_at_rest(page, timeout: float = 10_000) -> None:
+    """Wait until no Leaflet map in any frame of the page is in a zoom or pan animation."""
+    for frame in page.frames:
+        try:
+            frame.wait_for_function(_MAP_AT_REST, timeout=timeout)
+        except Exception as exc:  # a frame torn down meanwhile (Streamlit rerun) has nothing left to settle
+            if "detached" not in str(exc).lower() and "destroyed" not in str(exc).lower():
+                raise
+
+
 def screenshot(page, name: str, full_page: bool = False) -> Path:
-    """Save artifacts/screenshots/<name>.png (artifacts/ is gitignored) and return its path."""
+    """Save artifacts/screenshots/<name>.png (artifacts/ is gitignored) once every map is at rest; return its path."""
+    wait_for_maps_at_rest(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)

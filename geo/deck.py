@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -16,6 +17,7 @@ from geo.snapshot_draw import ACCENT
 from geo.styling import OTHER_COLOR, LegendEntry, styles_by_batch, styles_by_theme
 from geo.zones import successor_summary
 from loaders.i18n import text
+from loaders.roster import status_outdated
 from loaders.selection import ZoneFilter
 from loaders.themes import ThemeCatalogue, primary_theme
 
@@ -253,7 +255,7 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
     facts = (
         (text("briefing.zone.approved_on"), str(rec.approved_on)),
         (text("briefing.zone.period"), text("briefing.zone.period_years", n=rec.period_years)),
-        (text("briefing.zone.status"), str(rec.status)),
+        (text("briefing.zone.status"), _status(rec)),
     )
     joined = bool(getattr(rec, "joined", True))
     return Slide(
@@ -264,6 +266,12 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
         quote=str(rec.theme), body=str(rec.content), facts=facts, tags=zone_tags,
         note=_zone_note(rec, joined), subject=(rec.zone_id,),
     )
+
+
+def _status(rec) -> str:
+    ended = status_outdated(str(rec.status), str(rec.status_as_of), str(rec.approved_on), rec.period_years,
+                            date.today())
+    return text("briefing.zone.status_outdated", status=rec.status, end=ended.isoformat()) if ended else str(rec.status)
 
 
 def _zone_note(rec, joined: bool) -> str:

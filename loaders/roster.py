@@ -162,3 +162,31 @@ def load_batches(path: Path | str = BATCHES_PATH) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     df["official_size"] = pd.to_numeric(df["official_size"], errors="coerce").astype("Int64")
     return df
+
+
+OPEN_STATUSES = ("申报", "实验中", "延期")  # statuses that a later document (acceptance, extension) would close
+
+
+def period_end(approved_on: str, years: int | str) -> date | None:
+    """The day a zone's experiment period ends (批复日期 + 实验期), or None when the date is not a valid date."""
+    start = _parse_date(str(approved_on))
+    try:
+        n = int(years)
+    except (TypeError, ValueError):
+        return None
+    if start is None:
+        return None
+    try:
+        return start.replace(year=start.year + n)
+    except ValueError:  # 29 February in a year without one
+        return start.replace(year=start.year + n, day=28)
+
+
+def status_outdated(status: str, status_as_of: str, approved_on: str, years: int | str, today: date) -> date | None:
+    """The period's end date when the recorded status is still open (实验中 …) but was recorded before the period
+    ended and the period has ended by `today` — the roster does not say what happened since. Otherwise None."""
+    end = period_end(approved_on, years)
+    as_of = _parse_date(str(status_as_of))
+    if end is None or status not in OPEN_STATUSES or end > today:
+        return None
+    return end if as_of is None or as_of < end else None

@@ -7,15 +7,19 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from loaders.roster import period_end, status_outdated
 from ui.text import md_escape, t
 
 
-def _end_of_period(approved_on: str, years: int) -> str:
-    try:
-        d = date.fromisoformat(approved_on)
-        return d.replace(year=d.year + int(years)).isoformat()
-    except (TypeError, ValueError):
-        return "—"
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else "—"
+
+
+def _status(zone: pd.Series) -> str:
+    """The recorded status with its date; when the period has ended since, say the roster is silent about it."""
+    line = t("map.card.status_as_of", status=zone.status, date=zone.status_as_of)
+    ended = status_outdated(zone.status, zone.status_as_of, zone.approved_on, zone.period_years, date.today())
+    return line + t("map.card.status_outdated", end=ended.isoformat()) if ended else line
 
 
 def zone_card(zone: pd.Series, tags: pd.DataFrame, theme_names: dict[str, str], on_close=None) -> None:
@@ -31,8 +35,8 @@ def zone_card(zone: pd.Series, tags: pd.DataFrame, theme_names: dict[str, str], 
             (t("map.card.document"), f"{zone.doc_number}（{zone.authority}）"),
             (t("map.card.date"), zone.approved_on),
             (t("map.card.period"), t("map.card.period_years", n=zone.period_years,
-                                     end=_end_of_period(zone.approved_on, zone.period_years))),
-            (t("map.card.status"), t("map.card.status_as_of", status=zone.status, date=zone.status_as_of)),
+                                     end=_iso(period_end(zone.approved_on, zone.period_years)))),
+            (t("map.card.status"), _status(zone)),
             (t("map.card.designation"), zone.designation),
             (t("map.card.programme"), t(f"common.programme.{zone.programme}")),
             (t("map.card.unit"), "".join(x for x in (zone.province_resolved, zone.prefecture_resolved,

@@ -219,3 +219,10 @@ def test_a_spotlight_on_a_merged_unit_says_the_map_shows_todays_unit(deck):
     assert "江干区→今上城区（330102）" in notes["CN-2019-11"]  # abolished 2021, drawn as today's 上城区
     assert "崇川区→今崇川区（320613）" in notes["CN-2019-10"]  # merged with 港闸区 2020
     assert notes["CN-2019-24"] == ""  # 禅城区: unchanged, no note
+
+
+def test_a_spotlight_says_when_the_recorded_status_predates_the_end_of_the_period(deck):
+    spot = next(s for s in deck.slides if s.key == "zone:CN-2019-24")
+    status = dict(spot.facts)["状态"]
+    # 实验中 recorded 2019-03-25; the two-year period ended 2021-03-25 (this test runs after that day)
+    assert status.startswith("实验中") and "2021-03-25 届满" in status

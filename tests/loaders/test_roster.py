@@ -64,3 +64,25 @@ def test_empty_required_field_is_named():
 
 def test_columns_are_the_documented_schema():
     assert list(pd.read_csv("data/roster.csv", nrows=0).columns) == ROSTER_COLUMNS
+
+
+def test_experiment_period_ends_two_years_after_approval():
+    from datetime import date
+
+    from loaders.roster import period_end
+
+    assert period_end("2019-03-25", 2) == date(2021, 3, 25)
+    assert period_end("2020-02-29", 1) == date(2021, 2, 28)
+    assert period_end("2019年3月25日", 2) is None  # the roster stores ISO dates; anything else is not guessed
+
+
+def test_an_open_status_recorded_before_the_period_ended_is_flagged_once_it_has_ended():
+    from datetime import date
+
+    from loaders.roster import status_outdated
+
+    # 民函〔2019〕41号: 实验中 as of 2019-03-25, two-year period → silent since 2021-03-25
+    assert status_outdated("实验中", "2019-03-25", "2019-03-25", 2, date(2026, 11, 23)) == date(2021, 3, 25)
+    assert status_outdated("实验中", "2019-03-25", "2019-03-25", 2, date(2020, 6, 1)) is None  # still running
+    assert status_outdated("结项验收", "2021-06-01", "2019-03-25", 2, date(2026, 11, 23)) is None  # closed
+    assert status_outdated("延期", "2021-04-01", "2019-03-25", 2, date(2026, 11, 23)) is None  # recorded after the end

@@ -48,6 +48,8 @@ def test_zone_from_url_opens_its_card_with_document_facts(app):
     assert "杭州市江干区" in text
     assert "民函〔2019〕41号" in text
     assert "钱塘" in text  # division-change note
+    # 实验中 as recorded on 2019-03-25; the two-year period ended 2021-03-25 and the roster says nothing since
+    assert "实验期已于 2021-03-25 届满" in text
 
 
 def test_province_in_url_drills_down_and_draws_its_counties(app):

@@ -6,7 +6,6 @@ Script payloads set `window.top.__xss` and call alert(); XssGuard fails a test i
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import re
@@ -356,19 +355,21 @@ def test_admin_token_is_checked_and_never_written_anywhere(admin_server, page, g
 
 def test_a_page_on_another_site_cannot_open_the_apps_websocket(hostile_server):
     """Cross-site WebSocket hijacking: with server.enableCORS the stream refuses a foreign Origin (403)."""
-    import websockets
+    # The sync client: Playwright's sync API keeps an event loop running in this thread.
+    from websockets import InvalidStatus
+    from websockets.sync.client import connect
 
-    async def attempt(origin: str):
+    def attempt(origin: str):
         url = hostile_server.url.replace("http://", "ws://") + "/_stcore/stream"
         try:
-            async with websockets.connect(url, origin=origin, subprotocols=["streamlit"], open_timeout=30):
+            with connect(url, origin=origin, subprotocols=["streamlit"], open_timeout=30):
                 return "open"
-        except websockets.InvalidStatus as exc:
+        except InvalidStatus as exc:
             return exc.response.status_code
 
-    assert asyncio.run(attempt("http://intranet-evil.example")) == 403
-    assert asyncio.run(attempt("null")) == 403  # sandboxed iframes and file:// pages
-    assert asyncio.run(attempt(hostile_server.url)) == "open"
+    assert attempt("http://intranet-evil.example") == 403
+    assert attempt("null") == 403  # sandboxed iframes and file:// pages
+    assert attempt(hostile_server.url) == "open"
 
 
 def test_tile_attribution_from_the_server_config_shows_as_text(tmp_path, page, guard):

@@ -8,7 +8,9 @@ from loaders.i18n import text as t
 from tests.browser.harness import (
     FOLIUM_IFRAME,
     SCREENSHOTS,
+    feature_positions,
     map_frame,
+    page_point,
     screenshot,
     start_streamlit,
     wait_for_app,
@@ -18,40 +20,9 @@ from tests.browser.harness import (
 pytestmark = pytest.mark.browser
 APP = "app.py"
 
-# Runs in the map iframe: screen positions of our features by kind/key (markers: their centre).
-_FEATURES = """
-(kind) => {
-  const out = {};
-  window.map.eachLayer(l => {
-    const p = l.feature && l.feature.properties;
-    if (!p || p.kind !== kind || !l._map) return;
-    const ll = l.getLatLng ? l.getLatLng() : l.getCenter();
-    const pt = window.map.latLngToContainerPoint(ll);
-    if (!out[p.key] || l.getLatLng) out[p.key] = [pt.x, pt.y];
-  });
-  return out;
-}
-"""
-
-
-def features(page, kind: str) -> dict:
-    """Screen positions once the map has settled (streamlit-folium sizes the iframe, then Leaflet re-fits)."""
-    frame = map_frame(page)
-    last = None
-    for _ in range(40):
-        now = frame.evaluate(_FEATURES, kind)
-        if now and now == last:
-            return now
-        last = now
-        page.wait_for_timeout(250)  # polling for a settled layout, not a fixed wait for the app
-    return last
-
-
 def click_in_map(page, x: float, y: float) -> None:
     """A real mouse click at a map point (the whole map is on screen at 1280×800 and larger)."""
-    box = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
-    assert box["y"] + y < page.viewport_size["height"], "map point below the fold"
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.mouse.click(*page_point(page, x, y))
 
 
 def test_national_map_shows_every_zone_offline(streamlit_app, page, browser_log):
@@ -59,7 +30,7 @@ def test_national_map_shows_every_zone_offline(streamlit_app, page, browser_log)
     page.goto(server.url)
     wait_for_app(page)
     wait_for_map_painted(page, min_paths=60)
-    zones = features(page, "zone")
+    zones = feature_positions(page, "zone")
     assert len(zones) == 31
     box = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
     assert all(0 <= x <= box["width"] and 0 <= y <= box["height"] for x, y in zones.values())
@@ -73,7 +44,7 @@ def test_clicking_a_zone_marker_opens_its_card(streamlit_app, page):
     page.goto(server.url)
     wait_for_app(page)
     wait_for_map_painted(page, min_paths=60)
-    x, y = features(page, "zone")["CN-2019-31"]  # 酒泉市肃州区, alone in the north-west
+    x, y = feature_positions(page, "zone")["CN-2019-31"]  # 酒泉市肃州区, alone in the north-west
     click_in_map(page, x, y)
     card = page.locator(".st-key-zone_card")
     card.wait_for(state="visible", timeout=30_000)
@@ -97,7 +68,7 @@ def test_clicking_a_province_drills_down_and_back(streamlit_app, page):
     page.wait_for_url("**prov=650000**", timeout=30_000)
     wait_for_app(page)
     paint = wait_for_map_painted(page, min_paths=90)
-    assert len(features(page, "county")) > 90
+    assert len(feature_positions(page, "county")) > 90
     assert paint["painted_features"] > 90
     page.get_by_role("button", name="返回全国").click()
     page.wait_for_function("() => !location.search.includes('prov=')", timeout=30_000)
@@ -117,7 +88,7 @@ def test_search_filters_map_and_list(streamlit_app, page):
     page.goto(server.url + "/?theme=grid")
     wait_for_app(page)
     wait_for_map_painted(page, min_paths=6)
-    assert sorted(features(page, "zone")) == ["CN-2019-11", "CN-2019-20", "CN-2019-30"]
+    assert sorted(feature_positions(page, "zone")) == ["CN-2019-11", "CN-2019-20", "CN-2019-30"]
     started = time.monotonic()
     box = page.get_by_label("搜索")
     box.fill("榆阳")
@@ -128,7 +99,7 @@ def test_search_filters_map_and_list(streamlit_app, page):
     frame.wait_for_function("() => { let n = 0; window.map.eachLayer(l => { if (l.feature && "
                             "l.feature.properties.kind === 'zone') n++; }); return n === 2; }", timeout=30_000)
     print(f"search → repainted map in {time.monotonic() - started:.2f}s")
-    assert list(features(page, "zone")) == ["CN-2019-30"]
+    assert list(feature_positions(page, "zone")) == ["CN-2019-30"]
 
 
 def test_first_request_to_a_fresh_server_can_be_a_deep_link(tmp_path, browser):
@@ -254,7 +225,7 @@ def test_national_map_with_its_inset_fits_a_1280x800_window_beside_the_zone_list
     inset = map_frame(page).evaluate(_INSET_PROBE)
     note = inset["note"]
     assert _inside(note, inset["map"]), note  # 台湾省资料暂缺 does not run off the map
-    assert all(0 <= x <= iframe["width"] and 0 <= y <= iframe["height"] for x, y in features(page, "zone").values())
+    assert all(0 <= x <= iframe["width"] and 0 <= y <= iframe["height"] for x, y in feature_positions(page, "zone").values())
     screenshot(page, "layout_national_1280x800")
 
 
@@ -309,7 +280,7 @@ def test_clicking_a_zone_again_after_closing_its_card_reopens_it(streamlit_app, 
     wait_for_map_painted(page, min_paths=60)
     card = page.locator(".st-key-zone_card")
     for _ in range(2):
-        x, y = features(page, "zone")["CN-2019-31"]
+        x, y = feature_positions(page, "zone")["CN-2019-31"]
         click_in_map(page, x, y)
         card.wait_for(state="visible", timeout=30_000)
         wait_for_app(page)

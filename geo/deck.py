@@ -17,7 +17,7 @@ from geo.snapshot_draw import ACCENT
 from geo.styling import OTHER_COLOR, LegendEntry, styles_by_batch, styles_by_theme
 from geo.zones import successor_summary
 from loaders.i18n import text
-from loaders.roster import status_outdated
+from loaders.roster import period_end, status_outdated
 from loaders.selection import ZoneFilter
 from loaders.themes import ThemeCatalogue, primary_theme
 
@@ -254,7 +254,7 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
                       for k in tags.theme_key[tags.zone_id == rec.zone_id] if k in by_key)
     facts = (
         (text("briefing.zone.approved_on"), str(rec.approved_on)),
-        (text("briefing.zone.period"), text("briefing.zone.period_years", n=rec.period_years)),
+        (text("briefing.zone.period"), _period(rec)),
         (text("briefing.zone.status"), _status(rec)),
     )
     joined = bool(getattr(rec, "joined", True))
@@ -268,10 +268,16 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
     )
 
 
+def _period(rec) -> str:
+    end = period_end(str(rec.approved_on), rec.period_years)
+    return text("briefing.zone.period_until", n=rec.period_years, end=end.isoformat()) if end \
+        else text("briefing.zone.period_years", n=rec.period_years)
+
+
 def _status(rec) -> str:
     ended = status_outdated(str(rec.status), str(rec.status_as_of), str(rec.approved_on), rec.period_years,
                             date.today())
-    return text("briefing.zone.status_outdated", status=rec.status, end=ended.isoformat()) if ended else str(rec.status)
+    return text("briefing.zone.status_outdated", status=rec.status) if ended else str(rec.status)
 
 
 def _zone_note(rec, joined: bool) -> str:

@@ -42,10 +42,13 @@ CSS = """
 .zb-slide :where(p, li, b, small, span, dt, dd, ul, dl, section, h2, i) { font-size: inherit; line-height: inherit;
   font-family: inherit; margin: 0; padding: 0; }
 .zb-head { border-bottom: 4px solid var(--zb-accent); padding-bottom: 0.8vh; display: flex; align-items: baseline;
-  gap: 2vw; min-width: 0; }
+  flex-wrap: wrap; gap: 0 2vw; min-width: 0; }
+/* A name longer than the slide (imported data can hold anything) wraps anywhere and the subtitle moves below it,
+   instead of squeezing the subtitle into a one-character column. */
 .zb-slide h1.zb-title { font-size: var(--zb-title); line-height: 1.15; font-weight: 700; margin: 0; padding: 0;
-  color: var(--zb-ink); white-space: nowrap; }
-.zb-subtitle { font-size: var(--zb-sub); color: var(--zb-muted); margin: 0; line-height: 1.3; min-width: 0; }
+  color: var(--zb-ink); min-width: 0; max-width: 100%; overflow-wrap: anywhere; }
+.zb-subtitle { font-size: var(--zb-sub); color: var(--zb-muted); margin: 0; line-height: 1.3; min-width: 0;
+  flex: 1 1 14em; overflow-wrap: anywhere; }
 .zb-body { display: grid; grid-template-columns: minmax(0, 1fr) clamp(380px, 33vw, 820px); gap: 2vw; min-height: 0; }
 .zb-body.zb-nomap { grid-template-columns: minmax(0, 1fr); }
 .zb-map { margin: 0; min-height: 0; display: flex; flex-direction: column; gap: 0.8vh; }
@@ -55,7 +58,7 @@ CSS = """
 .zb-legend span, .zb-tags span { display: inline-flex; align-items: center; gap: 0.5em; white-space: nowrap; }
 .zb-sw { width: 0.9em; height: 0.9em; border: 1px solid #222; display: inline-block; flex: none; }
 .zb-panel { min-height: 0; overflow: hidden; display: flex; flex-direction: column; gap: 1.6vh;
-  font-size: var(--zb-text); line-height: 1.4; }
+  font-size: var(--zb-text); line-height: 1.4; overflow-wrap: anywhere; }
 .zb-panel h2 { font-size: var(--zb-sub); font-weight: 700; margin: 0; padding: 0; line-height: 1.3; color: var(--zb-ink); }
 .zb-panel p { margin: 0; }
 .zb-figures { display: grid; grid-template-columns: repeat(3, 1fr); gap: 1vw; }

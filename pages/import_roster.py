@@ -15,7 +15,7 @@ from loaders.roster_store import save_import
 from loaders.safe_export import to_csv_bytes, to_excel_bytes
 from loaders.tabular import MAX_BYTES, MAX_ROWS, IntakeError
 from ui import cached
-from ui.admin import configured_token, is_admin
+from ui.admin import admin_refusal, configured_token
 from ui.importing import batch_form, corrections_from_state, input_token, row_choices, uploaded_roster
 from ui.session import SESSION_IMPORT
 from ui.text import md_escape, t
@@ -102,8 +102,9 @@ with st.form("imp_save"):
     given = st.text_input(t("import.token"), type="password", key="imp_token")
     submitted = st.form_submit_button(t("import.save"))
 if submitted:
-    if not is_admin(given):
-        st.error(t("import.bad_token"))
+    refusal = admin_refusal(given)
+    if refusal:
+        st.error(refusal)
     elif draft.rows.empty:
         st.warning(t("import.nothing_to_save"))
     elif draft.problems:

@@ -66,17 +66,20 @@ def configured_token() -> str | None:
         return None
 
 
-def is_admin(given: str | None) -> bool:
-    """True for the server's token. While locked (too many wrong tokens lately) every attempt is refused with a
-    warning on the page; wrong attempts are logged as a count, never with the text that was typed."""
+def admin_refusal(given: str | None) -> str | None:
+    """None for the server's token, else the one message the page shows: locked (too many wrong tokens lately,
+    every attempt refused) or wrong. Wrong attempts are logged as a count, never with the text that was typed."""
     wait = ATTEMPTS.locked_for()
     if wait > 0:
         _LOG.warning("admin token check refused: locked for %.0f s after %d wrong tokens", wait, MAX_FAILURES)
-        st.warning(t("common.admin_locked", minutes=math.ceil(wait / 60)))
-        return False
+        return t("common.admin_locked", minutes=math.ceil(wait / 60))
     if token_matches(given, configured_token()):
         ATTEMPTS.clear()
-        return True
+        return None
     if given:
         _LOG.warning("admin token rejected (%d wrong in the last %d min)", ATTEMPTS.failed(), LOCKOUT_SECONDS // 60)
-    return False
+    return t("import.bad_token")
+
+
+def is_admin(given: str | None) -> bool:
+    return admin_refusal(given) is None

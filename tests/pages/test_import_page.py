@@ -59,6 +59,23 @@ def test_wrong_token_does_not_save(app, writable_roster):
     assert writable_roster.read_bytes() == before
 
 
+def test_during_a_lockout_the_page_says_so_once_and_not_that_the_token_is_wrong(app, writable_roster):
+    from ui import admin
+
+    admin.ATTEMPTS.clear()
+    try:
+        for _ in range(admin.MAX_FAILURES):
+            admin.ATTEMPTS.failed()
+        at = paste(open_import(app), SEED.read_text(encoding="utf-8"))
+        at.text_input(key="imp_token").input("correct horse battery staple")
+        at.button[-1].click().run()
+        messages = [e.value for e in (*at.error, *at.warning)]
+        assert sum("错误次数过多" in m for m in messages) == 1, messages
+        assert not any("口令不正确" in m for m in messages), messages
+    finally:
+        admin.ATTEMPTS.clear()
+
+
 def test_right_token_saves_atomically_with_a_backup(app, writable_roster):
     at = paste(open_import(app), SEED.read_text(encoding="utf-8"))
     at.text_input(key="imp_batch").input("2019b").run()

@@ -15,20 +15,15 @@ from geo.boundaries import units_table
 from geo.captions import source_line
 from geo.compare import province_figures, theme_matrix
 from geo.fonts import cjk_font_path
-from geo.zones import zone_layer
-from loaders.roster import load_batches, load_roster
-from loaders.themes import load_themes, theme_tags
+from loaders.roster import load_batches
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "compare"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def data():
-    zones = zone_layer(load_roster().zones)
-    catalogue = load_themes()
-    figures = province_figures(zones, theme_tags(zones, catalogue), catalogue, units_table(), load_batches())
-    return zones, catalogue, figures
+def data(zones, catalogue, tags):  # the shared real-data fixtures of tests/geo/conftest.py
+    return zones, catalogue, province_figures(zones, tags, catalogue, units_table(), load_batches())
 
 
 def _build(kind, data, measure="zones"):

@@ -16,10 +16,8 @@ from geo.compare import (
     theme_matrix,
     unplaced_zones,
 )
-from geo.zones import zone_layer
-from loaders.roster import load_batches, load_roster
+from loaders.roster import load_batches
 from loaders.safe_export import to_csv_bytes, to_excel_bytes
-from loaders.themes import load_themes, theme_tags
 
 # Counted by hand from the attachment table of seeds/000 (民函〔2019〕41号, rows 1–31), province by province:
 # 北京 1 石景山; 天津 2 河北区; 辽宁 3 和平区; 黑龙江 4 岭东区; 上海 5 徐汇 6 长宁; 江苏 7 雨花台 8 溧水 9 鼓楼
@@ -33,19 +31,7 @@ DOCUMENT_2019 = {
 }
 
 
-@pytest.fixture(scope="module")
-def zones():
-    return zone_layer(load_roster().zones)
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_themes()
-
-
-@pytest.fixture(scope="module")
-def tags(zones, catalogue):
-    return theme_tags(zones, catalogue)
+# zones, catalogue and tags: the shared real-data fixtures of tests/geo/conftest.py
 
 
 @pytest.fixture(scope="module")

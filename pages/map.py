@@ -15,7 +15,7 @@ from ui import cached, maps
 from ui.cards import zone_card
 from ui.filters import filter_sidebar, seed_from_view
 from ui.session import session_key, session_tags, session_zones
-from ui.state import ViewState, read_view, write_view
+from ui.state import ViewState, arrived_with_new_view, read_view, write_view
 from ui.text import md_escape, t
 
 zones = session_zones()
@@ -29,12 +29,11 @@ province_names = dict(zip(provinces.adcode, provinces.name, strict=True))
 options = filter_options(zones, tuple(theme_names), tuple(provinces.adcode))
 
 url_view, notices = read_view(options, set(zones.zone_id))
-if "province" not in st.session_state:
+if arrived_with_new_view(url_view, "map"):
     st.session_state.province = url_view.province
     st.session_state.zone = url_view.zone
-seed_from_view(url_view)
-if notices and not st.session_state.get("_url_notice_shown"):
-    st.session_state._url_notice_shown = True
+    seed_from_view(url_view)
+if notices:  # the junk is gone from the URL once the view is written back, so this shows once per bad link
     st.warning(t("map.url_notice", values="、".join(md_escape(n[:40]) for n in notices)))
 
 roster_problems = cached.loaded_roster().problems
@@ -79,7 +78,7 @@ def _on_zone_pick() -> None:
 def map_area() -> None:
     province = st.session_state.province
     in_view = shown if province is None else shown[shown.province_adcode == province]
-    write_view(ViewState(zone_filter, province, st.session_state.zone, color_mode))
+    write_view(ViewState(zone_filter, province, st.session_state.zone, color_mode), owner="map")
 
     # One compact header row (title and place, two figures, province picker) so that at 1280×800 the whole
     # national map — with its 南海诸岛 inset — sits above the fold, the zone list beside it.

@@ -12,9 +12,8 @@ _KEYS = ("f_query", "f_themes", "f_mode", "f_batches", "f_programmes", "f_status
 
 
 def seed_from_view(view: ViewState) -> None:
-    """Put the URL's values into the widgets the first time this session sees the page (widgets own them after)."""
-    if st.session_state.get("_filters_seeded"):
-        return
+    """Put the URL's view into the filter widgets (the page calls this when ui.state.arrived_with_new_view;
+    between those the widgets own their values)."""
     f = view.filter
     st.session_state.update(
         f_query=f.query,
@@ -24,7 +23,6 @@ def seed_from_view(view: ViewState) -> None:
         f_programmes=list(f.programmes),
         f_statuses=list(f.statuses),
         f_color=view.color,
-        _filters_seeded=True,
     )
 
 

@@ -73,8 +73,8 @@ def read_view(options: FilterOptions, zone_ids: set[str]) -> tuple[ViewState, li
     return ViewState(filter=f, province=province, zone=zone, color=color), notices
 
 
-def write_view(view: ViewState) -> None:
-    """Mirror the view into the URL (only non-default values), so a copied link reopens the same view."""
+def view_params(view: ViewState) -> dict[str, str]:
+    """The view as query parameters, non-default values only (what a copied link carries)."""
     f = view.filter
     wanted = {
         "q": f.query,
@@ -87,14 +87,37 @@ def write_view(view: ViewState) -> None:
         "zone": view.zone or "",
         "color": view.color if view.color != "theme" else "",
     }
+    return {k: v for k, v in wanted.items() if v}
+
+
+def write_view(view: ViewState, *, owner: str | None = None) -> None:
+    """Mirror the view into the URL (only non-default values), so a copied link reopens the same view.
+    `owner` (a page) remembers what it wrote, so that page can tell its own URL from a link that brought
+    another view (see arrived_with_new_view)."""
+    wanted = view_params(view)
     st.session_state[LAST_VIEW] = view
+    if owner:
+        st.session_state[f"_written_view.{owner}"] = wanted
     qp = st.query_params
-    for key, value in wanted.items():
+    for key in VIEW_PARAMS:
+        value = wanted.get(key)
         if value:
             if qp.get(key) != value:
                 qp[key] = value
         elif key in qp:
             del qp[key]
+
+
+def arrived_with_new_view(url_view: ViewState, owner: str) -> bool:
+    """True when `owner` should take its view from the URL: its first run in this session, or a link (the
+    briefing's 返回地图, a page_link with query parameters) brought view parameters other than those the page
+    last wrote. A visit without view parameters (the sidebar navigation) keeps the session's own view."""
+    written = st.session_state.get(f"_written_view.{owner}")
+    if written is None:
+        return True
+    if not any(k in st.query_params for k in VIEW_PARAMS):
+        return False
+    return view_params(url_view) != written
 
 
 def last_view() -> ViewState | None:

@@ -131,3 +131,38 @@ def test_picking_a_zone_above_the_list_opens_its_card(app):
     at.selectbox(key="zone_pick").select("CN-2019-30").run()
     assert "陕西省榆林市榆阳区" in all_text(at)
     assert at.query_params["zone"] in ("CN-2019-30", ["CN-2019-30"])
+
+
+def test_a_link_with_another_view_replaces_the_sessions_filters_and_province(app):
+    # The briefing's 返回地图 (a page_link with query parameters) brings the deck's view into a session whose
+    # map already shows another one: the link wins, as a copied link would in a new session.
+    at = app(theme="grid").run()
+    assert at.multiselect(key="f_themes").value == ["grid"]
+    at.query_params.clear()
+    at.query_params["theme"] = "smart"
+    at.query_params["prov"] = "330000"
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="f_themes").value == ["smart"]
+    assert '"kind": "county"' in map_html(at)  # drilled into 浙江
+    assert at.query_params["theme"] in ("smart", ["smart"])
+    assert at.query_params["prov"] in ("330000", ["330000"])
+
+
+def test_coming_back_without_view_parameters_keeps_the_sessions_filters(app):
+    # The sidebar navigation opens the page without query parameters: the session's filters stay and go back
+    # into the URL.
+    at = app(theme="grid", prov="330000").run()
+    at.query_params.clear()
+    at.run()
+    assert at.multiselect(key="f_themes").value == ["grid"]
+    assert at.query_params["theme"] in ("grid", ["grid"])
+    assert at.query_params["prov"] in ("330000", ["330000"])
+
+
+def test_changing_a_filter_is_not_undone_by_the_url_it_replaces(app):
+    at = app(theme="grid").run()
+    at.multiselect(key="f_themes").set_value(["smart"]).run()
+    at.run()  # a second run reads the URL the first one wrote
+    assert at.multiselect(key="f_themes").value == ["smart"]
+    assert at.query_params["theme"] in ("smart", ["smart"])

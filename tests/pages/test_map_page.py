@@ -4,10 +4,8 @@ import json
 import re
 
 from geo.offline import external_urls
-from loaders.roster import load_roster, read_roster_csv
-from tests.pages.conftest import all_text, map_html
-
-XSS = '<img src=x onerror=alert(1)>'
+from loaders.roster import load_roster
+from tests.pages.conftest import XSS, all_text, map_html
 
 
 def listed(at) -> list[str]:
@@ -67,14 +65,9 @@ def test_malformed_url_values_fall_back_with_a_notice(app):
     assert len(listed(at)) == 31
 
 
-def test_roster_text_is_escaped_everywhere(app, tmp_path, monkeypatch):
-    raw = read_roster_csv()
-    raw.loc[0, "unit_name"] = "北京市石景山区" + XSS
-    raw.loc[0, "theme"] = XSS
-    raw.loc[0, "content"] = "=HYPERLINK(\"http://evil\")" + XSS
-    path = tmp_path / "roster.csv"
-    raw.to_csv(path, index=False)
-    monkeypatch.setenv("ZONE_ATLAS_ROSTER", str(path))
+def test_roster_text_is_escaped_everywhere(app, roster_edited):
+    roster_edited({(0, "unit_name"): "北京市石景山区" + XSS, (0, "theme"): XSS,
+                   (0, "content"): "=HYPERLINK(\"http://evil\")" + XSS})
     at = app(zone="CN-2019-01").run()
     assert not at.exception
     html = map_html(at)
@@ -86,12 +79,8 @@ def test_roster_text_is_escaped_everywhere(app, tmp_path, monkeypatch):
     assert "<img" not in md.replace("\\<img", "")
 
 
-def test_bad_roster_rows_are_reported_and_the_rest_still_shows(app, tmp_path, monkeypatch):
-    raw = read_roster_csv()
-    raw.loc[2, "status"] = "进行中"
-    path = tmp_path / "roster.csv"
-    raw.to_csv(path, index=False)
-    monkeypatch.setenv("ZONE_ATLAS_ROSTER", str(path))
+def test_bad_roster_rows_are_reported_and_the_rest_still_shows(app, roster_edited):
+    roster_edited({(2, "status"): "进行中"})
     at = app().run()
     assert not at.exception
     assert len(listed(at)) == 30

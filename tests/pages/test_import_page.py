@@ -176,11 +176,8 @@ def test_a_provincial_batch_is_saved_with_its_official_size_and_counted_on_the_c
     assert "吉林省2020 批次：已录入 3/3" in all_text(at)
 
 
-def test_the_token_can_come_from_streamlit_secrets(app, monkeypatch, tmp_path):
-    path = tmp_path / "roster.csv"
-    read_roster_csv().head(5).to_csv(path, index=False)
-    monkeypatch.setenv("ZONE_ATLAS_ROSTER", str(path))
-    monkeypatch.delenv("ZONE_ATLAS_ADMIN_TOKEN", raising=False)
+def test_the_token_can_come_from_streamlit_secrets(app, monkeypatch, writable_roster):
+    monkeypatch.delenv("ZONE_ATLAS_ADMIN_TOKEN")  # only the secret below
     at = app()
     at.secrets["admin_token"] = "from-secrets"
     at.run()
@@ -189,7 +186,7 @@ def test_the_token_can_come_from_streamlit_secrets(app, monkeypatch, tmp_path):
     assert at.get("form") and "仅供预览" not in all_text(at)
     at.text_input(key="imp_token").input("from-secrets")
     at.button[-1].click().run()
-    assert "已保存" in all_text(at) and len(load_roster(path).zones) == 5 + 3
+    assert "已保存" in all_text(at) and len(load_roster(writable_roster).zones) == 5 + 3
 
 
 def test_a_chosen_candidate_shows_on_the_session_map_joined(app):

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from geo.zones import successor_summary
 from loaders.roster import period_end, status_outdated
 from ui.text import md_escape, t
 
@@ -43,6 +44,9 @@ def zone_card(zone: pd.Series, tags: pd.DataFrame, theme_names: dict[str, str], 
                                                       zone.county_resolved) if isinstance(x, str))),
             (t("map.card.adcode"), f"{'、'.join(zone.adcodes or ())}（{t('common.level.' + zone.level) if zone.level else '—'}）"),
         ]
+        drawn_as = successor_summary(zone)  # the code above is today's unit, not the designated one's
+        if drawn_as:
+            rows.append((t("map.card.drawn_as"), drawn_as))
         st.markdown("  \n".join(f"**{md_escape(k)}**：{md_escape(v)}" for k, v in rows))
         st.markdown(f"**{md_escape(t('map.card.content'))}**")
         st.markdown(md_escape(zone.content))

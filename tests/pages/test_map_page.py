@@ -46,6 +46,7 @@ def test_zone_from_url_opens_its_card_with_document_facts(app):
     assert "杭州市江干区" in text
     assert "民函〔2019〕41号" in text
     assert "钱塘" in text  # division-change note
+    assert "**地图所绘区划**：江干区→今上城区（330102）" in text  # the code shown is today's unit, said so
     # 实验中 as recorded on 2019-03-25; the two-year period ended 2021-03-25 and the roster says nothing since
     assert "实验期已于 2021-03-25 届满" in text
 

@@ -388,6 +388,10 @@ def test_tile_attribution_from_the_server_config_shows_as_text(tmp_path, page, g
         credit = map_frame(page).locator(".leaflet-control-attribution")
         assert shown(attribution) in shown(credit.inner_text())
         assert credit.locator("img").count() == 0
+        # Leaflet's prefix is plain text here: no link out of a closed network.
+        assert credit.inner_text().startswith("Leaflet")
+        assert credit.locator("a").count() == 0
+        assert "leafletjs.com" not in credit.inner_html()
     finally:
         server.stop()
 

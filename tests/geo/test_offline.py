@@ -14,6 +14,7 @@ from geo.offline import (
     STATIC_DIR,
     VENDOR_DIR,
     OfflineAssetError,
+    PlainAttributionPrefix,
     external_urls,
     localize,
     offline_map,
@@ -107,6 +108,13 @@ def test_web_tiles_raise_unless_configured():
     html = m.get_root().render()
     assert external_urls(html) == [agency]
     assert external_urls(html, allow=[agency]) == []
+
+
+def test_tile_attribution_prefix_is_plain_text_not_a_link_to_leafletjs():
+    m = offline_map(tile_url="https://tiles.agency.example/{z}/{x}/{y}.png", tile_attribution="© agency")
+    html = m.get_root().render()
+    assert "leafletjs.com" not in html
+    assert f'attributionControl.setPrefix("{PlainAttributionPrefix.PREFIX}")' in html
 
 
 def test_map_rendered_before_localize_loses_its_cdn_header_links():

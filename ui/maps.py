@@ -74,7 +74,8 @@ def zone_map(view, color_mode: str, province: str | None, selected: str | None) 
     st_folium alters what it renders."""
     base = _base_layers(province, not taiwan_has_zones(session_zones()))
     fmap = base_map(base, tile_url=os.environ.get("ZONE_ATLAS_TILE_URL") or None,
-                    tile_attribution=os.environ.get("ZONE_ATLAS_TILE_ATTRIBUTION"))
+                    tile_attribution=os.environ.get("ZONE_ATLAS_TILE_ATTRIBUTION"),
+                    inline_css=True)
     layers, legend_entries, styles = _zone_layers(tuple(view.zone_id), color_mode, selected, session_key())
     return ZoneMap(fmap, zone_group(layers), legend_entries, styles)
 

@@ -17,8 +17,9 @@ from pathlib import Path
 import folium
 import folium.features
 import folium.raster_layers
-from branca.element import CssLink, Element, Figure, JavascriptLink
+from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
+from folium.template import Template
 
 LOCAL_PREFIX = "/app/static/vendor"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -156,6 +157,44 @@ def asset_files(m: folium.Map, prefix: str = LOCAL_PREFIX) -> list[Path]:
     return sorted(VENDOR_DIR / u[len(base):] for u in urls if u.startswith(base))
 
 
+def inline_stylesheets(m: folium.Map, prefix: str = "/app/static") -> folium.Map:
+    """Paste the (localized) map's own stylesheets into its header as <style> instead of linking them, so that
+    the map frame does not wait for more requests before it paints. Their relative url()s are made absolute."""
+    root = m.get_root()
+    for el in _elements(root):
+        if not isinstance(el, JSCSSMixin) or not el.default_css:
+            continue
+        for name, url in el.default_css:
+            if not url.startswith(prefix.rstrip("/") + "/"):
+                raise OfflineAssetError(f"stylesheet {url} is not one of ours under {prefix}")
+            path = STATIC_DIR / url[len(prefix.rstrip("/")) + 1:]
+            folder = url.rsplit("/", 1)[0]
+            style = Element("<style>{{ this.css }}</style>")
+            css = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)  # comments cite URLs
+            style.css = re.sub(r"url\((?![#/]|data:)([^)]+)\)", rf"url({folder}/\1)", css)
+            root.header.add_child(style, name=f"inline_{name}")
+        el.default_css = []
+    return m
+
+
+class PlainAttributionPrefix(MacroElement):
+    """Leaflet's attribution control opens with a link to https://leafletjs.com; on a closed network that is a
+    link out of the page, so the prefix becomes the plain word."""
+
+    PREFIX = "Leaflet"
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if ({{ this._parent.get_name() }}.attributionControl) {
+            {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.PREFIX|tojson }});
+        }
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "PlainAttributionPrefix"
+
+
 class OfflineMap(folium.Map):
     """A folium.Map that localizes itself each time it renders, so no caller can forget to."""
 
@@ -197,6 +236,7 @@ def offline_map(
     if tile_url:
         # Leaflet writes the attribution as HTML: it comes from the server's environment, and is shown as text.
         folium.TileLayer(tiles=tile_url, attr=html.escape(tile_attribution), name="tiles", control=False).add_to(m)
+    PlainAttributionPrefix().add_to(m)
     return m
 
 

@@ -13,7 +13,7 @@ from loaders.selection import apply_filter, filter_options, zone_table
 from loaders.themes import filter_zone_ids, tags_by_zone
 from ui import cached, maps
 from ui.cards import zone_card
-from ui.filters import filter_sidebar, seed_from_view
+from ui.filters import filter_sidebar, filter_values, seed_from_view
 from ui.session import session_key, session_tags, session_zones
 from ui.state import ViewState, arrived_with_new_view, read_view, write_view
 from ui.text import md_escape, t
@@ -41,7 +41,8 @@ if roster_problems:
     with st.expander(t("map.roster_problems", n=len(roster_problems)), expanded=False):
         st.markdown("  \n".join(md_escape(p) for p in roster_problems[:200]))
 
-zone_filter, color_mode = filter_sidebar(options, theme_names)
+# The filters are read from session state here and their widgets drawn after the map (see the end of the page).
+zone_filter, color_mode = filter_values(options)
 members = filter_zone_ids(tags, zone_filter.themes, zone_filter.theme_mode) if zone_filter.themes else None
 shown = apply_filter(zones, zone_filter, members, zone_tag_names)
 
@@ -74,31 +75,38 @@ def _on_zone_pick() -> None:
     st.session_state.zone = st.session_state.zone_pick or None
 
 
+def _header(in_view, province: str | None) -> None:
+    """One compact row (title and place, two figures, province picker) so that at 1280×800 the whole national
+    map — with its 南海诸岛 inset — sits above the fold, the zone list beside it."""
+    title, shown_count, province_count, place = st.columns([3, 1.3, 1.1, 2.6], vertical_alignment="bottom")
+    title.subheader(t("map.title"), anchor=False)
+    crumb = md_escape(t("map.nation")) + (f" › {md_escape(province_names[province])}" if province else "")
+    title.caption(crumb)
+    with shown_count:
+        maps.figure(t("map.shown"), f"{len(in_view)} / {len(zones)}")
+    with province_count:
+        maps.figure(t("map.provinces_with_zones"), in_view.province_adcode.nunique())
+    with place:
+        back, pick = st.columns([1, 2], vertical_alignment="bottom") if province else (None, st.container())
+        if back is not None:
+            back.button(t("map.back_to_nation"), on_click=_go_nation, key="crumb_nation", width="stretch")
+        st.session_state.prov_pick = province or ""
+        pick.selectbox(
+            t("map.province_pick"), [""] + list(province_names), key="prov_pick", on_change=_on_province_pick,
+            format_func=lambda a: province_names.get(a, t("map.nation")),
+        )
+
+
 @st.fragment
 def map_area() -> None:
     province = st.session_state.province
     in_view = shown if province is None else shown[shown.province_adcode == province]
     write_view(ViewState(zone_filter, province, st.session_state.zone, color_mode), owner="map")
 
-    # One compact header row (title and place, two figures, province picker) so that at 1280×800 the whole
-    # national map — with its 南海诸岛 inset — sits above the fold, the zone list beside it.
-    with st.container(key="map_head"):
-        title, shown_count, province_count, place = st.columns([3, 1.3, 1.1, 2.6], vertical_alignment="bottom")
-        title.subheader(t("map.title"), anchor=False)
-        crumb = md_escape(t("map.nation")) + (f" › {md_escape(province_names[province])}" if province else "")
-        title.caption(crumb)
-        shown_count.metric(t("map.shown"), f"{len(in_view)} / {len(zones)}")
-        province_count.metric(t("map.provinces_with_zones"), in_view.province_adcode.nunique())
-        with place:
-            back, pick = st.columns([1, 2], vertical_alignment="bottom") if province else (None, st.container())
-            if back is not None:
-                back.button(t("map.back_to_nation"), on_click=_go_nation, key="crumb_nation", width="stretch")
-            st.session_state.prov_pick = province or ""
-            pick.selectbox(
-                t("map.province_pick"), [""] + list(province_names), key="prov_pick", on_change=_on_province_pick,
-                format_func=lambda a: province_names.get(a, t("map.nation")),
-            )
-
+    # Layout first, then the map into it before anything else: the map's component (its script chunk, then its
+    # iframe) is what the first paint waits for, and the browser fetches the lazily-loaded script chunks of
+    # Streamlit's widgets in the order their elements arrive (bench.page_speed).
+    head = st.container(key="map_head")
     left, right = st.columns([5, 3], gap="medium")
     with left:
         zone_map = maps.zone_map(in_view, color_mode, province, st.session_state.zone)
@@ -110,6 +118,9 @@ def map_area() -> None:
             feature_group_to_add=zone_map.zones, returned_objects=["last_active_drawing"],
             on_change=partial(_on_map_click, map_key),
         )
+    with head:
+        _header(in_view, province)
+    with left:
         maps.legend(zone_map.legend)
         st.caption(t("map.map_hint"))
         st.caption(maps.source_line(in_view) + "　" + maps.completeness_line(zones))
@@ -148,3 +159,7 @@ def map_area() -> None:
 
 maps.page_style()
 map_area()
+# Drawn after the map; they return what filter_values read, unless session state and widgets disagree (not
+# expected): then the page is drawn again with the widgets' values.
+if filter_sidebar(options, theme_names) != (zone_filter, color_mode):
+    st.rerun()

@@ -32,6 +32,26 @@ def clear_filters() -> None:
     st.session_state.update(f_query="", f_themes=[], f_mode="any", f_batches=[], f_programmes=[], f_statuses=[])
 
 
+def filter_values(options: FilterOptions) -> tuple[ZoneFilter, str]:
+    """The ZoneFilter and colour mode that filter_sidebar's widgets will return this run, read from session state
+    before they are drawn (seed_from_view put the URL's values there; the widgets keep them after), so that a
+    page can draw its map first. Values a widget would refuse are not filtered out here: the widget raises."""
+    state = st.session_state
+
+    def chosen(key: str) -> tuple[str, ...]:
+        return tuple(state.get(key) or ())
+
+    f = ZoneFilter(
+        query=state.get("f_query") or "",
+        themes=chosen("f_themes"),
+        theme_mode=state.get("f_mode") or "any",
+        batches=chosen("f_batches"),
+        programmes=chosen("f_programmes"),
+        statuses=chosen("f_statuses"),
+    )
+    return f, state.get("f_color") or COLOR_MODES[0]
+
+
 def filter_sidebar(options: FilterOptions, theme_names: dict[str, str]) -> tuple[ZoneFilter, str]:
     """Draw the filters; return the ZoneFilter and the colour mode."""
     with st.sidebar:

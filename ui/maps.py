@@ -27,7 +27,7 @@ from geo.folium_map import (
 from geo.styling import LegendEntry, styles_by_batch, styles_by_theme
 from ui import cached
 from ui.session import session_key, session_zones
-from ui.text import h, md_escape, md_html, t
+from ui.text import h, md_escape, t
 
 
 def _styles(zones, catalogue, tags, color_mode):
@@ -74,7 +74,8 @@ def zone_map(view, color_mode: str, province: str | None, selected: str | None) 
     st_folium alters what it renders."""
     base = _base_layers(province, not taiwan_has_zones(session_zones()))
     fmap = base_map(base, tile_url=os.environ.get("ZONE_ATLAS_TILE_URL") or None,
-                    tile_attribution=os.environ.get("ZONE_ATLAS_TILE_ATTRIBUTION"))
+                    tile_attribution=os.environ.get("ZONE_ATLAS_TILE_ATTRIBUTION"),
+                    inline_css=True)
     layers, legend_entries, styles = _zone_layers(tuple(view.zone_id), color_mode, selected, session_key())
     return ZoneMap(fmap, zone_group(layers), legend_entries, styles)
 
@@ -114,19 +115,28 @@ def page_style() -> None:
     st.html(PAGE_CSS)
 
 
+def figure(label: str, value: object) -> None:
+    """A figure in the map header (label over a large value), drawn like st.metric but as plain HTML: st.metric
+    loads its own ≈10 script chunks (number formatting) on the first visit, which the first map paint waited
+    behind (bench.page_speed)."""
+    st.html(f'<div class="atlas-figure"><div class="atlas-figure-label">{h(label)}</div>'
+            f'<div class="atlas-figure-value">{h(value)}</div></div>')
+
+
 def legend(entries) -> None:
     """Swatches that look like the map's zone badges — colour and number — so groups read without colour too;
-    in catalogue order, the order of the zone list's 主题标签 column."""
+    in catalogue order, the order of the zone list's 主题标签 column. st.html, not st.markdown: markdown with
+    HTML in it loads an HTML parser (≈190 kB of script) that nothing else on the map page needs."""
     if not entries:
         return
     items = "".join(
         f'<span style="display:inline-flex;align-items:center;margin:0 14px 4px 0;white-space:nowrap">'
         f'<span style="width:18px;height:18px;border-radius:50%;border:1px solid #333;background:{h(e.color)};'
         f'color:{badge_ink(e.color)};display:inline-flex;align-items:center;justify-content:center;'
-        f'font-size:11px;font-weight:700;margin-right:6px">{md_html(e.mark)}</span>{md_html(e.label)}（{e.count}）</span>'
+        f'font-size:11px;font-weight:700;margin-right:6px">{h(e.mark)}</span>{h(e.label)}（{e.count}）</span>'
         for e in entries
     )
-    st.markdown(f'<div class="atlas-legend">{items}</div>', unsafe_allow_html=True)
+    st.html(f'<div class="atlas-legend">{items}</div>')
 
 
 def source_line(zones: pd.DataFrame) -> str:

@@ -74,7 +74,7 @@ def test_roster_rows_with_errors_are_reported_and_the_rest_shown(server_with, pa
     wait_for_app(page)
     wait_for_map_painted(page, min_paths=34)
     no_exception(page)
-    assert page.locator('[data-testid="stMetric"]').first.inner_text().endswith("28 / 28")
+    assert page.locator(".atlas-figure").first.inner_text().endswith("28 / 28")
     problems = page.locator('[data-testid="stExpander"]').filter(has_text="名单文件中有 3 处问题")
     problems.click()
     text = problems.inner_text()

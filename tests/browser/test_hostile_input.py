@@ -156,7 +156,7 @@ def test_junk_in_the_url_falls_back_to_defaults_with_a_notice(hostile_server, pa
     notice = page.locator('[data-testid="stAlert"]').filter(has_text="已使用默认值")
     assert notice.count() == 1
     assert all(ch.isprintable() for ch in notice.inner_text().replace("\n", " ").replace("\u2060", ""))
-    assert "31 / 31" in page.locator('[data-testid="stMetric"]').first.inner_text()
+    assert "31 / 31" in page.locator(".atlas-figure").first.inner_text()
 
 
 def test_script_in_the_url_shows_as_text_in_the_notice_and_the_search_box(hostile_server, page, guard):
@@ -388,6 +388,10 @@ def test_tile_attribution_from_the_server_config_shows_as_text(tmp_path, page, g
         credit = map_frame(page).locator(".leaflet-control-attribution")
         assert shown(attribution) in shown(credit.inner_text())
         assert credit.locator("img").count() == 0
+        # Leaflet's prefix is plain text here: no link out of a closed network.
+        assert credit.inner_text().startswith("Leaflet")
+        assert credit.locator("a").count() == 0
+        assert "leafletjs.com" not in credit.inner_html()
     finally:
         server.stop()
 

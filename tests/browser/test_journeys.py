@@ -44,7 +44,7 @@ def wait_for_zone_count(page, n: int) -> None:
 
 
 def shown_metric(page) -> str:
-    return page.locator('[data-testid="stMetric"]').first.inner_text()
+    return page.locator(".atlas-figure").first.inner_text()
 
 
 def pick(page, label: str, option: str) -> None:

@@ -1,5 +1,6 @@
 """AppTest helpers: run the real app (app.py → pages) in-process against the real data and boundary cache."""
 
+import html
 import json
 import re
 from pathlib import Path
@@ -49,6 +50,8 @@ def all_text(at: AppTest) -> str:
     for kind in ("markdown", "caption", "title", "subheader", "header", "info", "warning", "error", "success"):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
+    # the map page's header figures (ui.maps.figure: plain HTML drawn like metrics)
+    parts += [html.unescape(re.sub(r"<[^>]+>", " ", e.proto.body)) for e in at.get("html") if "atlas-figure" in e.proto.body]
     return re.sub(r"\\(.)", r"\1", "\n".join(parts))  # as rendered: markdown escapes removed
 
 

@@ -214,6 +214,13 @@ def wait_for_map_painted(page, min_paths: int = 1, index: int = 0, timeout: floa
     return handle.json_value()
 
 
+def open_map(page, url: str, min_paths: int = 1) -> dict:
+    """Go to `url`, wait for the app run to finish and for the map to draw `min_paths` shapes; the paint counts."""
+    page.goto(url)
+    wait_for_app(page)
+    return wait_for_map_painted(page, min_paths=min_paths)
+
+
 # Leaflet scales the old canvas with a CSS transform while it zooms (fitBounds after a drill-down): a screenshot
 # taken then shows a blurred, blocky map that no one sees once the animation ends.
 _MAP_AT_REST = "() => !window.map || (!window.map._animatingZoom && !(window.map._panAnim && window.map._panAnim._inProgress))"

@@ -12,7 +12,7 @@ import pytest
 
 from geo import boundaries
 from loaders.roster import read_roster_csv
-from tests.browser.harness import screenshot, start_streamlit, wait_for_app, wait_for_map_painted
+from tests.browser.harness import open_map, screenshot, start_streamlit, wait_for_app, wait_for_map_painted
 
 pytestmark = pytest.mark.browser
 REBUILD_TIMEOUT = 300_000  # ms: the cache build takes ≈30 s on an idle machine, several times that on a busy one
@@ -70,9 +70,7 @@ def test_roster_rows_with_errors_are_reported_and_the_rest_shown(server_with, pa
     path = tmp_path / "roster.csv"
     raw.to_csv(path, index=False)
     server = server_with(ZONE_ATLAS_ROSTER=str(path))
-    page.goto(server.url)
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=34)
+    open_map(page, server.url, min_paths=34)
     no_exception(page)
     assert page.locator(".atlas-figure").first.inner_text().endswith("28 / 28")
     problems = page.locator('[data-testid="stExpander"]').filter(has_text="名单文件中有 3 处问题")

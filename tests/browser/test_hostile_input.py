@@ -20,11 +20,11 @@ from tests.browser.harness import (
     feature_positions,
     free_port,
     map_frame,
+    open_map,
     page_point,
     screenshot,
     start_streamlit,
     wait_for_app,
-    wait_for_map_painted,
 )
 from tests.browser.hostile import (
     FORMULA_THEMES,
@@ -96,9 +96,7 @@ def no_exception(page) -> None:
 @pytest.mark.viewport("1080p")
 @pytest.mark.parametrize("zone", HOSTILE_ZONES, ids=lambda z: z.zone_id)
 def test_roster_payloads_show_as_text_in_card_tooltip_and_legend(hostile_server, page, guard, zone):
-    page.goto(f"{hostile_server.url}/?zone={zone.zone_id}&color=batch")
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=60)
+    open_map(page, f"{hostile_server.url}/?zone={zone.zone_id}&color=batch", min_paths=60)
     no_exception(page)
     card = page.locator(".st-key-zone_card")
     text = shown(card.inner_text())
@@ -149,9 +147,7 @@ JUNK_QUERIES = {
 
 @pytest.mark.parametrize("query", JUNK_QUERIES.values(), ids=JUNK_QUERIES.keys())
 def test_junk_in_the_url_falls_back_to_defaults_with_a_notice(hostile_server, page, guard, query):
-    page.goto(hostile_server.url + "/" + query)
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=30)
+    open_map(page, hostile_server.url + "/" + query, min_paths=30)
     no_exception(page)
     notice = page.locator('[data-testid="stAlert"]').filter(has_text="已使用默认值")
     assert notice.count() == 1
@@ -382,9 +378,7 @@ def test_tile_attribution_from_the_server_config_shows_as_text(tmp_path, page, g
         "ZONE_ATLAS_TILE_URL": f"http://127.0.0.1:{free_port()}/{{z}}/{{x}}/{{y}}.png",  # local, nothing there
         "ZONE_ATLAS_TILE_ATTRIBUTION": attribution})
     try:
-        page.goto(server.url)
-        wait_for_app(page)
-        wait_for_map_painted(page, min_paths=34)
+        open_map(page, server.url, min_paths=34)
         credit = map_frame(page).locator(".leaflet-control-attribution")
         assert shown(attribution) in shown(credit.inner_text())
         assert credit.locator("img").count() == 0

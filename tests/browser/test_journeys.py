@@ -19,6 +19,7 @@ from loaders.i18n import text as t
 from tests.browser.harness import (
     feature_positions,
     map_frame,
+    open_map,
     screenshot,
     wait_for_app,
     wait_for_map_painted,
@@ -59,9 +60,7 @@ def pick(page, label: str, option: str) -> None:
 
 def test_theme_filter_in_the_sidebar_narrows_map_list_and_link(streamlit_app, page):
     server = streamlit_app(APP)
-    page.goto(server.url)
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=60)
+    open_map(page, server.url, min_paths=60)
     assert feature_count(page, "zone") == 31
     pick(page, t("map.themes"), "网格化服务管理")
     page.wait_for_url("**theme=grid**")
@@ -71,18 +70,14 @@ def test_theme_filter_in_the_sidebar_narrows_map_list_and_link(streamlit_app, pa
     assert shown_metric(page).endswith(f"{len(GRID_ZONES)} / 31")
     screenshot(page, "journey_theme_filter")
     # The link now reopens the same view in a new session.
-    page.goto(page.url)
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=34)
+    open_map(page, page.url, min_paths=34)
     wait_for_zone_count(page, len(GRID_ZONES))
 
 
 @pytest.mark.viewport("1080p")
 def test_province_picker_drills_down_and_back_to_the_nation(streamlit_app, page):
     server = streamlit_app(APP)
-    page.goto(server.url)
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=60)
+    open_map(page, server.url, min_paths=60)
     pick(page, t("map.province_pick"), "浙江省")
     page.wait_for_url("**prov=330000**")
     wait_for_app(page)

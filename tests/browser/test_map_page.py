@@ -10,6 +10,7 @@ from tests.browser.harness import (
     SCREENSHOTS,
     feature_positions,
     map_frame,
+    open_map,
     page_point,
     screenshot,
     start_streamlit,
@@ -27,9 +28,7 @@ def click_in_map(page, x: float, y: float) -> None:
 
 def test_national_map_shows_every_zone_offline(streamlit_app, page, browser_log):
     server = streamlit_app(APP)
-    page.goto(server.url)
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=60)
+    open_map(page, server.url, min_paths=60)
     zones = feature_positions(page, "zone")
     assert len(zones) == 31
     box = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
@@ -41,9 +40,7 @@ def test_national_map_shows_every_zone_offline(streamlit_app, page, browser_log)
 @pytest.mark.viewport("1080p")
 def test_clicking_a_zone_marker_opens_its_card(streamlit_app, page):
     server = streamlit_app(APP)
-    page.goto(server.url)
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=60)
+    open_map(page, server.url, min_paths=60)
     x, y = feature_positions(page, "zone")["CN-2019-31"]  # 酒泉市肃州区, alone in the north-west
     click_in_map(page, x, y)
     card = page.locator(".st-key-zone_card")
@@ -58,9 +55,7 @@ def test_clicking_a_zone_marker_opens_its_card(streamlit_app, page):
 @pytest.mark.viewport("1080p")
 def test_clicking_a_province_drills_down_and_back(streamlit_app, page):
     server = streamlit_app(APP)
-    page.goto(server.url)
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=60)
+    open_map(page, server.url, min_paths=60)
     frame = map_frame(page)
     # the centre of 新疆 (no zones there): a click lands on the province polygon
     x, y = frame.evaluate("() => { const p = window.map.latLngToContainerPoint([41.5, 85.0]); return [p.x, p.y]; }")
@@ -76,18 +71,14 @@ def test_clicking_a_province_drills_down_and_back(streamlit_app, page):
 
 def test_deep_link_to_a_zone_in_a_province(streamlit_app, page):
     server = streamlit_app(APP)
-    page.goto(server.url + "/?prov=330000&zone=CN-2019-11")
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=90)
+    open_map(page, server.url + "/?prov=330000&zone=CN-2019-11", min_paths=90)
     assert "浙江省杭州市江干区" in page.locator(".st-key-zone_card").inner_text()
     screenshot(page, "map_zhejiang_card")
 
 
 def test_search_filters_map_and_list(streamlit_app, page):
     server = streamlit_app(APP)
-    page.goto(server.url + "/?theme=grid")
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=6)
+    open_map(page, server.url + "/?theme=grid", min_paths=6)
     assert sorted(feature_positions(page, "zone")) == ["CN-2019-11", "CN-2019-20", "CN-2019-30"]
     started = time.monotonic()
     box = page.get_by_label("搜索")
@@ -123,9 +114,7 @@ def test_png_export_of_the_current_view(streamlit_app, page, tmp_path):
     from PIL import Image
 
     server = streamlit_app(APP)
-    page.goto(server.url + "/?prov=330000&theme=smart")
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=90)
+    open_map(page, server.url + "/?prov=330000&theme=smart", min_paths=90)
     timings = []
     for _ in range(2):  # the second export is the warm one
         started = time.monotonic()
@@ -182,9 +171,7 @@ def test_south_china_sea_inset_is_painted_framed_in_the_bottom_right_corner(stre
     from PIL import Image
 
     server = streamlit_app(APP)
-    page.goto(server.url)
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=60)
+    open_map(page, server.url, min_paths=60)
     frame = map_frame(page)
     frame.wait_for_function(f"() => {{ const p = ({_INSET_PROBE})(); return p.lines >= 5 && p.ink > 0; }}")
     inset = frame.evaluate(_INSET_PROBE)
@@ -212,9 +199,7 @@ def test_south_china_sea_inset_is_painted_framed_in_the_bottom_right_corner(stre
 
 def test_national_map_with_its_inset_fits_a_1280x800_window_beside_the_zone_list(streamlit_app, page):
     server = streamlit_app(APP)
-    page.goto(server.url)
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=60)
+    open_map(page, server.url, min_paths=60)
     viewport = {"x": 0, "y": 0, "width": 1280, "height": 800}
     assert page.viewport_size == {"width": 1280, "height": 800}
     iframe = page.locator(FOLIUM_IFRAME).first.bounding_box()
@@ -231,9 +216,7 @@ def test_national_map_with_its_inset_fits_a_1280x800_window_beside_the_zone_list
 
 def test_province_drill_down_fits_a_1280x800_window(streamlit_app, page):
     server = streamlit_app(APP)
-    page.goto(server.url + "/?prov=330000")
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=90)
+    open_map(page, server.url + "/?prov=330000", min_paths=90)
     iframe = page.locator(FOLIUM_IFRAME).first.bounding_box()
     assert _inside(iframe, {"x": 0, "y": 0, "width": 1280, "height": 800}), iframe
     assert page.get_by_role("button", name="返回全国").is_visible()
@@ -242,9 +225,7 @@ def test_province_drill_down_fits_a_1280x800_window(streamlit_app, page):
 
 def test_zone_card_close_button_shows_its_whole_label(streamlit_app, page):
     server = streamlit_app(APP)
-    page.goto(server.url + "/?prov=330000&zone=CN-2019-11")
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=90)
+    open_map(page, server.url + "/?prov=330000&zone=CN-2019-11", min_paths=90)
     close = page.locator(".st-key-card_close button")
     assert close.inner_text().strip() == "关闭"
     # truncated text ("关…") has a wider scroll box than its visible box
@@ -257,9 +238,7 @@ def test_zone_card_close_button_shows_its_whole_label(streamlit_app, page):
 
 def test_filter_change_swaps_the_zones_without_reloading_the_map(streamlit_app, page):
     server = streamlit_app(APP)
-    page.goto(server.url)
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=60)
+    open_map(page, server.url, min_paths=60)
     frame = map_frame(page)
     frame.evaluate("() => { window.__sameDocument = true; }")
     started = time.monotonic()
@@ -275,9 +254,7 @@ def test_filter_change_swaps_the_zones_without_reloading_the_map(streamlit_app, 
 
 def test_clicking_a_zone_again_after_closing_its_card_reopens_it(streamlit_app, page):
     server = streamlit_app(APP)
-    page.goto(server.url)
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=60)
+    open_map(page, server.url, min_paths=60)
     card = page.locator(".st-key-zone_card")
     for _ in range(2):
         x, y = feature_positions(page, "zone")["CN-2019-31"]
@@ -292,9 +269,7 @@ def test_clicking_a_zone_again_after_closing_its_card_reopens_it(streamlit_app, 
 
 def test_picking_a_zone_above_the_list_opens_its_card_and_marks_it_on_the_map(streamlit_app, page):
     server = streamlit_app(APP)
-    page.goto(server.url)
-    wait_for_app(page)
-    wait_for_map_painted(page, min_paths=60)
+    open_map(page, server.url, min_paths=60)
     assert page.locator(".st-key-zone_list tr[data-zone]").count() == 31
     pick = page.locator(".st-key-zone_pick input")
     pick.click()

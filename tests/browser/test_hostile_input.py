@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from loaders.roster import read_roster_csv
 from loaders.tabular import MAX_BYTES
@@ -164,7 +165,9 @@ def test_script_in_the_url_shows_as_text_in_the_notice_and_the_search_box(hostil
     text = shown(notice.inner_text())
     assert shown(theme)[:40] in text and shown(zone)[:40] in text
     assert notice.locator(ACTIVE).count() == 0
-    assert page.get_by_label("搜索").input_value() == PAYLOADS["script"][:60]
+    # The script reports notRunning before the sidebar is painted, and Streamlit's text input mounts empty and
+    # takes its value a frame later: wait for the value rather than read it once (one CI run in six read '').
+    expect(page.get_by_label("搜索")).to_have_value(PAYLOADS["script"][:60], timeout=10_000)
 
 
 # --- downloads: a spreadsheet must never evaluate roster text ---------------------------------------------------

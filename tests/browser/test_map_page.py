@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from loaders.i18n import text as t
 from tests.browser.harness import (
@@ -101,8 +102,8 @@ def test_first_request_to_a_fresh_server_can_be_a_deep_link(tmp_path, browser):
         page = context.new_page()
         page.goto(server.url + "/compare")
         wait_for_app(page)
-        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
-        assert "全国及省级社区治理和服务创新实验区" in sidebar  # written by app.py, not by the page
+        # written by app.py, not by the page; waited for (the sidebar can paint a frame after the run ends)
+        expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("全国及省级社区治理和服务创新实验区")
         assert page.get_by_role("heading", name=t("compare.title")).is_visible()
         assert page.get_by_text("Page not found").count() == 0
         context.close()

@@ -12,7 +12,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from geo import captions
+from geo import captions, compare
 from geo.folium_map import (
     BaseLayers,
     ZoneLayers,
@@ -145,14 +145,8 @@ def source_line(zones: pd.DataFrame) -> str:
 
 
 def completeness_line(zones: pd.DataFrame) -> str:
-    b = cached.batches()
-    lines = []
-    for rec in b.itertuples(index=False):
-        if pd.isna(rec.official_size):
-            continue
-        known = int((zones.batch == rec.batch).sum())
-        lines.append(t("map.batch_completeness", batch=rec.batch, known=known, total=int(rec.official_size)))
-    return md_escape("；".join(lines))
+    """How complete each batch's count is (geo.compare.completeness: counted within its programme), escaped."""
+    return md_escape(compare.completeness_line(compare.completeness(zones, cached.batches())))
 
 
 def unjoined_notice(zones: pd.DataFrame) -> None:

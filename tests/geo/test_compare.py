@@ -177,6 +177,16 @@ def test_completeness_says_when_a_batch_is_incomplete(zones):
     assert "官方总数未知" in completeness(zones, unknown).loc[0, "sentence"]
 
 
+def test_completeness_counts_a_batch_within_its_programme(zones):
+    """A provincial batch may carry the same label as a national one ("2019"): each counts only its own zones."""
+    provincial = zones.iloc[:2].assign(programme="provincial", zone_id=lambda d: d.zone_id + "-P")
+    batches = pd.concat([load_batches(), load_batches().assign(programme="provincial", official_size=5)],
+                        ignore_index=True)
+    table = completeness(pd.concat([zones, provincial], ignore_index=True), batches)
+    assert table[["programme", "known", "official_size"]].values.tolist() == [["national", 31, 31],
+                                                                              ["provincial", 2, 5]]
+
+
 def test_side_by_side_profiles_have_zones_themes_and_timeline(zones, tags):
     js, zj = compare_provinces(["320000", "330000"], zones, tags)
     assert (js.name, zj.name) == ("江苏省", "浙江省")

@@ -22,6 +22,7 @@ def test_national_map_page_runs_and_shows_all_31_zones(app):
     assert all(f'"key": "{z}"' in html for z in ids)
     assert external_urls(html) == []
     assert "31 / 31" in all_text(at)
+    assert "2019 批次：已录入 31/31" in all_text(at)  # the batch's official size, counted as on the compare page
 
 
 def test_theme_filter_from_the_url_narrows_map_and_list(app):

@@ -3,8 +3,8 @@
 The roster file is replaced with os.replace() of a fully written and fsynced temporary file in the same folder,
 so a crash or a killed process at any moment leaves either the old file or the new one — never a mix. Before
 the replace, the current file is copied to `<data>/versions/roster-<timestamp>.csv`. The batch's line in
-`batches.csv` beside the roster (programme, authority, 文号, official size) is written the same way, after both
-files have been checked, so a refused save changes neither.
+`batches.csv` beside the roster (programme, authority, 文号, official size) is written the same way, before the
+roster and after both files have been checked, so a refused save changes neither.
 """
 
 from __future__ import annotations
@@ -165,9 +165,13 @@ def _save_import(incoming: pd.DataFrame, roster_path: Path, *, source_file: str,
         new_batches = upsert_batch(base, batch_record)
     previous = _backup(roster_path) if roster_path.exists() else None
     previous_batches = _backup(batches_path) if batches_path is not None and batches_path.exists() else None
-    atomic_write_csv(merged, roster_path)
+    # Two files, each replaced atomically; the batch line goes first. A save killed between the two leaves a
+    # batch line whose zones are not on the roster yet (shown as 已录入 0/N, the same state as a batch announced
+    # before its list), never zones whose batch has no line; the log entry, written last, is missing, and saving
+    # the import again completes it (both steps merge by key).
     if new_batches is not None:
         atomic_write_csv(new_batches, batches_path)
+    atomic_write_csv(merged, roster_path)
     replaced = int(incoming["zone_id"].isin(set(current["zone_id"])).sum())
     entry = {
         "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

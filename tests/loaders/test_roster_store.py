@@ -110,6 +110,30 @@ def test_save_writes_the_batch_and_its_official_size_beside_the_roster(roster):
     assert entry["at"][:4].isdigit()
 
 
+def test_a_save_stopped_between_its_two_files_leaves_no_zone_without_its_batch(roster, monkeypatch):
+    """The batch line is written before the roster: stopped in between, the roster is the previous one, the
+    batch is known with no zones yet, no log entry says the import happened, and saving again completes it."""
+    import loaders.roster_store as store
+
+    before, real_write = roster.read_bytes(), store.atomic_write_csv
+
+    def stop_at_the_roster(frame, path):
+        if path == roster:
+            raise KeyboardInterrupt("stopped between the two files")
+        real_write(frame, path)
+
+    monkeypatch.setattr(store, "atomic_write_csv", stop_at_the_roster)
+    rows = new_rows().assign(batch="吉林省2019")
+    with pytest.raises(KeyboardInterrupt):
+        save_import(rows, roster, source_file="jilin.xlsx", batch="吉林省2019", batch_record=jilin_batch())
+    assert roster.read_bytes() == before and read_import_log(roster.parent) == []
+    assert "吉林省2019" in set(load_batches(roster.parent / "batches.csv").batch)
+    monkeypatch.setattr(store, "atomic_write_csv", real_write)
+    save_import(rows, roster, source_file="jilin.xlsx", batch="吉林省2019", batch_record=jilin_batch())
+    assert {"JL-2019-01", "JL-2019-02"} <= set(load_roster(roster).zones.zone_id)
+    assert (load_batches(roster.parent / "batches.csv").batch == "吉林省2019").sum() == 1
+
+
 def test_saving_the_batch_again_without_a_size_keeps_the_known_size(roster):
     rows = new_rows().assign(batch="吉林省2019")
     save_import(rows, roster, source_file="a.xlsx", batch="吉林省2019", batch_record=jilin_batch())

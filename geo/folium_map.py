@@ -275,7 +275,8 @@ def build_map(
 
 
 def clicked_target(drawing: Mapping | None) -> tuple[str, str] | None:
-    """(kind, key) of the feature a user clicked, from st_folium's `last_active_drawing`; None if not ours."""
+    """(kind, key) of the feature a user clicked, as the live map reports it (a GeoJSON-like feature whose
+    properties carry kind and key; static/atlas/live_map.js); None if not ours."""
     if not isinstance(drawing, Mapping):
         return None
     props = drawing.get("properties")

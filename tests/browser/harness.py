@@ -157,17 +157,20 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
     page.wait_for_selector('[data-testid="stStatusWidgetRunningIcon"]', state="detached", timeout=timeout)
 
 
-# Runs in the document that holds the map (the page, or the streamlit-folium iframe): counts what Leaflet actually
-# drew, for SVG and canvas renderers.
+# Counts what Leaflet actually drew, for SVG and canvas renderers. Runs in the page (or in any frame): the map is
+# looked for in a streamlit-folium iframe inside that document if there is one, else in that document itself
+# (the dashboard's in-page map). Either way `map` is the document's window.map.
 _PAINT_PROBE = """
 () => {
-  const m = window.map, L = window.L;
-  const out = {leaflet: !!L, map: !!m, panes: document.querySelectorAll('.leaflet-pane').length,
+  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  const win = frame ? frame.contentWindow : window, doc = frame ? frame.contentDocument : document;
+  const m = win && win.map, L = win && win.L;
+  const out = {leaflet: !!L, map: !!m, panes: doc ? doc.querySelectorAll('.leaflet-pane').length : 0,
                svg_paths: 0, canvases: 0, canvas_ink: 0, canvas_samples: 0, painted_layers: 0, painted_features: 0, tiles_loaded: 0};
-  if (!m || !L) return out;
-  out.svg_paths = [...document.querySelectorAll('.leaflet-overlay-pane svg path')]
+  if (!m || !L || !doc) return out;
+  out.svg_paths = [...doc.querySelectorAll('.leaflet-overlay-pane svg path')]
     .filter(p => (p.getAttribute('d') || '').length > 4 && p.getAttribute('d') !== 'M0 0').length;
-  out.tiles_loaded = document.querySelectorAll('img.leaflet-tile-loaded').length;
+  out.tiles_loaded = doc.querySelectorAll('img.leaflet-tile-loaded').length;
   m.eachLayer(l => {
     // polylines/polygons keep their on-screen (clipped) rings in _parts; circle markers answer _empty()
     const onScreen = l._parts ? l._parts.length > 0 : (typeof l._empty === 'function' && !l._empty());
@@ -176,7 +179,7 @@ _PAINT_PROBE = """
       if (l.feature) out.painted_features++;  // drawn from a GeoJSON layer
     }
   });
-  for (const c of document.querySelectorAll('.leaflet-overlay-pane canvas')) {
+  for (const c of doc.querySelectorAll('.leaflet-overlay-pane canvas')) {
     out.canvases++;
     if (!c.width || !c.height) continue;
     const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -225,8 +228,7 @@ def wait_for_map_painted(page, min_paths: int = 1, index: int = 0, timeout: floa
     geometry, or non-transparent canvas pixels with preferCanvas).
     """
     page.locator(MAP_ELEMENT).nth(index).wait_for(state="visible", timeout=timeout)
-    frame = map_frame(page, index)
-    frame.wait_for_selector(".leaflet-pane", state="attached", timeout=timeout)
+    frame = page.main_frame if index == 0 else map_frame(page, index)  # the probe finds the first map from the page
     handle = frame.wait_for_function(
         f"""() => {{
             const p = ({_PAINT_PROBE})();

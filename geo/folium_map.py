@@ -250,7 +250,7 @@ def prepare_zones(zones: gpd.GeoDataFrame, styles: Mapping[str, ZoneStyle] | Non
 
 
 def zone_group(zone_layers: ZoneLayers) -> folium.FeatureGroup:
-    """A fresh feature group from prepared zone layers (for st_folium's feature_group_to_add, or a map)."""
+    """A fresh feature group from prepared zone layers (added to a standalone map by build_map)."""
     group = folium.FeatureGroup(name="zones", control=False)
     for spec in zone_layers.layers:
         PackedLayer(spec).add_to(group)

@@ -37,7 +37,7 @@ from tests.browser.harness import (
     _PAINT_PROBE,
     CHROMIUM,
     CHROMIUM_ARGS,
-    FOLIUM_IFRAME,
+    MAP_ELEMENT,
     is_local,
     start_streamlit,
 )
@@ -106,14 +106,14 @@ async def _wait_for_app(page) -> None:
 
 
 async def _map_frame(page):
-    handle = await page.locator(FOLIUM_IFRAME).first.element_handle()
-    return await handle.content_frame()
+    """The frame whose document holds the map: a streamlit-folium iframe, or the page (the in-page map)."""
+    handle = await page.locator(MAP_ELEMENT).first.element_handle()
+    return await handle.content_frame() or page.main_frame
 
 
 async def _wait_painted(page, min_paths: int) -> None:
-    await page.locator(FOLIUM_IFRAME).first.wait_for(state="visible")
-    frame = await _map_frame(page)
-    await frame.wait_for_function(
+    await page.locator(MAP_ELEMENT).first.wait_for(state="visible")
+    await page.main_frame.wait_for_function(  # the probe finds the map from the page (tests/browser/harness.py)
         f"() => {{ const p = ({_PAINT_PROBE})(); return p.painted_layers >= {min_paths} && "
         f"(p.svg_paths >= {min_paths} || p.canvas_ink > 0); }}")
 
@@ -155,7 +155,7 @@ async def journey(browser, url: str, session: Session) -> None:
         frame = await _map_frame(page)
         await frame.evaluate("() => { window.__loadLastAt = null; }")
         x, y = await (await frame.wait_for_function(_MARKER_AT, arg=CARD_ZONE[0], polling=200)).json_value()
-        box = await page.locator(FOLIUM_IFRAME).first.bounding_box()
+        box = await page.locator(MAP_ELEMENT).first.bounding_box()
         await page.mouse.click(box["x"] + x, box["y"] + y)
         card = page.locator(".st-key-zone_card")
         await card.get_by_text(CARD_ZONE[1]).first.wait_for()

@@ -8,7 +8,8 @@ internet blocked. Each first-paint sample is a fresh browser context (new user, 
 unmeasured visit); the dashboard and the empty page are measured alternately, so their ratio comes from the
 same minutes of machine load. Times are taken inside the browser: navigation start of the page (its
 performance.timeOrigin) → the moment the probe of tests/browser/harness.wait_for_map_painted sees Leaflet's
-zone shapes on screen in the streamlit-folium iframe (stamped there with the same clock).
+zone shapes on screen in the document that holds the map — the page itself (the components-v2 map), or a
+streamlit-folium iframe (stamped there with the same clock) when run against the older dashboard.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ from tests.browser.harness import (
     CHROMIUM,
     CHROMIUM_ARGS,
     FOLIUM_IFRAME,
+    MAP_ELEMENT,
     REPO,
     NetworkGuard,
+    map_box,
     map_frame,
     start_streamlit,
     wait_for_app,
@@ -44,12 +47,13 @@ SEARCHES = (("榆阳", 1), ("", 31))  # query → zones shown (each zone is a po
 DESKTOP = {"width": 1280, "height": 800}
 WIDE = {"width": 1920, "height": 1080}
 
-# Records, in ms since navigation start, every change of Streamlit's script state and when the page title
-# (a heading with window.__benchTitle) first appears.
+# Records, in ms since navigation start, every change of Streamlit's script state, when the page title (a heading
+# with window.__benchTitle) first appears, and when the map's element (in-page map or iframe) is first in the page.
 _RECORDER = """
-window.__bench = {states: [], title: null};
+window.__bench = {states: [], title: null, map: null};
 new MutationObserver(() => {
   const b = window.__bench, app = document.querySelector('[data-testid="stApp"]');
+  if (b.map === null && document.querySelector(window.__benchMapElement)) b.map = performance.now();
   const s = app && app.getAttribute('data-test-script-state');
   if (s && (!b.states.length || b.states[b.states.length - 1][0] !== s)) b.states.push([s, performance.now()]);
   if (b.title === null && [...document.querySelectorAll('h1, h2, h3, h4')]
@@ -57,7 +61,7 @@ new MutationObserver(() => {
 }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true,
                       attributeFilter: ['data-test-script-state']});
 """
-_ZONE_COUNT = """(() => { let n = 0; window.map.eachLayer(l => {
+_ZONE_COUNT = """(() => { let n = 0; map.eachLayer(l => {
   if (l.feature && l.feature.properties.kind === 'zone' && l._map) n++; }); return n; })()"""
 _NOW = "() => performance.timeOrigin + performance.now()"
 
@@ -79,29 +83,22 @@ def _load() -> str:
 
 
 def wait_map_painted_at(page, condition: str = "true", timeout: float = 60.0) -> float:
-    """Epoch ms (browser clock) at which the page's streamlit-folium map has painted and `condition` holds.
+    """Epoch ms (browser clock) at which the page's map has painted and `condition` holds (`condition` sees
+    `map`, the Leaflet map, wherever it lives).
 
-    The map iframe is replaced whenever streamlit-folium remounts the component, so a wait that loses its
-    frame starts again on the new one.
+    Polled on every animation frame from the page itself, which the probe searches for the map (a
+    streamlit-folium iframe, replaced whenever that component remounts, or the in-page map): no wait for an
+    element to appear first, whose polling would add its own delay to the figure.
     """
-    from playwright.sync_api import Error as PlaywrightError
-
     js = f"""() => {{
         const p = ({_PAINT_PROBE})();
         const painted = p.painted_layers >= 1 && (p.svg_paths >= 1 || p.canvas_ink > 0);
-        return painted && ({condition}) ? performance.timeOrigin + performance.now() : null;
+        if (!painted) return null;
+        const frame = document.querySelector({json.dumps(FOLIUM_IFRAME)});
+        const map = (frame ? frame.contentWindow : window).map;
+        return ({condition}) ? performance.timeOrigin + performance.now() : null;
     }}"""
-    deadline = time.monotonic() + timeout
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError(f"map not painted with {condition} in {timeout}s")
-        try:
-            return map_frame(page).wait_for_function(js, timeout=remaining * 1000, polling="raf").json_value()
-        except PlaywrightError as exc:
-            if "Timeout" in str(exc) and time.monotonic() >= deadline:
-                raise
-            continue  # frame detached or reloaded while waiting: try the current one
+    return page.main_frame.wait_for_function(js, timeout=timeout * 1000, polling="raf").json_value()
 
 
 def _title_at(page) -> float:
@@ -121,7 +118,7 @@ class Bench:
                                            service_workers="block")
         guard = NetworkGuard()
         guard.install(context)
-        context.add_init_script(_RECORDER)
+        context.add_init_script(f"window.__benchMapElement = {json.dumps(MAP_ELEMENT)};" + _RECORDER)
         context.set_default_timeout(60_000)
         self.blocked = guard.blocked  # the latest context's list; reported at the end
         return context
@@ -157,11 +154,15 @@ class Bench:
         title = _title_at(page)
         wait_for_app(page)
         states = page.evaluate("() => window.__bench.states")
-        iframe_start = map_frame(page).evaluate("() => performance.timeOrigin") - origin
+        frame = map_frame(page)
+        if frame == page.main_frame:  # the in-page map: when its element was added
+            map_start = page.evaluate("() => window.__bench.map")
+        else:  # a streamlit-folium iframe: when its document started loading
+            map_start = frame.evaluate("() => performance.timeOrigin") - origin
         self._done(context, page)
         started = next((t for s, t in states if s == "running"), float("nan"))
         done = next((t for s, t in states if s == "notRunning" and t > started), float("nan"))
-        return {"paint": painted - origin, "title": title, "iframe": iframe_start, "script_start": started,
+        return {"paint": painted - origin, "title": title, "map_element": map_start, "script_start": started,
                 "script_done": done, "ws_bytes": sum(received)}
 
     def visit_empty(self, url: str, warm_cache: str | None = None) -> float:
@@ -176,7 +177,7 @@ class Bench:
         cache_map, cache_empty = ("map", "empty") if warm_cache else (None, None)
         self.visit_map(app_url, cache_map)  # warm the server's caches (and the browser's, if kept) once
         self.visit_empty(empty_url, cache_empty)
-        out: dict[str, list[float]] = {k: [] for k in ("paint", "title", "iframe", "script_start", "script_done",
+        out: dict[str, list[float]] = {k: [] for k in ("paint", "title", "map_element", "script_start", "script_done",
                                                         "ws_bytes", "empty", "ratio")}
         for _ in range(self.runs):
             empty = self.visit_empty(empty_url, cache_empty)
@@ -241,7 +242,7 @@ def _marker_point(page, zone: str) -> tuple[float, float]:
     for _ in range(40):
         frame = map_frame(page)
         now = frame.evaluate(js, zone)
-        box = page.locator(FOLIUM_IFRAME).first.bounding_box()
+        box = map_box(page)
         now = now and box and (box["x"] + now[0], box["y"] + now[1])
         if now and now == last:
             return now
@@ -251,7 +252,8 @@ def _marker_point(page, zone: str) -> tuple[float, float]:
 
 
 def payload_bytes(cases: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
-    """Bytes of what st_folium hands the browser (its component arguments) per view, run through AppTest."""
+    """Bytes of what the map's component hands the browser per view (its data, script and stylesheet; or
+    st_folium's component arguments on the older dashboard), run through AppTest."""
     from streamlit.testing.v1 import AppTest
 
     out = {}
@@ -260,6 +262,12 @@ def payload_bytes(cases: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]
         for k, v in query.items():
             at.query_params[k] = v
         at.run()
+        for node in at.get("bidi_component"):
+            if node.proto.component_name == "zone_atlas_map":
+                data = json.loads(node.proto.json or node.proto.mixed.json)
+                out[label] = {"base": len(data["base"].encode()), "zones": len(data["zones"].encode()),
+                              "js": len(node.proto.js_content.encode()), "css": len(node.proto.css_content.encode()),
+                              "total": node.proto.ByteSize()}
         for node in at.get("component_instance"):
             args = json.loads(node.proto.json_args or "{}")
             if "script" in args:
@@ -276,7 +284,7 @@ def _print_paint(r: dict[str, list[float]]) -> None:
           f"(min {min(r['ratio']):.2f}, max {max(r['ratio']):.2f})  (target ≤ 2x)")
     print(f"   map page timeline (medians, s after navigation start): script run "
           f"{_median(r['script_start']) / 1e3:.2f} → {_median(r['script_done']) / 1e3:.2f}, title "
-          f"{_median(r['title']) / 1e3:.2f}, map iframe created {_median(r['iframe']) / 1e3:.2f}, "
+          f"{_median(r['title']) / 1e3:.2f}, map element created {_median(r['map_element']) / 1e3:.2f}, "
           f"painted {_median(r['paint']) / 1e3:.2f}")
     print(f"   websocket bytes received per visit: median {_median(r['ws_bytes']) / 1e6:.2f} MB")
 
@@ -306,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
                                                "四川 510000": {"prov": "510000"}}).items():
                 parts = ", ".join(f"{k} {v / 1e6:.3f}" for k, v in sizes.items() if k != "total")
                 print(f"   {label}: {sizes['total'] / 1e6:.3f} MB ({parts})")
-        _section("map payload (st_folium component arguments, MB)", payload)
+        _section("map payload (the map component's data, script and stylesheet, MB)", payload)
     with tempfile.TemporaryDirectory() as logs, sync_playwright() as pw:
         app = start_streamlit(REPO / "app.py", Path(logs))
         empty = start_streamlit(EMPTY_APP, Path(logs))

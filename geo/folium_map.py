@@ -250,7 +250,7 @@ def prepare_zones(zones: gpd.GeoDataFrame, styles: Mapping[str, ZoneStyle] | Non
 
 
 def zone_group(zone_layers: ZoneLayers) -> folium.FeatureGroup:
-    """A fresh feature group from prepared zone layers (for st_folium's feature_group_to_add, or a map)."""
+    """A fresh feature group from prepared zone layers (added to a standalone map by build_map)."""
     group = folium.FeatureGroup(name="zones", control=False)
     for spec in zone_layers.layers:
         PackedLayer(spec).add_to(group)
@@ -275,7 +275,8 @@ def build_map(
 
 
 def clicked_target(drawing: Mapping | None) -> tuple[str, str] | None:
-    """(kind, key) of the feature a user clicked, from st_folium's `last_active_drawing`; None if not ours."""
+    """(kind, key) of the feature a user clicked, as the live map reports it (a GeoJSON-like feature whose
+    properties carry kind and key; static/atlas/live_map.js); None if not ours."""
     if not isinstance(drawing, Mapping):
         return None
     props = drawing.get("properties")

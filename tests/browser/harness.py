@@ -1,7 +1,11 @@
 """Real-browser test helpers: run a Streamlit app on a free local port, block the internet, wait and look.
 
 Nothing here sleeps for a fixed time: each wait polls for a state the page itself reports (Streamlit's
-`data-test-script-state`, the Leaflet map object inside the streamlit-folium iframe).
+`data-test-script-state`, the Leaflet map object `window.map`).
+
+The map helpers find the map where it lives: the dashboard draws it in the page itself (a components-v2
+component, `.atlas-map`, static/atlas/live_map.js); a streamlit-folium map (tests/browser/apps/offline_map_app.py,
+and the dashboard before v2) lives in its own iframe. Either way `window.map` is the Leaflet map in that document.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ VIEWPORTS = {"default": (1280, 800), "720p": (1280, 720), "1080p": (1920, 1080)}
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LIVE_MAP = ".atlas-map"  # the dashboard's map, in the page itself (static/atlas/live_map.js)
+MAP_ELEMENT = f"{FOLIUM_IFRAME}, {LIVE_MAP}"
 
 
 def is_local(url: str) -> bool:
@@ -151,16 +157,20 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
     page.wait_for_selector('[data-testid="stStatusWidgetRunningIcon"]', state="detached", timeout=timeout)
 
 
-# Runs inside the streamlit-folium iframe: counts what Leaflet actually drew, for SVG and canvas renderers.
+# Counts what Leaflet actually drew, for SVG and canvas renderers. Runs in the page (or in any frame): the map is
+# looked for in a streamlit-folium iframe inside that document if there is one, else in that document itself
+# (the dashboard's in-page map). Either way `map` is the document's window.map.
 _PAINT_PROBE = """
 () => {
-  const m = window.map, L = window.L;
-  const out = {leaflet: !!L, map: !!m, panes: document.querySelectorAll('.leaflet-pane').length,
+  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  const win = frame ? frame.contentWindow : window, doc = frame ? frame.contentDocument : document;
+  const m = win && win.map, L = win && win.L;
+  const out = {leaflet: !!L, map: !!m, panes: doc ? doc.querySelectorAll('.leaflet-pane').length : 0,
                svg_paths: 0, canvases: 0, canvas_ink: 0, canvas_samples: 0, painted_layers: 0, painted_features: 0, tiles_loaded: 0};
-  if (!m || !L) return out;
-  out.svg_paths = [...document.querySelectorAll('.leaflet-overlay-pane svg path')]
+  if (!m || !L || !doc) return out;
+  out.svg_paths = [...doc.querySelectorAll('.leaflet-overlay-pane svg path')]
     .filter(p => (p.getAttribute('d') || '').length > 4 && p.getAttribute('d') !== 'M0 0').length;
-  out.tiles_loaded = document.querySelectorAll('img.leaflet-tile-loaded').length;
+  out.tiles_loaded = doc.querySelectorAll('img.leaflet-tile-loaded').length;
   m.eachLayer(l => {
     // polylines/polygons keep their on-screen (clipped) rings in _parts; circle markers answer _empty()
     const onScreen = l._parts ? l._parts.length > 0 : (typeof l._empty === 'function' && !l._empty());
@@ -169,7 +179,7 @@ _PAINT_PROBE = """
       if (l.feature) out.painted_features++;  // drawn from a GeoJSON layer
     }
   });
-  for (const c of document.querySelectorAll('.leaflet-overlay-pane canvas')) {
+  for (const c of doc.querySelectorAll('.leaflet-overlay-pane canvas')) {
     out.canvases++;
     if (!c.width || !c.height) continue;
     const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -184,9 +194,26 @@ _PAINT_PROBE = """
 
 
 def map_frame(page, index: int = 0):
-    """The Playwright Frame of the n-th streamlit-folium map on the page (waits for the iframe to exist)."""
-    handle = page.locator(FOLIUM_IFRAME).nth(index).element_handle(timeout=60_000)
-    return handle.content_frame()
+    """The Playwright Frame whose document holds the n-th map on the page: the streamlit-folium iframe, or the page
+    itself for the dashboard's in-page map (waits for the map element to exist). Only one in-page map per page:
+    `window.map` is the last one drawn."""
+    handle = page.locator(MAP_ELEMENT).nth(index).element_handle(timeout=60_000)
+    return handle.content_frame() or page.main_frame
+
+
+def map_box(page, index: int = 0) -> dict:
+    """The n-th map's box on the page (the iframe, or the in-page map's container)."""
+    return page.locator(MAP_ELEMENT).nth(index).bounding_box()
+
+
+def frame_offset(page, index: int = 0) -> tuple[float, float]:
+    """What to add to a position measured in map_frame's document to get page coordinates: (0, 0) for the in-page
+    map, the iframe's corner for a streamlit-folium map."""
+    handle = page.locator(MAP_ELEMENT).nth(index).element_handle(timeout=60_000)
+    if handle.content_frame() is None:
+        return 0.0, 0.0
+    box = handle.bounding_box()
+    return box["x"], box["y"]
 
 
 def map_paint(page, index: int = 0) -> dict:
@@ -200,9 +227,8 @@ def wait_for_map_painted(page, min_paths: int = 1, index: int = 0, timeout: floa
     Drawn means: Leaflet holds that many visible path layers AND they reached pixels (SVG <path>s with
     geometry, or non-transparent canvas pixels with preferCanvas).
     """
-    page.locator(FOLIUM_IFRAME).nth(index).wait_for(state="visible", timeout=timeout)
-    frame = map_frame(page, index)
-    frame.wait_for_selector(".leaflet-pane", state="attached", timeout=timeout)
+    page.locator(MAP_ELEMENT).nth(index).wait_for(state="visible", timeout=timeout)
+    frame = page.main_frame if index == 0 else map_frame(page, index)  # the probe finds the first map from the page
     handle = frame.wait_for_function(
         f"""() => {{
             const p = ({_PAINT_PROBE})();
@@ -245,8 +271,8 @@ def screenshot(page, name: str, full_page: bool = False) -> Path:
     return path
 
 
-# Runs in the map iframe: screen positions of our features of one kind (markers: their centre), once two polls
-# 200 ms apart agree (streamlit-folium sizes the iframe, then Leaflet re-fits the bounds).
+# Runs in the map's document: map-container positions of our features of one kind (markers: their centre), once two
+# polls 200 ms apart agree (the map's box may still be sized by the layout, then Leaflet re-fits the bounds).
 _SETTLED_POSITIONS = """
 (kind) => {
   const out = {};
@@ -273,7 +299,7 @@ def feature_positions(page, kind: str, index: int = 0, timeout: float = 30_000) 
 
 def page_point(page, x: float, y: float, index: int = 0) -> tuple[float, float]:
     """A point inside the n-th map as page coordinates (for page.mouse); fails if it is below the fold."""
-    box = page.locator(FOLIUM_IFRAME).nth(index).bounding_box()
+    box = map_box(page, index)
     px, py = box["x"] + x, box["y"] + y
     assert py < page.viewport_size["height"], "map point below the fold: use a taller viewport"
     return px, py

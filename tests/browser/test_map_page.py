@@ -7,9 +7,10 @@ from playwright.sync_api import expect
 
 from loaders.i18n import text as t
 from tests.browser.harness import (
-    FOLIUM_IFRAME,
     SCREENSHOTS,
     feature_positions,
+    frame_offset,
+    map_box,
     map_frame,
     open_map,
     page_point,
@@ -32,7 +33,7 @@ def test_national_map_shows_every_zone_offline(streamlit_app, page, browser_log)
     open_map(page, server.url, min_paths=60)
     zones = feature_positions(page, "zone")
     assert len(zones) == 31
-    box = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
+    box = map_box(page)
     assert all(0 <= x <= box["width"] and 0 <= y <= box["height"] for x, y in zones.values())
     screenshot(page, "map_national")
     assert browser_log.page_errors == []
@@ -132,13 +133,13 @@ def test_png_export_of_the_current_view(streamlit_app, page, tmp_path):
 
 # --- the 南海诸岛 inset and the desktop layout (1280×800) -----------------------------------------------------
 
-# Runs in the map iframe: what the inset map drew, and where the inset, the Taiwan note and the map sit.
+# Runs in the map's document: what the inset map drew, and where the inset, the Taiwan note and the map sit.
 _INSET_PROBE = """
 () => {
   const s = window.atlas && window.atlas.insetMap;
   const rect = el => el ? el.getBoundingClientRect().toJSON() : null;
   const out = {exists: !!s, lines: 0, islands: 0, land: 0, ink: 0, samples: 0,
-               box: rect(document.querySelector('.atlas-inset')), map: rect(document.querySelector('#map_div')),
+               box: rect(document.querySelector('.atlas-inset')), map: rect(document.querySelector('.atlas-map, #map_div')),
                note: rect(document.querySelector('.leaflet-tooltip.atlas-note')),
                label: (document.querySelector('.atlas-inset-label') || {}).textContent};
   if (!s) return out;
@@ -185,8 +186,8 @@ def test_south_china_sea_inset_is_painted_framed_in_the_bottom_right_corner(stre
     assert whole["y"] + whole["height"] - (box["y"] + box["height"]) < 20
     assert not _overlap(inset["note"], box)  # 台湾省资料暂缺 stays readable beside it
     # and on screen: the frame of the inset in a real screenshot has dark line pixels and light land
-    iframe = page.locator(FOLIUM_IFRAME).first.bounding_box()
-    clip = {"x": iframe["x"] + box["x"], "y": iframe["y"] + box["y"], "width": box["width"], "height": box["height"]}
+    dx, dy = frame_offset(page)
+    clip = {"x": dx + box["x"], "y": dy + box["y"], "width": box["width"], "height": box["height"]}
     assert clip["y"] + clip["height"] <= page.viewport_size["height"]
     path = SCREENSHOTS / "map_inset.png"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -203,23 +204,23 @@ def test_national_map_with_its_inset_fits_a_1280x800_window_beside_the_zone_list
     open_map(page, server.url, min_paths=60)
     viewport = {"x": 0, "y": 0, "width": 1280, "height": 800}
     assert page.viewport_size == {"width": 1280, "height": 800}
-    iframe = page.locator(FOLIUM_IFRAME).first.bounding_box()
-    assert _inside(iframe, viewport), iframe  # the whole map, no scrolling
+    mbox = map_box(page)
+    assert _inside(mbox, viewport), mbox  # the whole map, no scrolling
     zone_list = page.locator(".st-key-zone_list").bounding_box()
-    assert zone_list["x"] >= iframe["x"] + iframe["width"]  # beside the map
-    assert zone_list["y"] < iframe["y"] + iframe["height"] / 2 and _inside(zone_list, viewport)
+    assert zone_list["x"] >= mbox["x"] + mbox["width"]  # beside the map
+    assert zone_list["y"] < mbox["y"] + mbox["height"] / 2 and _inside(zone_list, viewport)
     inset = map_frame(page).evaluate(_INSET_PROBE)
     note = inset["note"]
     assert _inside(note, inset["map"]), note  # 台湾省资料暂缺 does not run off the map
-    assert all(0 <= x <= iframe["width"] and 0 <= y <= iframe["height"] for x, y in feature_positions(page, "zone").values())
+    assert all(0 <= x <= mbox["width"] and 0 <= y <= mbox["height"] for x, y in feature_positions(page, "zone").values())
     screenshot(page, "layout_national_1280x800")
 
 
 def test_province_drill_down_fits_a_1280x800_window(streamlit_app, page):
     server = streamlit_app(APP)
     open_map(page, server.url + "/?prov=330000", min_paths=90)
-    iframe = page.locator(FOLIUM_IFRAME).first.bounding_box()
-    assert _inside(iframe, {"x": 0, "y": 0, "width": 1280, "height": 800}), iframe
+    mbox = map_box(page)
+    assert _inside(mbox, {"x": 0, "y": 0, "width": 1280, "height": 800}), mbox
     assert page.get_by_role("button", name="返回全国").is_visible()
     screenshot(page, "layout_zhejiang_1280x800")
 
@@ -241,7 +242,7 @@ def test_filter_change_swaps_the_zones_without_reloading_the_map(streamlit_app, 
     server = streamlit_app(APP)
     open_map(page, server.url, min_paths=60)
     frame = map_frame(page)
-    frame.evaluate("() => { window.__sameDocument = true; }")
+    frame.evaluate("() => { window.map.__sameMap = true; }")
     started = time.monotonic()
     box = page.get_by_label("搜索")
     box.fill("榆阳")
@@ -249,7 +250,7 @@ def test_filter_change_swaps_the_zones_without_reloading_the_map(streamlit_app, 
     frame.wait_for_function("() => { let n = 0; window.map.eachLayer(l => { if (l.feature && "
                             "l.feature.properties.kind === 'zone') n++; }); return n === 2; }", timeout=30_000)
     print(f"search → zones swapped in {time.monotonic() - started:.2f}s")
-    assert frame.evaluate("() => window.__sameDocument === true")  # the iframe was not reloaded
+    assert frame.evaluate("() => window.map.__sameMap === true")  # the same Leaflet map: not rebuilt, not reloaded
     assert map_frame(page) == frame
 
 

@@ -252,8 +252,8 @@ def _marker_point(page, zone: str) -> tuple[float, float]:
 
 
 def payload_bytes(cases: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
-    """Bytes of what the map's component hands the browser per view (its data, script and stylesheet; or
-    st_folium's component arguments on the older dashboard), run through AppTest."""
+    """Bytes of what the map's component hands the browser per view (its data, script and stylesheet), run
+    through AppTest."""
     from streamlit.testing.v1 import AppTest
 
     out = {}
@@ -268,12 +268,8 @@ def payload_bytes(cases: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]
                 out[label] = {"base": len(data["base"].encode()), "zones": len(data["zones"].encode()),
                               "js": len(node.proto.js_content.encode()), "css": len(node.proto.css_content.encode()),
                               "total": node.proto.ByteSize()}
-        for node in at.get("component_instance"):
-            args = json.loads(node.proto.json_args or "{}")
-            if "script" in args:
-                out[label] = {k: len(str(v or "").encode()) for k, v in args.items()
-                              if k in ("script", "header", "html", "feature_group")}
-                out[label]["total"] = len(node.proto.json_args.encode())
+        if label not in out:
+            raise RuntimeError(f"{label}: no map component on the page (did the run fail? {at.exception})")
     return out
 
 

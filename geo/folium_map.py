@@ -22,7 +22,7 @@ import geopandas as gpd
 import shapely
 
 from geo.boundaries import load_layer
-from geo.offline import inline_stylesheets, localize, offline_map
+from geo.offline import localize, offline_map
 from geo.packed_layers import AtlasLibrary, FeatureTips, InsetMap, PackedLayer, inset_spec, pack_layer
 from loaders.i18n import text
 
@@ -189,12 +189,8 @@ def prepare_base(province: str | None, taiwan_note: bool = True, inset: bool | N
     return BaseLayers(province, tuple(layers), _inset() if show_inset else None, taiwan_note, bounds)
 
 
-def base_map(base: BaseLayers, *, tile_url: str | None = None, tile_attribution: str | None = None,
-             inline_css: bool = False) -> folium.Map:
-    """A fresh folium map from prepared base layers (cheap: the layers are pasted as text).
-
-    `inline_css`: Leaflet's and our stylesheets pasted into the map's header rather than linked (the dashboard:
-    two fewer requests in the map frame before its first paint)."""
+def base_map(base: BaseLayers, *, tile_url: str | None = None, tile_attribution: str | None = None) -> folium.Map:
+    """A fresh folium map from prepared base layers (cheap: the layers are pasted as text)."""
     m = offline_map(location=(35.0, 105.0), zoom_start=4, tile_url=tile_url, tile_attribution=tile_attribution,
                     zoom_snap=0.25, zoom_delta=0.5)
     AtlasLibrary().add_to(m)  # first: the layers below and the zone group are drawn by it
@@ -209,8 +205,7 @@ def base_map(base: BaseLayers, *, tile_url: str | None = None, tile_attribution:
     if base.inset:
         InsetMap(base.inset).add_to(m)
     m.fit_bounds(base.bounds, padding_bottom_right=(0, NATIONAL_BOTTOM_ROOM) if base.inset else None)
-    localize(m)
-    return inline_stylesheets(m) if inline_css else m
+    return localize(m)
 
 
 # --- the zones: polygons, numbered badges, counts in the province tooltips -----------------------------------

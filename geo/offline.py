@@ -157,21 +157,6 @@ def asset_files(m: folium.Map, prefix: str = LOCAL_PREFIX) -> list[Path]:
     return sorted(VENDOR_DIR / u[len(base):] for u in urls if u.startswith(base))
 
 
-def inline_stylesheets(m: folium.Map, prefix: str = "/app/static") -> folium.Map:
-    """Paste the (localized) map's own stylesheets into its header as <style> instead of linking them, so that
-    the map frame does not wait for more requests before it paints. Their relative url()s are made absolute."""
-    root = m.get_root()
-    for el in _elements(root):
-        if not isinstance(el, JSCSSMixin) or not el.default_css:
-            continue
-        for name, url in el.default_css:
-            style = Element("<style>{{ this.css }}</style>")
-            style.css = stylesheet_text(url, prefix)
-            root.header.add_child(style, name=f"inline_{name}")
-        el.default_css = []
-    return m
-
-
 def stylesheet_text(url: str, prefix: str = "/app/static") -> str:
     """The text of one of our stylesheets served at `url` (under `prefix`), to paste into a page: comments
     dropped (they cite URLs) and relative url()s made absolute."""

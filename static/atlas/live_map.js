@@ -59,9 +59,20 @@ function build(parent, data) {
       .bindTooltip(note, {permanent: true, direction: "right", className: "atlas-note"}).addTo(map);
   }
   if (base.inset) atlas.inset(map, base.inset);
-  map.fitBounds(base.bounds, base.padBottomRight ? {paddingBottomRight: base.padBottomRight} : {});
-  // The column can change width without the window resizing (sidebar, layout): keep Leaflet's size right.
-  view.resize = new ResizeObserver(() => map.invalidateSize({pan: false}));
+  const fit = () => map.fitBounds(base.bounds, Object.assign(
+    {animate: false}, base.padBottomRight ? {paddingBottomRight: base.padBottomRight} : {}));
+  fit();
+  // The column can change width without the window resizing (the layout settling, a scroll bar, the sidebar):
+  // keep Leaflet's size right, and until the user has touched the map keep the whole extent fitted to the new
+  // size (a fit made for the first width would leave the view off, e.g. the Taiwan note over the inset).
+  let touched = false;
+  for (const type of ["pointerdown", "wheel", "keydown", "touchstart"]) {
+    holder.addEventListener(type, () => { touched = true; }, {passive: true, once: true});
+  }
+  view.resize = new ResizeObserver(() => {
+    map.invalidateSize({pan: false});
+    if (!touched) fit();
+  });
   view.resize.observe(holder);
   view.click = click;
   return view;

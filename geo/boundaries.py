@@ -179,12 +179,17 @@ def _one_builder() -> Iterator[None]:
         yield
 
 
+def rebuild_notice(why: str) -> str:
+    """What a user is told while a missing or damaged cache is rebuilt (`why`: from cache_status)."""
+    return f"{why}，正在重建（约 30 秒，只需一次）"
+
+
 def ensure_cache(progress: Progress = _quiet) -> Path:
     """Return a usable cache directory, building (or rebuilding) it with progress when needed."""
     ok, why = cache_status()
     if ok:
         return cache_dir()
-    progress(0.0, f"{why}，正在重建（约 30 秒，只需一次）")
+    progress(0.0, rebuild_notice(why))
     with _one_builder():
         if cache_status()[0]:  # built by another session or process while this one waited
             return cache_dir()

@@ -23,7 +23,7 @@ def boundary_cache_ready() -> str:
     ok, why = boundaries.cache_status()
     if ok:
         return "ok"
-    note = st.info(f"{why}，正在重建（约 30 秒，只需一次）")  # stays while the bar below shows each step
+    note = st.info(boundaries.rebuild_notice(why))  # stays while the bar below shows each step
     bar = st.progress(0.0, text=why)
     boundaries.ensure_cache(lambda frac, msg: bar.progress(min(max(frac, 0.0), 1.0), text=msg))
     bar.empty()

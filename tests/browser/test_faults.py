@@ -51,7 +51,8 @@ def test_truncated_boundary_cache_is_rebuilt_with_a_message(server_with, page, t
     layer.write_bytes(layer.read_bytes()[: layer.stat().st_size // 2])  # a copy cut off half-way
     server = server_with(ZONE_ATLAS_CACHE=str(tmp_path / "cache"))
     page.goto(server.url)
-    message = page.get_by_text("正在重建")
+    # the notice (the progress bar's first text says the same for a moment, then names each step)
+    message = page.locator('[data-testid="stAlert"]').filter(has_text="正在重建")
     message.wait_for(timeout=60_000)
     assert "province" in message.inner_text()
     screenshot(page, "fault_cache_rebuilding")

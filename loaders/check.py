@@ -1,5 +1,10 @@
-"""`python -m loaders.check [FILE ...] [--json]`: resolve a roster (the bundled one, or CSV/XLSX/XLS/TXT files)
-and say, row by row, which administrative unit each line joins to and why. Exit 0 only if every row resolved."""
+"""`python -m loaders.check [FILE ...] [--province P] [--prefecture F] [--year Y] [--programme P] [--sheet S]
+[--json]`: resolve a roster — the bundled one, or CSV/TSV/XLSX/XLS/HTML-table/TXT files — with exactly the engine
+and the choices of the import page, and say row by row which administrative unit each line joins to and why.
+
+Every input row is in the output (resolved, ambiguous, unresolved, not_county_level or rejected). Exit status: 0
+when every row is resolved or deliberately not county-level, 1 otherwise, 2 when a file cannot be read at all.
+"""
 
 from __future__ import annotations
 
@@ -10,91 +15,142 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.document import parse_document
-from loaders.resolver import RESOLVED, resolve_frame
+from loaders.intake import IntakeReport, input_label, intake, rows_from_paste
 from loaders.roster import ROSTER_PATH, read_roster_csv
-from loaders.tabular import IntakeError, decode_csv, read_table
+from loaders.tabular import IntakeError, RawTable, decode_csv, read_table
 
-INPUT_FIELDS = ("province", "prefecture", "county", "unit_name", "approved_on")
+# intake's outcome → the status the check command reports (the import page shows the same rows as 已连接 …)
+STATUS_OF_OUTCOME = {"joined": "resolved", "ambiguous": "ambiguous", "unresolved": "unresolved",
+                     "not_county_level": "not_county_level", "rejected": "rejected"}
+PASSING = ("resolved", "not_county_level")
+_FIELDS = ("province", "prefecture", "county", "unit_name", "approved_on", "theme", "batch", "programme", "status")
 
 
-def rows_from_file(path: Path) -> pd.DataFrame:
-    """Input rows (row, province, prefecture, county, unit_name, approved_on) from any supported file."""
+def read_source(path: Path, sheet: str | None = None) -> tuple[RawTable | pd.DataFrame, dict]:
+    """The rows of a file as the import page reads them: a .txt is pasted text (a document, a numbered list, or
+    copied cells); the bundled roster is read as the roster; anything else is a table read from its bytes."""
     data = path.read_bytes()
     if path.suffix.lower() == ".txt":
         text, _ = decode_csv(data)
-        doc = parse_document(text)
-        if doc.rows:
-            return pd.DataFrame({
-                "row": [r.row for r in doc.rows],
-                "unit_name": [r.unit_name for r in doc.rows],
-                "approved_on": [doc.issued_on or ""] * len(doc.rows),
-            })
+        return rows_from_paste(text)
     if path.resolve() == ROSTER_PATH.resolve():
         df = read_roster_csv(path)
         df.insert(0, "row", range(1, len(df) + 1))
-        return df
-    return read_table(data, path.name).rows
+        df["source_line"] = [str(i + 2) for i in range(len(df))]
+        return df, {}
+    kwargs = {"sheet": sheet} if sheet else {}
+    return read_table(data, path.name, **kwargs), {}
 
 
-def _input_text(rec: dict) -> str:
-    parts = [rec.get(f) or "" for f in ("province", "prefecture", "county")]
-    joined = "".join(p for p in parts if p)
-    unit = rec.get("unit_name") or ""
-    return unit if unit and (not joined or len(unit) >= len(joined)) else joined or unit
+def defaults_from_args(args: argparse.Namespace, facts: dict | None = None) -> dict:
+    """What the import form would fill in for rows that leave a field empty: the document's facts, then the
+    options given on the command line."""
+    facts = facts or {}
+    out = {"approved_on": facts.get("approved_on") or "", "doc_number": facts.get("doc_number") or "",
+           "authority": facts.get("authority") or ""}
+    for key, value in (("province", args.province), ("prefecture", args.prefecture), ("approved_on", args.year),
+                       ("programme", args.programme)):
+        if value:
+            out[key] = str(value)
+    return {k: v for k, v in out.items() if v}
 
 
-def check_rows(rows: pd.DataFrame, file: str) -> list[dict]:
-    frame = rows.copy()
-    for col in INPUT_FIELDS:
-        if col not in frame:
-            frame[col] = ""
-    resolved = resolve_frame(frame[list(INPUT_FIELDS)].fillna(""))
+def report_rows(report: IntakeReport, file: str) -> list[dict]:
+    """One JSON-ready dict per input row, in input order."""
     out = []
-    for rec, res in zip(frame.to_dict("records"), resolved.to_dict("records"), strict=True):
+    for rec in report.rows.itertuples(index=False):
+        status = STATUS_OF_OUTCOME[rec.outcome]
+        joined = rec.outcome == "joined"
+        fields = {f: getattr(rec, f) for f in _FIELDS if getattr(rec, f, "")}
+        notes = list(rec.resolution_notes or [])
+        if rec.reason and rec.reason not in notes and rec.outcome == "rejected":
+            notes.append(rec.reason)
         out.append({
             "file": file,
-            "row": int(rec["row"]),
-            "input": _input_text(rec),
-            "status": res["resolution"],
-            "method": res["method"],
-            "level": res["level"],
-            "adcodes": list(res["adcodes"] or ()),
-            "notes": list(res["resolution_notes"]),
-            "candidates": [{"adcode": c["adcode"], "name": c["name"]} for c in res["candidates"]],
+            "row": int(rec.row),
+            "source_line": str(rec.source_line or ""),
+            "input": _row_as_written(rec),
+            "fields": fields,
+            "status": status,
+            "adcodes": list(rec.designated_adcodes or ()) if joined else [],
+            "current_adcodes": list(rec.adcodes or ()) if joined else [],
+            "level": rec.level if joined else None,
+            "method": rec.method,
+            "name": _resolved_name(rec) if joined else "",
+            "parent_adcode": rec.parent_adcode or None,
+            "notes": notes,
+            "candidates": [{"adcode": c["adcode"], "name": c["name"], "level": c["level"],
+                            "current_adcodes": list(c.get("current_adcodes") or ())} for c in rec.candidates or []],
         })
     return out
 
 
+def check_file(path: Path | str, *, province: str | None = None, prefecture: str | None = None,
+               year: str | int | None = None, programme: str | None = None, sheet: str | None = None) -> list[dict]:
+    """The rows `python -m loaders.check FILE --json` prints, with the same options (raises IntakeError/OSError
+    for a file that cannot be read)."""
+    args = argparse.Namespace(province=province, prefecture=prefecture, year=year, programme=programme)
+    source, facts = read_source(Path(path), sheet)
+    return report_rows(intake(source, defaults_from_args(args, facts), source_name=Path(path).name), str(path))
+
+
+def _row_as_written(rec) -> str:
+    cells = getattr(rec, "input_cells", None)
+    if isinstance(cells, str) and cells:
+        return cells
+    parts = [getattr(rec, f) for f in ("province", "prefecture", "county", "unit_name") if getattr(rec, f)]
+    return ",".join(dict.fromkeys(parts)) or input_label(rec)
+
+
+def _resolved_name(rec) -> str:
+    from loaders.gazetteer import unit_path
+
+    return "、".join(unit_path(c) for c in rec.adcodes or ())
+
+
 def _line(r: dict) -> str:
     codes = ",".join(r["adcodes"]) or "—"
+    if r["current_adcodes"] and r["current_adcodes"] != r["adcodes"]:
+        codes += "→" + ",".join(r["current_adcodes"])
     extra = "；".join(r["notes"])
-    if r["candidates"] and r["status"] != RESOLVED:
+    if r["candidates"] and r["status"] != "resolved":
         extra += ("；" if extra else "") + "候选：" + "、".join(f"{c['name']}({c['adcode']})" for c in r["candidates"])
-    return f"{r['row']:>4}  {r['status']:<10} {r['method']:<18} {codes:<14} {r['input']}  {extra}".rstrip()
+    return f"{r['row']:>4}  {r['status']:<16} {r['method']:<12} {codes:<16} {r['input']}  {extra}".rstrip()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m loaders.check", description=__doc__)
-    parser.add_argument("files", nargs="*", type=Path, help="CSV/XLSX/XLS/TXT; default: data/roster.csv")
-    parser.add_argument("--json", action="store_true", help="print a JSON list, one object per row")
+    parser = argparse.ArgumentParser(prog="python -m loaders.check", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("files", nargs="*", type=Path, help="CSV/TSV/XLSX/XLS/TXT; default: data/roster.csv")
+    parser.add_argument("--json", action="store_true", help="print a JSON list, one object per input row")
+    parser.add_argument("--province", help="province of rows that name none (the import form's 省份)")
+    parser.add_argument("--prefecture", help="prefecture of rows that name none (parent of their unit)")
+    parser.add_argument("--year", help="designation year or date of rows that give none (2012, 2019-03-25)")
+    parser.add_argument("--programme", help="national / provincial (全国 / 省级)")
+    parser.add_argument("--sheet", help="workbook sheet to read (default: the first visible one with a header)")
     args = parser.parse_args(argv)
     files = args.files or [ROSTER_PATH]
     results: list[dict] = []
     for path in files:
         try:
-            results += check_rows(rows_from_file(path), str(path))
+            source, facts = read_source(path, args.sheet)
         except (IntakeError, OSError) as exc:
             print(f"{path}: {exc}", file=sys.stderr)
             return 2
+        if isinstance(source, RawTable):
+            for note in [*source.notes, *source.warnings]:
+                print(f"{path}: {note}", file=sys.stderr)
+        report = intake(source, defaults_from_args(args, facts), source_name=path.name)
+        results += report_rows(report, str(path))
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
     else:
         for r in results:
             print(_line(r))
-        ok = sum(r["status"] == RESOLVED for r in results)
-        print(f"共 {len(results)} 行：已解析 {ok}，未解析 {len(results) - ok}", file=sys.stderr)
-    return 0 if all(r["status"] == RESOLVED for r in results) else 1
+    counts = {s: sum(r["status"] == s for r in results) for s in STATUS_OF_OUTCOME.values()}
+    print(f"共 {len(results)} 行：已解析 {counts['resolved']}，非县级 {counts['not_county_level']}，"
+          f"有歧义 {counts['ambiguous']}，未解析 {counts['unresolved']}，已剔除 {counts['rejected']}", file=sys.stderr)
+    return 0 if all(r["status"] in PASSING for r in results) else 1
 
 
 if __name__ == "__main__":

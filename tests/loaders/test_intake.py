@@ -119,10 +119,16 @@ def test_seed_document_facts():
                      "official_size": None, "period_years": 2}
 
 
-@pytest.mark.parametrize(("province", "prefecture", "county"), [("0", "北京市", "北京市"), ("江苏生", "", "鼓楼区"),
-                                                                ("😀", "衢州市", "")])
+@pytest.mark.parametrize(("province", "prefecture", "county"), [("0", "北京市", "北京市"), ("江苏生", "", "鼓楼区")])
 def test_a_stray_value_in_the_province_column_is_reported_not_crashed_on(province, prefecture, county):
     """Found by the property tests: the resolver used to raise IndexError for a province it did not know."""
     report = intake(pd.DataFrame({"row": [1], "province": [province], "prefecture": [prefecture],
                                   "county": [county]}))
     assert report.counts["joined"] == 0 and sum(report.counts.values()) == 1
+    assert report.rows.reason.iloc[0]
+
+
+def test_a_province_cell_of_symbols_only_is_set_aside_with_a_note():
+    report = intake(pd.DataFrame({"row": [1], "province": ["😀"], "prefecture": ["衢州市"], "county": [""]}))
+    assert report.rows.adcode.tolist() == ["330800"]
+    assert any("😀" in n for n in report.rows.resolution_notes.iloc[0])

@@ -4,7 +4,7 @@ against the MCA code tables in data/divisions/tables/2019.csv and today's cnmaps
 import pytest
 
 from loaders.resolver import AMBIGUOUS, RESOLVED, UNRESOLVED, resolve_frame, resolve_unit
-from loaders.roster import load_roster
+from loaders.roster import CODE_COLUMNS, load_roster
 
 # zone number → (today's adcode, method). 10 and 11 were designated under codes abolished since; 20 and 28 are
 # county-level cities written without their prefecture (宜昌市, 成都市), 13 and 21 whole prefectures.
@@ -22,7 +22,22 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def resolved():
-    return resolve_frame(load_roster().zones)
+    """The roster's names resolved afresh (its stored codes set aside)."""
+    return resolve_frame(load_roster().zones.drop(columns=list(CODE_COLUMNS)))
+
+
+def test_the_roster_stores_the_codes_its_names_resolve_to(resolved):
+    zones = load_roster().zones
+    assert zones.designated_adcode.tolist() == [c[0] for c in resolved.designated_adcodes]
+    assert zones.current_adcodes.tolist() == [";".join(c) for c in resolved.adcodes]
+    assert dict(zip(zones.zone_id, zones.designated_adcode, strict=True))["CN-2019-11"] == "330104"  # 江干区
+
+
+def test_joins_follow_the_stored_codes_not_the_names():
+    """Names are resolved once, at import: a row whose names were edited afterwards still draws its codes."""
+    zones = load_roster().zones.head(1).copy()
+    zones.loc[0, ["county", "unit_name"]] = ["朝阳区", "北京市朝阳区"]
+    assert resolve_frame(zones).adcode.tolist() == ["110107"]
 
 
 def test_every_2019_row_resolves_to_the_expected_unit(resolved):

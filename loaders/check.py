@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.intake import IntakeReport, input_label, intake, rows_from_paste
+from loaders.intake import IntakeReport, input_label, intake, rows_from_file
 from loaders.roster import ROSTER_PATH, read_roster_csv
-from loaders.tabular import IntakeError, RawTable, decode_csv, read_table
+from loaders.tabular import IntakeError, RawTable
 
 # intake's outcome → the status the check command reports (the import page shows the same rows as 已连接 …)
 STATUS_OF_OUTCOME = {"joined": "resolved", "ambiguous": "ambiguous", "unresolved": "unresolved",
@@ -29,17 +29,13 @@ _FIELDS = ("province", "prefecture", "county", "unit_name", "approved_on", "them
 def read_source(path: Path, sheet: str | None = None) -> tuple[RawTable | pd.DataFrame, dict]:
     """The rows of a file as the import page reads them: a .txt is pasted text (a document, a numbered list, or
     copied cells); the bundled roster is read as the roster; anything else is a table read from its bytes."""
-    data = path.read_bytes()
-    if path.suffix.lower() == ".txt":
-        text, _ = decode_csv(data)
-        return rows_from_paste(text)
     if path.resolve() == ROSTER_PATH.resolve():
         df = read_roster_csv(path)
         df.insert(0, "row", range(1, len(df) + 1))
         df["source_line"] = [str(i + 2) for i in range(len(df))]
         return df, {}
     kwargs = {"sheet": sheet} if sheet else {}
-    return read_table(data, path.name, **kwargs), {}
+    return rows_from_file(path.read_bytes(), path.name, **kwargs)
 
 
 def defaults_from_args(args: argparse.Namespace, facts: dict | None = None) -> dict:

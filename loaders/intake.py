@@ -22,7 +22,15 @@ from loaders.resolver import (
     resolve_unit,
     year_of,
 )
-from loaders.tabular import IntakeError, RawTable, parse_date, read_table
+from loaders.tabular import (
+    HeaderNotFound,
+    IntakeError,
+    RawTable,
+    decode_csv,
+    map_header,
+    parse_date,
+    read_table,
+)
 from loaders.text import normalise_name, normalise_text
 
 OUTCOMES = ("joined", "ambiguous", "unresolved", "not_county_level", "rejected")
@@ -98,16 +106,36 @@ def rows_from_paste(text: str) -> tuple[pd.DataFrame | RawTable, dict]:
     rows, facts = rows_from_document(text)
     if not rows.empty:
         return rows, facts
-    listed = rows_from_list(text)
-    if listed is not None:
-        return listed, facts
     try:
         return read_table(text.encode("utf-8"), "paste.tsv"), facts
     except IntakeError as exc:
+        listed = rows_from_list(text)
+        if listed is not None:
+            return listed, facts
         raise IntakeError("没有找到附件表格的行（需要“序号 实验单位 实验主题 实验内容”形式的表格，"
-                          f"或从表格软件复制的带表头的单元格）：{exc}") from exc
+                          f"带表头的表格单元格，或每行一个单位的名单）：{exc}") from exc
 
 
+def rows_from_file(data: bytes, filename: str, **read_options) -> tuple[pd.DataFrame | RawTable, dict]:
+    """Rows and document facts from a file's bytes, the way the import page reads an upload: a .txt is pasted
+    text (document, numbered list or copied cells); anything else a table. A text table whose header is not
+    recognised is read as a list of units when its lines name units (a one-column roster without header);
+    otherwise HeaderNotFound is raised so that a person can say which column is which."""
+    if filename.lower().endswith(".txt"):
+        text, _ = decode_csv(data)
+        return rows_from_paste(text)
+    try:
+        return read_table(data, filename, **read_options), {}
+    except HeaderNotFound:
+        if data[:2] == b"PK" or data[:4] == b"\xd0\xcf\x11\xe0":  # a workbook: the person maps its columns
+            raise
+        listed = rows_from_list(decode_csv(data)[0])
+        if listed is None:
+            raise
+        return listed, {}
+
+
+_CELL_SPLIT = re.compile(r"[\t,，]|\s{2,}| (?=[^\s])")
 _UNIT_SUFFIX = re.compile(r"(省|市|区|县|旗|州|盟|镇|乡|街道)$")
 _LIST_HEADER = {"实验单位", "单位名称", "名单", "实验区", "序号", "单位"}
 
@@ -117,19 +145,20 @@ def rows_from_list(text: str) -> RawTable | None:
 
     A line counts when it is numbered, or when its first word reads as a place (resolved, ambiguous or below
     county level). Other lines (titles, 附件, dates) are listed in the table's notes, never silently dropped.
-    Returns None when the text has a table's separators (tabs or commas in most lines) or no unit line at all."""
+    A line may carry more cells after the unit (tab, comma or space separated): they become the theme. Returns
+    None when no line names a unit."""
     lines = [(i + 1, ln.strip()) for i, ln in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))]
-    lines = [(i, ln) for i, ln in lines if ln]
-    if not lines:
-        return None
-    if sum(("\t" in ln or ln.count(",") + ln.count("，") >= 2) for _, ln in lines) * 2 > len(lines):
-        return None
     records, notes = [], []
     for i, line in lines:
+        if not line:
+            continue
         body, numbered = strip_list_number(line)
-        unit, _, rest = body.partition(" ")
-        unit = unit.strip("，,；;。:： ")
-        if not unit or unit in _LIST_HEADER:
+        cells = [c.strip() for c in _CELL_SPLIT.split(body) if c.strip()]
+        if cells and cells[0].isdigit():  # 1<tab>上海市长宁区: the number in a cell of its own
+            cells, numbered = cells[1:], True
+        unit = cells[0].strip("，,；;。:： ") if cells else ""
+        rest = " ".join(cells[1:])
+        if not unit or unit in _LIST_HEADER or map_header([unit]):  # a header cell (实验单位, 区县 …)
             notes.append(f"第{i}行不是名单行：{line[:40]}")
             continue
         if not numbered:
@@ -137,7 +166,7 @@ def rows_from_list(text: str) -> RawTable | None:
             if r.status == "unresolved" and not (len(unit) <= 15 and _UNIT_SUFFIX.search(unit)):
                 notes.append(f"第{i}行不是名单行：{line[:40]}")
                 continue
-        records.append({"unit_name": unit, "theme": rest.strip(), "source_line": str(i)})
+        records.append({"unit_name": unit, "theme": rest, "source_line": str(i)})
     if not records:
         return None
     rows = pd.DataFrame(records, columns=["unit_name", "theme", "source_line"])

@@ -462,9 +462,8 @@ def _unresolved(res: Resolution, keys: list[str], written: list[str], year: int 
     found: dict[str, Candidate] = {}
     everything = frozenset((*TABLE_YEARS, TODAY))
     # 1. a cell that contradicts the others or is unknown (毫州市): read the row without it
-    if len(keys) > 1:
-        for i in range(len(keys)):
-            rest = keys[:i] + keys[i + 1 :]
+    if len(keys) > 1:  # each context cell left out in turn, then all of them (the unit cell is always kept)
+        for rest in [keys[:i] + keys[i + 1 :] for i in range(len(keys) - 1)] + [keys[-1:]]:
             for chain in _read_cells(rest, everything).chains[:20]:
                 d = _deepest(chain)
                 if d is not None and d.unit.level != "province":

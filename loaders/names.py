@@ -28,10 +28,13 @@ _ETHNIC = "|".join(sorted(ETHNIC_NAMES, key=len, reverse=True))
 _AUTONOMOUS = re.compile(rf"^(?P<base>.{{2,}}?)(?:(?:{_ETHNIC})族?)+自治(?P<kind>州|县|旗)$")
 # Placeholder rows of the MCA tables that are not places (市辖区, 县 under a municipality, 省直辖县级行政区划 …).
 PLACEHOLDER_NAMES = frozenset({"市辖区", "县", "郊区辖", "省直辖县级行政区划", "自治区直辖县级行政区划",
-                               "省直辖行政单位", "直辖县级行政区划"})
+                               "省直辖行政单位", "直辖县级行政区划", "省直辖", "省直管", "省直管县", "省直辖县",
+                               "直辖县", "省直辖县级市", "省直管市", "直管市", "省辖"})
 
-# Words after a unit's name that name its government rather than a place (沈河区人民政府): dropped, with a note.
-INSTITUTION = re.compile(r"(人民政府|政府|民政局|民政厅|党委|区委|县委|市委|委员会)$")
+# Words after a unit's name that name its government or the programme rather than a place (沈河区人民政府,
+# 沈河区实验区): dropped, with a note.
+INSTITUTION = re.compile(r"(人民政府|政府|民政局|民政厅|党委|区委|县委|市委|委员会|社区治理和服务创新实验区|"
+                         r"城乡社区治理创新实验区|社区治理创新实验区|创新实验区|实验区)$")
 
 # Suffixes a written place name can end with that are *below* county level or not administrative divisions at all.
 # Checked only on text the gazetteer could not match (浦东新区, 滨海新区, 神农架林区 are counties and match first).

@@ -5,18 +5,7 @@ import pytest
 
 from loaders.resolver import AMBIGUOUS, RESOLVED, UNRESOLVED, resolve_frame, resolve_unit
 from loaders.roster import load_roster
-
-# zone number → (today's adcode, method). 10 and 11 were designated under codes abolished since.
-EXPECTED = {
-    1: ("110107", "exact"), 2: ("120105", "exact"), 3: ("210102", "exact"), 4: ("230503", "exact"),
-    5: ("310104", "exact"), 6: ("310105", "exact"), 7: ("320114", "exact"), 8: ("320117", "exact"),
-    9: ("320302", "exact"), 10: ("320613", "historical"), 11: ("330102", "historical"), 12: ("330602", "exact"),
-    13: ("330800", "prefecture"), 14: ("340111", "exact"), 15: ("360103", "exact"), 16: ("370602", "exact"),
-    17: ("371602", "exact"), 18: ("411002", "exact"), 19: ("420102", "exact"), 20: ("420581", "unique_in_province"),
-    21: ("421200", "prefecture"), 22: ("430103", "exact"), 23: ("430211", "exact"), 24: ("440604", "exact"),
-    25: ("500105", "exact"), 26: ("510106", "exact"), 27: ("510114", "exact"), 28: ("510183", "unique_in_province"),
-    29: ("610104", "exact"), 30: ("610802", "exact"), 31: ("620902", "exact"),
-}
+from tests.loaders.codes_2019 import EXPECTED
 
 
 @pytest.fixture(scope="module")

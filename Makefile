@@ -44,6 +44,7 @@ lint: setup
 bench: setup boundaries browser-deps
 	$(PY) -m bench.page_speed
 	$(PY) -m bench.snapshot_speed
+	$(PY) -m bench.intake_speed
 
 # 20 browser sessions at once against one server: page-ready/filter/card p50/p95 and the server's memory.
 load: setup boundaries browser-deps

@@ -4,22 +4,21 @@ that takes minutes or gigabytes slows or kills the server for everyone.
 Each test asserts the work the reader did, measured from outside the reader: rows the csv module parsed, cells
 openpyxl produced, zip members it opened, and the peak of Python's memory (tracemalloc). A counter that passes its
 budget stops the read at once (OverBudget), so a reader that does all the work fails fast instead of running for
-minutes. How long the reads take is measured in bench/, not here."""
+minutes. How long the reads take is measured by `python -m bench.intake_speed`, not here."""
 
 from __future__ import annotations
 
 import csv
-import io
 import tracemalloc
 import zipfile
 from dataclasses import dataclass
 
 import openpyxl
 import pytest
-import xlsxwriter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from loaders.tabular import MAX_COLUMNS, MAX_ROWS, MAX_UNZIPPED_XML, IntakeError, read_grid
+from tests.loaders import hostile_files
 
 MB = 1_000_000
 # Peaks measured with the limits in place: 2 MB for a 3 000-row CSV, 11 MB for a 3 000-row .xlsx, 64 MB for the
@@ -92,14 +91,7 @@ def read_measured(work: Work, data: bytes, name: str):
 
 
 def test_a_stray_cell_at_the_last_excel_column_is_ignored_not_expanded(work):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["省份", "区县", "实验单位"])
-    ws.append(["浙江省", "上城区", "杭州市上城区"])
-    ws.cell(row=MAX_ROWS, column=16_384, value="far away")  # XFD: a 5 kB file
-    buf = io.BytesIO()
-    wb.save(buf)
-    grid = read_measured(work, buf.getvalue(), "wide.xlsx")
+    grid = read_measured(work, hostile_files.stray_cell_xlsx(), "wide.xlsx")
     assert grid.cells[1][:3] == ["浙江省", "上城区", "杭州市上城区"]
     assert max(len(row) for row in grid.cells) <= MAX_COLUMNS
     # every row read, none wider than the limit: not 3 000 × 16 384 cells
@@ -108,8 +100,7 @@ def test_a_stray_cell_at_the_last_excel_column_is_ignored_not_expanded(work):
 
 
 def test_a_csv_row_of_millions_of_commas_is_cut_to_the_column_limit(work):
-    data = ("省份,实验单位" + "," * 4_000_000 + "\n浙江省,杭州市上城区\n").encode()
-    grid = read_measured(work, data, "wide.csv")
+    grid = read_measured(work, hostile_files.wide_csv(), "wide.csv")
     assert max(len(row) for row in grid.cells) <= MAX_COLUMNS
     assert grid.cells[1] == ["浙江省", "杭州市上城区"]
     assert work.csv_rows == 2
@@ -118,8 +109,7 @@ def test_a_csv_row_of_millions_of_commas_is_cut_to_the_column_limit(work):
 
 
 def test_a_csv_of_millions_of_rows_is_refused_without_reading_them_all(work):
-    data = b"a,b\n" + b"1,2\n" * 2_000_000
-    error = read_measured(work, data, "long.csv")
+    error = read_measured(work, hostile_files.long_csv(), "long.csv")
     assert isinstance(error, IntakeError) and "行数太多" in str(error)
     assert work.csv_rows == MAX_ROWS + 51  # one row past what the limit allows, then it stops
     # ≈40 MB: the 8 MB text, and io.StringIO's 4-byte-a-character copy of it; 2 M parsed rows are ≈300 MB more
@@ -127,13 +117,7 @@ def test_a_csv_of_millions_of_rows_is_refused_without_reading_them_all(work):
 
 
 def test_an_xlsx_whose_sheet_unpacks_past_the_xml_limit_is_refused_before_parsing(work):
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True})
-    ws = wb.add_worksheet()
-    for r in range(MAX_ROWS):
-        ws.write_row(r, 0, [1] * 300)  # ≈23 MB of sheet XML in a ≈2 MB file
-    wb.close()
-    error = read_measured(work, buf.getvalue(), "heavy.xlsx")
+    error = read_measured(work, hostile_files.heavy_xlsx(), "heavy.xlsx")  # ≈23 MB of XML in a ≈2 MB file
     assert isinstance(error, IntakeError) and f"{MAX_UNZIPPED_XML / 1e6:.0f} MB" in str(error)
     # decided from the zip's directory alone: no member unpacked, no workbook parsed
     assert (work.zip_members_opened, work.workbooks_parsed, work.sheet_cells) == (0, 0, 0)
@@ -141,14 +125,7 @@ def test_an_xlsx_whose_sheet_unpacks_past_the_xml_limit_is_refused_before_parsin
 
 
 def test_a_full_size_roster_still_reads(work):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["省份", "城市", "区县", "实验单位", "实验主题", "实验内容"])
-    for _ in range(MAX_ROWS):
-        ws.append(["浙江省", "杭州市", "上城区", "杭州市上城区", "网格化服务管理", "以网格为单元的社区服务" * 5])
-    buf = io.BytesIO()
-    wb.save(buf)
-    grid = read_measured(work, buf.getvalue(), "full.xlsx")
+    grid = read_measured(work, hostile_files.full_xlsx(), "full.xlsx")
     assert len(grid.cells) == MAX_ROWS + 1
     assert grid.cells[-1][3] == "杭州市上城区"
     assert work.workbooks_parsed == 1 and work.sheet_cells == (MAX_ROWS + 1) * 6
@@ -156,8 +133,7 @@ def test_a_full_size_roster_still_reads(work):
 
 
 def test_a_full_size_csv_roster_reads_every_row_once(work):
-    data = ("省份,区县,实验单位\n" + "浙江省,上城区,杭州市上城区\n" * MAX_ROWS).encode("gb18030")
-    grid = read_measured(work, data, "full.csv")
+    grid = read_measured(work, hostile_files.full_csv(), "full.csv")
     assert len(grid.cells) == MAX_ROWS + 1 and grid.cells[-1] == ["浙江省", "上城区", "杭州市上城区"]
     assert work.csv_rows == MAX_ROWS + 1
     assert work.peak_bytes < 20 * MB, work

@@ -5,6 +5,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-$(shell sha1sum requirements.txt | cut -c1-12)
 PORT   ?= 8501
+# The browser: a name on PATH or a path; the tests find it the same way (tests/browser/harness.find_chromium).
+CHROMIUM ?= chromium
+export CHROMIUM
 
 .PHONY: run test setup boundaries browser-deps lint bench load clean
 
@@ -26,13 +29,14 @@ $(STAMP): requirements.txt
 boundaries: setup
 	$(PY) -m geo.boundaries --ensure
 
-# Headless Chromium and CJK fonts for the browser tests (Debian packages).
+# Headless Chromium and CJK fonts for the browser tests (Debian packages). Fails when no browser is there after
+# installing: with CI set, the browser tests also fail (not skip) without one (tests/browser/conftest.py).
 browser-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	@if ! command -v "$(CHROMIUM)" >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
-	@chromium --version
+	@command -v "$(CHROMIUM)" && "$(CHROMIUM)" --version
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -40,6 +44,7 @@ lint: setup
 bench: setup boundaries browser-deps
 	$(PY) -m bench.page_speed
 	$(PY) -m bench.snapshot_speed
+	$(PY) -m bench.intake_speed
 
 # 20 browser sessions at once against one server: page-ready/filter/card p50/p95 and the server's memory.
 load: setup boundaries browser-deps

@@ -38,6 +38,7 @@ from tests.browser.harness import (
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_ELEMENT,
+    MISSING_CHROMIUM,
     is_local,
     start_streamlit,
 )
@@ -205,8 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--browsers", type=int, default=1, help="Chromium processes to spread the sessions over")
     parser.add_argument("--stagger", type=float, default=0.0, help="seconds between session starts (0: all at once)")
     args = parser.parse_args(argv)
-    if not CHROMIUM.exists():
-        print(f"{CHROMIUM} is missing (`make browser-deps`)", file=sys.stderr)
+    if CHROMIUM is None:
+        print(MISSING_CHROMIUM, file=sys.stderr)
         return 2
     print(f"bench.load: {args.sessions} sessions, {args.browsers} browser(s), stagger {args.stagger} s; {_load()}")
     with tempfile.TemporaryDirectory() as tmp:

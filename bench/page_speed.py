@@ -30,6 +30,7 @@ from tests.browser.harness import (
     CHROMIUM_ARGS,
     FOLIUM_IFRAME,
     MAP_ELEMENT,
+    MISSING_CHROMIUM,
     REPO,
     NetworkGuard,
     map_box,
@@ -297,8 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--skip", nargs="*", default=[], choices=["paint", "filter", "click", "payload"])
     args = parser.parse_args(argv)
-    if not CHROMIUM.exists():
-        print(f"{CHROMIUM} is missing (`make browser-deps`)", file=sys.stderr)
+    if CHROMIUM is None:
+        print(MISSING_CHROMIUM, file=sys.stderr)
         return 2
     from playwright.sync_api import sync_playwright
 

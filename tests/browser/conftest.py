@@ -6,6 +6,10 @@
 
 Every request a page makes to anything but localhost is aborted and recorded; the test then fails at teardown
 with the list. `@pytest.mark.viewport("720p")` / `("1080p")` picks another window size (default 1280×800).
+
+Chromium is found as the Makefile finds it (harness.find_chromium: `$CHROMIUM`, else `chromium` on PATH). Without
+one the browser tests skip on a developer's machine; with CI set, every browser test that does not run is a failure
+(a CI run that skipped the browser tests has not tested what a person sees).
 """
 
 from __future__ import annotations
@@ -16,11 +20,30 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, REPO, VIEWPORTS, NetworkGuard, start_streamlit
+from tests.browser.harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MISSING_CHROMIUM,
+    REPO,
+    VIEWPORTS,
+    NetworkGuard,
+    in_ci,
+    start_streamlit,
+)
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "viewport(name): browser window size, one of " + ", ".join(VIEWPORTS))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With CI set, a browser test that skipped (for any reason) is reported as failed, with the skip's reason."""
+    report = (yield).get_result()
+    if report.skipped and in_ci() and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"browser test skipped while CI is set (a skip counts as a failure in CI): {reason}"
 
 
 @pytest.fixture(scope="session")
@@ -43,8 +66,10 @@ def streamlit_app(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (`make browser-deps` installs Debian's chromium)")
+    if CHROMIUM is None:
+        if in_ci():
+            pytest.fail(f"{MISSING_CHROMIUM}; CI is set, so a missing browser fails the run", pytrace=False)
+        pytest.skip(MISSING_CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -11,6 +11,7 @@ and the dashboard before v2) lives in its own iframe. Either way `window.map` is
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,7 +24,22 @@ from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_PYTHON = REPO / ".venv" / "bin" / "python"
-CHROMIUM = Path("/usr/bin/chromium")
+
+
+def find_chromium() -> Path | None:
+    """The Chromium the browser tests and benches drive, found as the Makefile finds it (`command -v chromium`):
+    `$CHROMIUM` (a name or a path) if set, else `chromium` on PATH. None when there is none."""
+    found = shutil.which(os.environ.get("CHROMIUM") or "chromium")
+    return Path(found) if found else None
+
+
+def in_ci() -> bool:
+    """True when the environment variable CI is set (GitHub, GitLab and .ci/run set it), unless to ""/0/false."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+CHROMIUM = find_chromium()
+MISSING_CHROMIUM = "no Chromium: `chromium` is not on PATH and $CHROMIUM is not set (`make browser-deps` installs it)"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--no-first-run",

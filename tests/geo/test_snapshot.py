@@ -245,3 +245,59 @@ def test_footer_says_which_zones_are_drawn_as_todays_successor_unit(zones):
     assert "崇川区→今崇川区（320613）" in footer
     unchanged = zones[zones.method != "historical"]
     assert "行政区划在确认后有调整" not in "\n".join(t.get_text() for t in render_map(unchanged, **OPTIONS).texts)
+
+
+# --- the export of a province view: that province, its zones highlighted, its name in the title ------------------
+
+GREEN = "#00a651"
+
+
+def _highlighted(pixels: np.ndarray, colour: str) -> np.ndarray:
+    return np.abs(pixels - np.array(to_rgb(colour)) * 255).max(axis=2) <= 3
+
+
+def _points_inside(geometry, n: int = 15) -> list[tuple[float, float]]:
+    """Points of an n × n lattice over the geometry's box that lie inside it, off its edge (lon, lat)."""
+    inner = geometry.buffer(-0.01)
+    w, s_, e, n_ = inner.bounds
+    lattice = [shapely.Point(w + (e - w) * (i + 0.5) / n, s_ + (n_ - s_) * (j + 0.5) / n)
+               for i in range(n) for j in range(n)]
+    return [p.coords[0] for p in lattice if inner.contains(p)]
+
+
+def _share_at(fig, ax, mask: np.ndarray, points, crs) -> tuple[float, int]:
+    """Share of `points` (lon, lat) whose pixel is set in `mask`, among those inside the map frame; and how many
+    were inside."""
+    (x0, y0), (x1, y1) = ax.bbox.get_points()
+    height = fig.bbox.height
+    hits = []
+    for lon, lat in points:
+        row, col = _pixel(fig, ax, *lay.project_points(lon, lat, crs))
+        if int(height - y1) <= row < int(height - y0) and int(x0) <= col < int(x1):
+            hits.append(bool(mask[row, col]))
+    return (sum(hits) / len(hits) if hits else 0.0), len(hits)
+
+
+def test_a_province_export_shows_that_province_with_its_zones_highlighted_and_no_others(zones):
+    # Every zone of the roster is handed in, each asked to be green: the export of 浙江省 must show Zhejiang at
+    # province scale, its three zones green, and the zones of the provinces around it not highlighted.
+    title = text("snapshot.title_province", province="浙江省")
+    fig = render_map(zones, province="330000", dpi=100, highlight_colors=dict.fromkeys(zones.zone_id, GREEN),
+                     **{**OPTIONS, "title": title})
+    assert title in [t.get_text() for t in fig.texts]
+    pixels = _png(fig)
+    green = _highlighted(pixels, GREEN)
+    ax = _axes(fig, "main")
+    (x0, y0), (x1, y1) = ax.bbox.get_points()
+    height = fig.bbox.height
+    box = green[int(height - y1):int(height - y0), int(x0):int(x1)]
+    # 2.0 % of the map frame here; drawn at national scale all 31 zones cover 0.09 %, Zhejiang's three 0.02 %
+    assert box.mean() > 0.01, box.mean()
+    crs = lay.province_crs("330000")
+    by_id = zones.set_index("zone_id")
+    for zone_id in ("CN-2019-11", "CN-2019-12", "CN-2019-13"):  # 江干区 (today 上城区), 越城区, 衢州市
+        share, inside = _share_at(fig, ax, green, _points_inside(by_id.geometry[zone_id]), crs)
+        assert inside and share > 0.4, (zone_id, share)  # county lines, names and markers cover the rest
+    for zone_id in ("CN-2019-05", "CN-2019-06"):  # 上海市徐汇区, 长宁区: beside Zhejiang, inside the frame, not asked
+        share, inside = _share_at(fig, ax, green, _points_inside(by_id.geometry[zone_id]), crs)
+        assert inside and share == 0, (zone_id, share)

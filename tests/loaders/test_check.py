@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import opencc
 import openpyxl
@@ -11,7 +12,9 @@ import pytest
 from loaders.check import check_file, main
 from loaders.roster import read_roster_csv
 from loaders.tabular import IntakeError, parse_date, read_table
+from tests.loaders.codes_2019 import EXPECTED
 
+DOCUMENT = Path(__file__).resolve().parents[2] / "data" / "sources" / "minhan-2019-41.txt"
 CHINESE_HEADERS = {"province": "省份", "prefecture": "城市", "county": "区县", "unit_name": "实验单位",
                    "theme": "实验主题", "approved_on": "批复日期"}
 
@@ -22,8 +25,14 @@ def roster_as_official_csv():
     return raw
 
 
+# What `python -m loaders.check` must say for the 31 units of 民函〔2019〕41号, in the document's order: every row
+# resolved, to the code checked by hand against the MCA tables (tests/loaders/codes_2019.py).
+HAND_CHECKED = [(n, "resolved", [code]) for n, (code, _method) in sorted(EXPECTED.items())]
+
+
 def results(path):
-    return [(r["row"], r["status"], r["adcodes"], r["current_adcodes"]) for r in check_file(path)]
+    """(row, status, drawn codes) for each input row of a file, as the check reports them."""
+    return [(r["row"], r["status"], r["current_adcodes"]) for r in check_file(path)]
 
 
 def test_bundled_roster_resolves_31_of_31_as_json():
@@ -31,8 +40,9 @@ def test_bundled_roster_resolves_31_of_31_as_json():
                          timeout=120)
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
-    assert len(rows) == 31 and {r["status"] for r in rows} == {"resolved"}
-    assert {"row", "input", "adcodes", "level", "method", "notes", "status"} <= set(rows[0])
+    assert [(r["row"], r["status"], r["current_adcodes"]) for r in rows] == HAND_CHECKED
+    assert {"row", "input", "adcodes", "current_adcodes", "level", "method", "notes", "status"} <= set(rows[0])
+    assert rows[10]["adcodes"] == ["330104"]  # 江干区 as designated; drawn as today's 上城区
 
 
 def test_utf8_gbk_bom_and_traditional_csv_give_identical_results(tmp_path):
@@ -48,9 +58,8 @@ def test_utf8_gbk_bom_and_traditional_csv_give_identical_results(tmp_path):
     df.map(lambda v: s2t.convert(v) if isinstance(v, str) else v).rename(columns=s2t.convert).to_csv(
         trad, index=False, encoding="utf-8")
     assert "雙鴨山市" in trad.read_text(encoding="utf-8")
-    base = results(utf8)
-    assert len(base) == 31 and all(s == "resolved" for _, s, _, _ in base)
-    assert results(gbk) == base and results(bom) == base and results(trad) == base
+    assert results(utf8) == HAND_CHECKED
+    assert results(gbk) == HAND_CHECKED and results(bom) == HAND_CHECKED and results(trad) == HAND_CHECKED
 
 
 def test_government_xlsx_with_title_merged_header_and_notes(tmp_path):
@@ -67,10 +76,11 @@ def test_government_xlsx_with_title_merged_header_and_notes(tmp_path):
     ws.append(["注：徐汇区、雨花台区为结项后新主题续展。"])
     path = tmp_path / "official.xlsx"
     wb.save(path)
+    utf8 = tmp_path / "utf8.csv"
+    df.to_csv(utf8, index=False, encoding="utf-8")
     table = read_table(path.read_bytes(), path.name)
     assert len(table.rows) == 31 and table.notes == ["注：徐汇区、雨花台区为结项后新主题续展。"]
-    assert [r[2] for r in results(path)] == [r[2] for r in results(path)]
-    assert sum(s == "resolved" for _, s, _, _ in results(path)) == 31
+    assert results(path) == results(utf8) == HAND_CHECKED
 
 
 def test_formula_cells_are_read_as_text_and_flagged(tmp_path):
@@ -126,3 +136,8 @@ def test_seed_document_text_resolves_31_of_31():
     out = subprocess.run([sys.executable, "-m", "loaders.check", "data/sources/minhan-2019-41.txt"],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and "已解析 31" in out.stderr
+
+
+def test_seed_document_text_joins_each_unit_to_its_hand_checked_code():
+    rows = check_file(DOCUMENT)
+    assert [(r["row"], r["status"], r["current_adcodes"]) for r in rows] == HAND_CHECKED

@@ -5,19 +5,7 @@ import pytest
 
 from loaders.resolver import AMBIGUOUS, RESOLVED, UNRESOLVED, resolve_frame, resolve_unit
 from loaders.roster import CODE_COLUMNS, load_roster
-
-# zone number → (today's adcode, method). 10 and 11 were designated under codes abolished since; 20 and 28 are
-# county-level cities written without their prefecture (宜昌市, 成都市), 13 and 21 whole prefectures.
-EXPECTED = {
-    1: ("110107", "exact"), 2: ("120105", "exact"), 3: ("210102", "exact"), 4: ("230503", "exact"),
-    5: ("310104", "exact"), 6: ("310105", "exact"), 7: ("320114", "exact"), 8: ("320117", "exact"),
-    9: ("320302", "exact"), 10: ("320613", "historical"), 11: ("330102", "historical"), 12: ("330602", "exact"),
-    13: ("330800", "exact"), 14: ("340111", "exact"), 15: ("360103", "exact"), 16: ("370602", "exact"),
-    17: ("371602", "exact"), 18: ("411002", "exact"), 19: ("420102", "exact"), 20: ("420581", "inferred"),
-    21: ("421200", "exact"), 22: ("430103", "exact"), 23: ("430211", "exact"), 24: ("440604", "exact"),
-    25: ("500105", "exact"), 26: ("510106", "exact"), 27: ("510114", "exact"), 28: ("510183", "inferred"),
-    29: ("610104", "exact"), 30: ("610802", "exact"), 31: ("620902", "exact"),
-}
+from tests.loaders.codes_2019 import EXPECTED
 
 
 @pytest.fixture(scope="module")
@@ -72,10 +60,12 @@ def test_gulou_without_prefecture_is_ambiguous_with_four_candidates():
     assert {c.adcode[:2] for c in r.candidates} == {"32", "35", "41"}  # 南京/徐州, 福州, 开封
 
 
-@pytest.mark.parametrize("name", ["江北区", "西湖区", "和平区"])
-def test_repeated_names_are_never_guessed(name):
+@pytest.mark.parametrize(("name", "codes"), [  # every unit of that name in data/divisions/tables/2019.csv
+    ("江北区", {"330205", "500105"}), ("西湖区", {"330106", "360103"}), ("和平区", {"120101", "210102"}),
+])
+def test_repeated_names_are_never_guessed(name, codes):
     r = resolve_unit(unit_name=name, year=2019)
-    assert r.status == AMBIGUOUS and len(r.candidates) >= 2
+    assert r.status == AMBIGUOUS and {c.adcode for c in r.candidates} == codes
 
 
 def test_traditional_and_spaced_input_resolves_like_simplified():

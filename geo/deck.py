@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 
@@ -17,7 +16,7 @@ from geo.snapshot_draw import ACCENT
 from geo.styling import OTHER_COLOR, LegendEntry, styles_by_batch, styles_by_theme
 from geo.zones import successor_summary
 from loaders.i18n import text
-from loaders.roster import period_end, status_outdated
+from loaders.roster import period_end, status_today
 from loaders.selection import ZoneFilter
 from loaders.themes import ThemeCatalogue, primary_theme
 
@@ -275,9 +274,7 @@ def _period(rec) -> str:
 
 
 def _status(rec) -> str:
-    ended = status_outdated(str(rec.status), str(rec.status_as_of), str(rec.approved_on), rec.period_years,
-                            date.today())
-    return text("briefing.zone.status_outdated", status=rec.status) if ended else str(rec.status)
+    return status_today(rec.status, rec.status_as_of, rec.approved_on, rec.period_years)
 
 
 def _zone_note(rec, joined: bool) -> str:

@@ -226,4 +226,4 @@ def test_a_spotlight_says_when_the_recorded_status_predates_the_end_of_the_perio
     facts = dict(spot.facts)
     # 实验中 recorded 2019-03-25; the two-year period ended 2021-03-25 (this test runs after that day)
     assert facts["实验期"] == "2 年（至 2021-03-25）"
-    assert facts["状态"] == "实验中（期满后未载明）"
+    assert facts["状态"] == "期满（未见结项记录）"

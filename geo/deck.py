@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geo.counts import theme_counts
 from geo.snapshot_draw import ACCENT
 from geo.styling import OTHER_COLOR, LegendEntry, styles_by_batch, styles_by_theme
 from geo.zones import successor_summary
@@ -122,17 +123,18 @@ def scope_line(f: ZoneFilter, province: str | None, theme_names: Mapping[str, st
 
 def build_deck(zones: pd.DataFrame, tags: pd.DataFrame, catalogue: ThemeCatalogue, *,
                province_names: Mapping[str, str], scope: str, source: str, province: str | None = None,
-               color_mode: str = "theme") -> Deck:
+               color_mode: str = "theme", focus: tuple[str, ...] = ()) -> Deck:
     """The slides for `zones` (already filtered the way the map page filters them).
 
     `province` (adcode) is the province the view is narrowed to: maps then show that province instead of the
-    nation. `tags` may cover more zones than `zones`; only the zones given are counted.
+    nation. `tags` may cover more zones than `zones`; only the zones given are counted. `focus` is the theme
+    filter's keys: maps are then coloured by those themes and legends list only them (geo.styling).
     """
     zones = zones.sort_values("zone_id", kind="stable")
     if zones.empty:
         return Deck((), scope, source)
     tags = tags[tags.zone_id.isin(set(zones.zone_id))]
-    theme_styles, theme_legend = styles_by_theme(zones, tags, catalogue)
+    theme_styles, theme_legend = styles_by_theme(zones, tags, catalogue, focus)
     if color_mode == "batch":
         styles, legend = styles_by_batch(zones)
     else:
@@ -151,7 +153,8 @@ def build_deck(zones: pd.DataFrame, tags: pd.DataFrame, catalogue: ThemeCatalogu
         if theme.headline:
             slides += _theme_slides(zones, tags, theme, province, hatch_of)
     for code, name, members in groups:
-        slides += _province_slides(code, name, members, colour, legend, hatch_of)
+        slides += _province_slides(code, name, members, colour, legend, hatch_of,
+                                   theme_counts(tags, members.zone_id) if color_mode != "batch" else None)
         for rec in members.itertuples(index=False):
             slides.append(_zone_slide(rec, code, name, members, tags, catalogue, hatch_of))
     return Deck(tuple(slides), scope, source)
@@ -186,8 +189,8 @@ def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, provin
     batch_colour = {e.label: e.color for e in legend}
     by_batch = tuple(Tally(label, int(n), batch_colour.get(label, "")) for label, n in
                      ((text("common.batch_label", batch=b), n) for b, n in batches.items()))
-    per_theme = tags.groupby("theme_key").zone_id.nunique()
-    by_theme = [Tally(th.name, int(per_theme.get(th.key, 0)), th.color) for th in catalogue.themes
+    per_theme = theme_counts(tags, ids)
+    by_theme = [Tally(th.name, per_theme.get(th.key, 0), th.color) for th in catalogue.themes
                 if th.headline and per_theme.get(th.key, 0)]
     headless = sum(primary_theme(z, tags, catalogue) is None for z in ids)
     if headless:
@@ -214,7 +217,7 @@ def _theme_slides(zones, tags, theme, province, hatch_of) -> list[Slide]:
     ids = tuple(zones.zone_id)
     colours = [theme.color if z in members else CONTEXT_COLOR for z in ids]
     spec = _spec(province, ids, colours, hatch_of)
-    legend = (LegendItem(theme.name, theme.color, theme.hatch, len(mine)),)
+    legend = (LegendItem(theme.name, theme.color, theme.hatch, theme_counts(tags, ids).get(theme.key, 0)),)
     if len(ids) > len(mine):
         legend += (LegendItem(text("briefing.theme.others"), CONTEXT_COLOR, "", len(ids) - len(mine)),)
     items = [ZoneItem(r.zone_id, r.unit_name, r.theme, theme.color) for r in mine.itertuples(index=False)]
@@ -225,12 +228,16 @@ def _theme_slides(zones, tags, theme, province, hatch_of) -> list[Slide]:
     ))
 
 
-def _province_slides(code, name, members, colour, legend, hatch_of) -> list[Slide]:
+def _province_slides(code, name, members, colour, legend, hatch_of, counts) -> list[Slide]:
+    """`counts` (geo.counts.theme_counts of the province's zones) give theme legend entries the zones carrying the
+    theme, as everywhere; batch legends (counts None) count zones by colour, one batch per zone."""
     ids = tuple(members.zone_id)
     shown = {e.color for e in legend}
     present = {colour[z] for z in ids}
-    local_legend = tuple(LegendItem(e.label, e.color, e.hatch, sum(colour[z] == e.color for z in ids))
-                         for e in legend if e.color in present and e.color in shown)
+    local_legend = tuple(
+        LegendItem(e.label, e.color, e.hatch,
+                   counts.get(e.key, 0) if counts is not None and e.key else sum(colour[z] == e.color for z in ids))
+        for e in legend if e.color in present and e.color in shown)
     items = [ZoneItem(r.zone_id, _local_name(r, name), r.theme, colour[r.zone_id]) for r in members.itertuples(index=False)]
     return _paged(items, Slide(
         kind="province", key=f"province:{code or name}", title=name,

@@ -108,7 +108,7 @@ def map_area() -> None:
     head = st.container(key="map_head")
     left, right = st.columns([5, 3], gap="medium")
     with left:
-        zone_map = maps.zone_map(in_view, color_mode, province, st.session_state.zone)
+        zone_map = maps.zone_map(in_view, color_mode, province, st.session_state.zone, zone_filter.themes)
         map_key = f"zone_map_{province or 'nation'}"
         # The base map stays drawn (same base text) while filters and the selected zone only swap the zone group;
         # only clicks rerun the page, each one reported anew (static/atlas/live_map.js).
@@ -123,7 +123,8 @@ def map_area() -> None:
         st.download_button(
             t("map.download_png"),
             data=partial(cached.map_snapshot_png, tuple(in_view.zone_id), province, color_mode,
-                         maps.snapshot_title(zone_filter, province, province_names, theme_names), session_key()),
+                         maps.snapshot_title(zone_filter, province, province_names, theme_names), session_key(),
+                         zone_filter.themes),
             file_name="zone-map.png", mime="image/png", key="png_export", help=t("map.download_png_help"),
         )
     with right:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 
+from geo.counts import count_label
 from geo.deck import Deck, LegendItem, Slide, ZoneItem
 from ui.text import h, t
 
@@ -133,8 +134,7 @@ def _legend(items: tuple[LegendItem, ...]) -> str:
         return ""
     parts = []
     for item in items:
-        count = f"（{item.count}）" if item.count is not None else ""
-        parts.append(f"<span>{_swatch(item.colour)}{h(item.label)}{h(count)}</span>")
+        parts.append(f"<span>{_swatch(item.colour)}{h(count_label(item.label, item.count))}</span>")
     return f'<div class="zb-legend">{"".join(parts)}</div>'
 
 

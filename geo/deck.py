@@ -34,6 +34,7 @@ class MapSpec:
     zone_ids: tuple[str, ...]
     colours: tuple[str, ...]  # one per zone id
     hatches: tuple[tuple[str, str], ...] = ()  # (colour, hatch) pairs, as in the legend
+    labels: tuple[str, ...] = ()  # one per zone id: the number of its row on the slide ("" = no badge)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class ZoneItem:
     name: str
     detail: str  # the zone's own 实验主题 (or its province on national lists)
     colour: str
+    number: str = ""  # its badge on the slide's map
 
 
 @dataclass(frozen=True)
@@ -153,8 +155,9 @@ def build_deck(zones: pd.DataFrame, tags: pd.DataFrame, catalogue: ThemeCatalogu
         if theme.headline:
             slides += _theme_slides(zones, tags, theme, province, hatch_of)
     for code, name, members in groups:
-        slides += _province_slides(code, name, members, colour, legend, hatch_of,
-                                   theme_counts(tags, members.zone_id) if color_mode != "batch" else None)
+        if len(members) > 1:  # a province with one zone: its spotlight is its slide
+            slides += _province_slides(code, name, members, colour, legend, hatch_of,
+                                       theme_counts(tags, members.zone_id) if color_mode != "batch" else None)
         for rec in members.itertuples(index=False):
             slides.append(_zone_slide(rec, code, name, members, tags, catalogue, hatch_of))
     return Deck(tuple(slides), scope, source)
@@ -174,9 +177,11 @@ def _province_groups(zones: pd.DataFrame, province_names: Mapping[str, str]) -> 
     return out
 
 
-def _spec(province: str | None, ids: Sequence[str], colours: Sequence[str], hatch_of: Mapping[str, str]) -> MapSpec:
+def _spec(province: str | None, ids: Sequence[str], colours: Sequence[str], hatch_of: Mapping[str, str],
+          numbers: Mapping[str, str] | None = None) -> MapSpec:
     used = tuple(sorted({(c, hatch_of[c]) for c in colours if c in hatch_of}))
-    return MapSpec(province, tuple(ids), tuple(colours), used)
+    labels = tuple((numbers or {}).get(z, "") for z in ids) if numbers else ()
+    return MapSpec(province, tuple(ids), tuple(colours), used, labels)
 
 
 def _legend(entries) -> tuple[LegendItem, ...]:
@@ -216,11 +221,13 @@ def _theme_slides(zones, tags, theme, province, hatch_of) -> list[Slide]:
         return []
     ids = tuple(zones.zone_id)
     colours = [theme.color if z in members else CONTEXT_COLOR for z in ids]
-    spec = _spec(province, ids, colours, hatch_of)
+    numbers = {z: str(i) for i, z in enumerate(mine.zone_id, start=1)}
+    spec = _spec(province, ids, colours, hatch_of, numbers)
     legend = (LegendItem(theme.name, theme.color, theme.hatch, theme_counts(tags, ids).get(theme.key, 0)),)
     if len(ids) > len(mine):
         legend += (LegendItem(text("briefing.theme.others"), CONTEXT_COLOR, "", len(ids) - len(mine)),)
-    items = [ZoneItem(r.zone_id, r.unit_name, r.theme, theme.color) for r in mine.itertuples(index=False)]
+    items = [ZoneItem(r.zone_id, r.unit_name, r.theme, theme.color, numbers[r.zone_id])
+             for r in mine.itertuples(index=False)]
     return _paged(items, Slide(
         kind="theme", key=f"theme:{theme.key}", title=theme.name, subtitle=text("briefing.theme.subtitle", n=len(mine)),
         map=spec, legend=legend, body=theme.description,
@@ -238,11 +245,13 @@ def _province_slides(code, name, members, colour, legend, hatch_of, counts) -> l
         LegendItem(e.label, e.color, e.hatch,
                    counts.get(e.key, 0) if counts is not None and e.key else sum(colour[z] == e.color for z in ids))
         for e in legend if e.color in present and e.color in shown)
-    items = [ZoneItem(r.zone_id, _local_name(r, name), r.theme, colour[r.zone_id]) for r in members.itertuples(index=False)]
+    numbers = {z: str(i) for i, z in enumerate(ids, start=1)}
+    items = [ZoneItem(r.zone_id, _local_name(r, name), r.theme, colour[r.zone_id], numbers[r.zone_id])
+             for r in members.itertuples(index=False)]
     return _paged(items, Slide(
         kind="province", key=f"province:{code or name}", title=name,
         subtitle=text("briefing.province.subtitle", n=len(ids)),
-        map=_spec(code, ids, [colour[z] for z in ids], hatch_of) if code else None, legend=local_legend,
+        map=_spec(code, ids, [colour[z] for z in ids], hatch_of, numbers) if code else None, legend=local_legend,
         subject=ids,
     ))
 
@@ -327,10 +336,13 @@ def select_zones(zones: pd.DataFrame, tags: pd.DataFrame, f: ZoneFilter, provinc
 
 
 def slide_from_param(value: str | None, count: int) -> tuple[int, bool]:
-    """0-based slide index from a 1-based `?slide=` value; (0, True) when it is malformed or out of range."""
+    """0-based slide index from a 1-based `?slide=` value; (0, True) when it is malformed, (last, True) when it
+    is past the end (a link made for a longer deck opens its last slide), (0, True) for 0."""
     if value is None or value == "":
         return 0, False
     raw = str(value).strip()
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or not 1 <= int(raw) <= count:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) < 1:
         return 0, True
+    if int(raw) > count:
+        return max(count - 1, 0), True
     return int(raw) - 1, False

@@ -40,7 +40,8 @@ def number_candidates() -> tuple[tuple[float, float, str, str], ...]:
 
 def zone_numbers(zones: pd.DataFrame) -> dict[str, int]:
     """zone_id → 1, 2, … by province adcode, then zone id; zones without a province code come last."""
-    order = zones.assign(_p=zones["province_adcode"].fillna("999999")).sort_values(["_p", "zone_id"], kind="stable")
+    order = zones.reset_index(drop=True)
+    order = order.assign(_p=order["province_adcode"].fillna("999999")).sort_values(["_p", "zone_id"], kind="stable")
     return {z: i for i, z in enumerate(order["zone_id"], start=1)}
 
 

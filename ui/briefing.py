@@ -74,6 +74,9 @@ CSS = """
 .zb-rows { display: flex; flex-direction: column; gap: 1.1vh; list-style: none; margin: 0; padding: 0; }
 .zb-rows li { display: grid; grid-template-columns: auto minmax(0, 1fr); column-gap: 0.7vw; margin: 0; }
 .zb-rows li .zb-sw { margin-top: 0.35em; }
+.zb-num { font-style: normal; font-weight: 700; min-width: 1.5em; height: 1.5em; border: 3px solid #222;
+  border-radius: 0.75em; display: inline-flex; align-items: center; justify-content: center; font-size: var(--zb-small);
+  background: #ffffff; }
 .zb-rows b { font-weight: 700; }
 .zb-slide .zb-rows small { grid-column: 2; font-size: var(--zb-small); color: var(--zb-muted); line-height: 1.3; }
 .zb-quote { font-size: var(--zb-sub); font-weight: 700; line-height: 1.35; border-left: 6px solid var(--zb-accent);
@@ -129,6 +132,13 @@ def _swatch(colour: str) -> str:
     return f'<i class="zb-sw" style="background:{h(colour)}"></i>'
 
 
+def _badge(z: ZoneItem) -> str:
+    """The row's number as on the map's badge, or its colour swatch where the map has no badge."""
+    if not z.number:
+        return _swatch(z.colour)
+    return f'<i class="zb-num" style="border-color:{h(z.colour)}">{h(z.number)}</i>'
+
+
 def _legend(items: tuple[LegendItem, ...]) -> str:
     if not items:
         return ""
@@ -140,7 +150,7 @@ def _legend(items: tuple[LegendItem, ...]) -> str:
 
 def _rows(items: tuple[ZoneItem, ...]) -> str:
     rows = "".join(
-        f'<li data-zone="{h(z.zone_id)}">{_swatch(z.colour)}<b>{h(z.name)}</b><small>{h(z.detail)}</small></li>'
+        f'<li data-zone="{h(z.zone_id)}">{_badge(z)}<b>{h(z.name)}</b><small>{h(z.detail)}</small></li>'
         for z in items
     )
     return f'<ul class="zb-rows">{rows}</ul>'

@@ -61,9 +61,11 @@ def test_the_deck_has_an_overview_then_themes_then_each_province_with_its_zones(
     n_provinces = zones.province_adcode.nunique()
     assert kinds[0] == "overview" and kinds.count("overview") == 1
     assert kinds[1:1 + n_themes] == ["theme"] * n_themes
-    assert kinds.count("province") == n_provinces == 18
+    per_province = zones.province_adcode.value_counts()
+    n_shared = int((per_province > 1).sum())  # a province with one zone: its spotlight is its slide
+    assert n_provinces == 18 and kinds.count("province") == n_shared == 8
     assert kinds.count("zone") == len(zones) == 31
-    assert len(deck) == 1 + n_themes + n_provinces + len(zones)
+    assert len(deck) == 1 + n_themes + n_shared + len(zones)
     assert set(kinds) <= set(KINDS)
     assert len({s.key for s in deck.slides}) == len(deck)  # keys are unique: ?slide and caches rely on order/keys
     # after the themes: each province slide is followed by the spotlights of exactly its zones
@@ -73,7 +75,8 @@ def test_the_deck_has_an_overview_then_themes_then_each_province_with_its_zones(
             current = set(slide.subject)
         else:
             (zone_id,) = slide.subject
-            assert zone_id in current
+            alone = per_province[zones.province_adcode[zones.zone_id == zone_id].iloc[0]] == 1
+            assert alone or zone_id in current
 
 
 def test_every_spotlight_shows_its_own_zone_facts_and_map(deck, zones):
@@ -111,13 +114,18 @@ def test_each_theme_slide_lists_exactly_the_zones_carrying_that_theme(deck, zone
 def test_province_slides_cover_every_zone_once_with_the_province_map(deck, zones, names):
     province_slides = [s for s in deck.slides if s.kind == "province"]
     seen = [z for s in province_slides for z in s.subject]
-    assert sorted(seen) == sorted(zones.zone_id)
+    shared = zones.groupby("province_adcode").zone_id.transform("size") > 1
+    assert sorted(seen) == sorted(zones.zone_id[shared])
     for slide in province_slides:
         code = slide.key.split(":")[1]
         assert slide.title == names[code]
         assert slide.map.province == code
         assert set(zones.province_adcode[zones.zone_id.isin(slide.subject)]) == {code}
         assert len(slide.zones) == len(slide.subject) <= MAX_ROWS
+        # each row's number is the badge of its zone on the slide's map
+        assert [z.number for z in slide.zones] == [str(i) for i in range(1, len(slide.zones) + 1)]
+        assert dict(zip(slide.map.zone_ids, slide.map.labels, strict=True)) == {z.zone_id: z.number
+                                                                                for z in slide.zones}
 
 
 def test_overview_counts_come_from_the_data(deck, zones, tags, catalogue):
@@ -187,8 +195,8 @@ def test_a_long_zone_list_continues_on_the_next_slide(zones, catalogue, names):
 
 @pytest.mark.parametrize(("value", "expected"), [
     (None, (0, False)), ("", (0, False)), ("1", (0, False)), ("3", (2, False)), ("58", (57, False)),
-    ("0", (0, True)), ("59", (0, True)), ("-1", (0, True)), ("abc", (0, True)), ("2.5", (0, True)),
-    ("²", (0, True)), ("9" * 40, (0, True)),
+    ("0", (0, True)), ("59", (57, True)), ("9999", (57, True)), ("-1", (0, True)), ("abc", (0, True)), ("2.5", (0, True)),
+    ("²", (0, True)), ("9" * 40, (0, True)),  # too long to be a slide number at all
 ])
 def test_slide_number_from_the_url(value, expected):
     assert slide_from_param(value, 58) == expected

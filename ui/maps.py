@@ -174,3 +174,20 @@ def snapshot_title(zone_filter, province: str | None, province_names: dict[str, 
     if zone_filter.themes:
         base = t("snapshot.title_theme", title=base, theme="、".join(theme_names.get(k, k) for k in zone_filter.themes))
     return base
+
+
+def approval_notice() -> None:
+    """Beside a map export: the 审图号 the export carries, or a clear warning that none is configured."""
+    configured, words = captions.approval_notice()
+    if configured:
+        st.caption(md_escape(words))
+    else:
+        st.warning(md_escape(words))
+
+
+def export_subject(zone_filter, province: str | None, province_names: dict[str, str],
+                   theme_names: dict[str, str]) -> str:
+    """What an exported map shows, for its file name: the theme filter, else the province, else 全国."""
+    if zone_filter.themes:
+        return "、".join(theme_names.get(k, k) for k in zone_filter.themes)
+    return province_names[province] if province else t("map.nation")

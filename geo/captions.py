@@ -44,4 +44,4 @@ def export_file_name(what: str, subject: str | None, ext: str, day: date | None 
 def approval_notice() -> tuple[bool, str]:
     """(configured, words) for a page beside an export: the 审图号 line, or the same warning the CLI prints."""
     line = approval_line()
-    return (True, line) if line else (False, text("snapshot.cli.no_approval"))
+    return (True, line) if line else (False, text("common.no_approval"))

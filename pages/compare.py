@@ -75,6 +75,7 @@ d2.download_button(t("compare.download.xlsx"), to_excel_bytes(table, t("compare.
 st.subheader(t("compare.section.side_by_side"))
 names = dict(zip(figures.adcode, figures.name, strict=True))
 picked = st.multiselect(t("compare.pick_provinces"), list(names), key="cmp_provinces", max_selections=4,
+                        placeholder=t("compare.pick_placeholder"),
                         format_func=lambda code: names.get(code, code))
 if len(picked) < 2:
     st.info(t("compare.pick_hint"))

@@ -20,7 +20,7 @@ SLIDE = ".zb-slide"
 TIMINGS = REPO / "artifacts" / "briefing_timings.json"
 # One of each kind, and the most crowded of each: 江苏省 has the most zones, 北京市石景山区 the longest 实验内容,
 # 山东省滨州市滨城区 the longest 实验主题.
-KINDS = {"overview": 1, "theme": 2, "province": 21, "zone": 11, "zone_long_theme": 36}
+KINDS = {"overview": 1, "theme": 2, "province": 17, "zone": 10, "zone_long_theme": 30}
 
 # Every element on screen that has its own text: tag, classes, computed font size, and its box.
 _TEXT_SIZES = """
@@ -132,6 +132,24 @@ def test_type_is_projector_sized_and_nothing_overflows_at_720p(streamlit_app, pa
 @pytest.mark.viewport("1080p")
 def test_type_is_projector_sized_and_nothing_overflows_at_1080p(streamlit_app, page):
     check_slides(streamlit_app, page, "1080p")
+
+
+@pytest.mark.viewport("xga")
+def test_type_is_projector_sized_and_nothing_overflows_on_a_4_3_projector(streamlit_app, page):
+    check_slides(streamlit_app, page, "1024x768")
+
+
+@pytest.mark.viewport("720p")
+def test_controls_hide_until_the_mouse_moves(streamlit_app, page):
+    server = streamlit_app(APP)
+    open_slide(page, server, 2)
+    opacity = "() => getComputedStyle(document.querySelector('.st-key-zb_controls')).opacity"
+    page.mouse.move(5, 5)
+    page.wait_for_function(f"() => ({opacity})() === '1'")
+    page.mouse.move(5, 5)  # stays still: hidden again after the idle delay
+    page.wait_for_function(f"() => ({opacity})() === '0'", timeout=8000)
+    page.keyboard.press("PageDown")  # a clicker needs no visible control
+    page.wait_for_selector(f'{SLIDE}[data-slide="3"]')
 
 
 def check_slides(streamlit_app, page, label: str) -> None:

@@ -144,12 +144,11 @@ def _draw_numbers(ax: Axes, zones: gpd.GeoDataFrame, crs: str, marks: Mapping[st
                   names: bool = False) -> list:
     """A badge per zone in `marks` ("12", or "12 禅城区" in a province view), none overlapping another badge,
     a marker, a province name or the map edge; far ones get a leader line."""
-    drawn = zones[zones["zone_id"].isin(set(marks))]
+    drawn = zones[zones["zone_id"].isin({z for z, m in marks.items() if m})]  # "" = no badge (context zones)
     if drawn.empty:
         return []
     xs, ys = lay.project_points(drawn["marker_lon"].to_numpy(), drawn["marker_lat"].to_numpy(), crs)
-    points = [(x, y, f"{marks[r.zone_id]} {designated_name(r)}" if names and marks[r.zone_id] else
-               (marks[r.zone_id] or designated_name(r)))
+    points = [(x, y, f"{marks[r.zone_id]} {designated_name(r)}" if names else marks[r.zone_id])
               for x, y, r in zip(xs, ys, drawn.itertuples(index=False), strict=True)]
     return place_labels(ax, points, sized(size), obstacles=_marker_points(zones, crs), candidates=number_candidates(),
                         badge=True, leader_from=LEADER_FROM)

@@ -53,7 +53,7 @@ def go(step: int | None = None, to: int | None = None) -> None:
 
 def slide_map(spec: MapSpec | None) -> bytes | None:
     return cached.briefing_map_png(spec.province, spec.zone_ids, spec.colours, spec.hatches,
-                                   session_key()) if spec else None
+                                   session_key(), spec.labels) if spec else None
 
 
 st.html(briefing.CSS)

@@ -175,13 +175,13 @@ def briefing_deck(zone_filter, province: str | None, color_mode: str, session: s
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def briefing_map_png(province: str | None, zone_ids: tuple[str, ...], colours: tuple[str, ...],
-                     hatches: tuple[tuple[str, str], ...], session: str) -> bytes:
+                     hatches: tuple[tuple[str, str], ...], session: str, labels: tuple[str, ...] = ()) -> bytes:
     """A slide's map (geo.deck.MapSpec fields; ≈ 0.1–0.45 s to draw, ≈ 180 KB), kept so paging back is instant."""
     from geo.deck import MapSpec
     from geo.deck_map import slide_map_png
     from ui.session import session_zones
 
-    return slide_map_png(session_zones(), MapSpec(province, zone_ids, colours, hatches))
+    return slide_map_png(session_zones(), MapSpec(province, zone_ids, colours, hatches, labels))
 
 
 def reload_roster() -> None:

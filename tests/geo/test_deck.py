@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -235,3 +236,16 @@ def test_a_spotlight_says_when_the_recorded_status_predates_the_end_of_the_perio
     # 实验中 recorded 2019-03-25; the two-year period ended 2021-03-25 (this test runs after that day)
     assert facts["实验期"] == "2 年（至 2021-03-25）"
     assert facts["状态"] == "期满（未见结项记录）"
+
+
+def test_a_theme_slide_map_badges_only_the_zones_it_lists(deck, zones):
+    from geo.snapshot import render_map
+
+    slide = next(s for s in deck.slides if s.kind == "theme")
+    view = zones.set_index("zone_id", drop=False).loc[list(slide.map.zone_ids)]
+    fig = render_map(view, title="", province=None, source_line="", date=date.today(), dpi=60, width_in=6, key=False,
+                     labels=dict(zip(slide.map.zone_ids, slide.map.labels, strict=True)))
+    main = next(ax for ax in fig.axes if ax.get_label() == "main")
+    badges = sorted(t.get_text() for t in main.texts if t.get_bbox_patch() is not None
+                    and t.get_bbox_patch().get_edgecolor()[3] > 0)
+    assert badges == sorted(z.number for z in slide.zones)

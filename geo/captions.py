@@ -28,3 +28,20 @@ def approval_line() -> str | None:
 def date_line(day: date | None = None) -> str:
     day = day or date.today()
     return text("snapshot.date", year=day.year, month=day.month, day=day.day)
+
+
+_UNSAFE = str.maketrans({c: "-" for c in '\\/:*?"<>|'})
+
+
+def export_file_name(what: str, subject: str | None, ext: str, day: date | None = None) -> str:
+    """A download's name after what it shows: 实验区分布图_三社联动_2026-11-30.png (subject left out when None).
+
+    Characters Windows refuses in file names become "-"; the date is the drawing date (today)."""
+    parts = [what, subject, (day or date.today()).isoformat()]
+    return "_".join(str(p).translate(_UNSAFE).strip() for p in parts if p) + f".{ext}"
+
+
+def approval_notice() -> tuple[bool, str]:
+    """(configured, words) for a page beside an export: the 审图号 line, or the same warning the CLI prints."""
+    line = approval_line()
+    return (True, line) if line else (False, text("common.no_approval"))

@@ -182,6 +182,22 @@ def _draw_provinces(ax, shapes, fills, sea) -> None:
     ax.set_ylabel("")
 
 
+def _province_names(ax, provinces, crs: str) -> None:
+    """Short province names (浙江, 内蒙古) on the choropleth, off each other; 台湾 carries its own note."""
+    from geo.fonts import sized
+    from geo.snapshot_labels import CENTRED, place_labels
+
+    if not hasattr(ax.figure.canvas, "get_renderer"):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(ax.figure)  # labels are placed by their drawn size
+    rows = provinces[provinces.adcode != layout.TAIWAN]
+    xs, ys = layout.project_points(rows.label_lon.to_numpy(), rows.label_lat.to_numpy(), crs)
+    names = layout.short_province_names()
+    place_labels(ax, [(x, y, names[c]) for c, x, y in zip(rows.adcode, xs, ys, strict=True)], sized(SOURCE_PT),
+                 candidates=CENTRED, color="#222222", boxed=True)
+
+
 def choropleth(figures: pd.DataFrame, measure: str, source_line: str, catalogue=None) -> Figure:
     """Provinces shaded by `measure` (Albers equal-area), with the maritime line and a 南海诸岛 inset.
 
@@ -225,6 +241,7 @@ def choropleth(figures: pd.DataFrame, measure: str, source_line: str, catalogue=
         ax.set_xlim(main.xmin, main.xmax)
         ax.set_ylim(main.ymin, main.ymax)
         ax.set_axis_off()
+        _province_names(ax, provinces, crs)
         box = layout.inset_extent()
         width = 0.17
         height = width * (16 / 11) * box.height / box.width

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geo.counts import theme_counts
 from loaders.i18n import text
+from loaders.roster import statuses_today
 from loaders.text import normalise_name
 
 NO_DATA_PROVINCES = ("710000",)  # 台湾省
@@ -153,10 +155,10 @@ def province_figures(zones: pd.DataFrame, tags: pd.DataFrame, catalogue, units: 
     has_units = out["county_units"] > 0
     out["coverage"] = (100 * out["covered_counties"] / out["county_units"]).where(has_units).round(1).astype("Float64")
     out["per_100_counties"] = (100 * out["zones"] / out["county_units"]).where(has_units).round(2).astype("Float64")
-    tagged = tags.merge(placed[["zone_id", "_prov"]], on="zone_id", how="inner", validate="many_to_one")
-    tagged = tagged.drop_duplicates(["zone_id", "theme_key"])
+    per_province = {code: theme_counts(tags, ids) for code, ids in placed.groupby("_prov").zone_id}
     for th in catalogue.themes:
-        out[THEME_PREFIX + th.key] = count(tagged[tagged.theme_key == th.key])
+        out[THEME_PREFIX + th.key] = pd.Series(
+            [per_province.get(code, {}).get(th.key, 0) for code in codes], index=index, dtype="Int64")
     no_data = out.adcode.isin(NO_DATA_PROVINCES) & (out["zones"] == 0)
     numeric = [c for c in out.columns if c not in ("adcode", "name")]
     out.loc[no_data, numeric] = pd.NA
@@ -236,6 +238,7 @@ def compare_provinces(codes, zones: pd.DataFrame, tags: pd.DataFrame,
     theme_by_zone = (
         tags.drop_duplicates(["zone_id", "theme_key"]).groupby("zone_id")["theme_name"].agg("、".join).to_dict()
     )
+    theme_names = dict(zip(tags.theme_key, tags.theme_name, strict=True))
     profiles = []
     for code in codes:
         mine = zones[where == code].sort_values(["approved_on", "zone_id"])
@@ -243,24 +246,31 @@ def compare_provinces(codes, zones: pd.DataFrame, tags: pd.DataFrame,
         table = pd.DataFrame({
             "zone_id": mine.zone_id.tolist(),
             "unit_name": mine.unit_name.tolist(),
-            "level": level.fillna("").tolist(),
-            "programme": mine.programme.tolist(),
+            "level": [_words("common.level", v) for v in level.fillna("")],
+            "programme": [_words("common.programme", v) for v in mine.programme],
             "batch": mine.batch.tolist(),
             "approved_on": mine.approved_on.tolist(),
-            "status": mine.status.tolist(),
+            "status": statuses_today(mine).tolist() if len(mine) else [],
             "themes": [theme_by_zone.get(z, "") for z in mine.zone_id],
         })
-        my_tags = tags[tags.zone_id.isin(mine.zone_id)].drop_duplicates(["zone_id", "theme_key"])
-        themes = (
-            my_tags.groupby(["theme_key", "theme_name"], sort=False).size().rename("zones").reset_index()
-            .sort_values("zones", ascending=False, kind="stable").reset_index(drop=True)
-        )
+        counts = theme_counts(tags, mine.zone_id)
+        themes = pd.DataFrame(
+            [(k, theme_names.get(k, k), n) for k, n in counts.items()], columns=["theme_key", "theme_name", "zones"],
+        ).sort_values("zones", ascending=False, kind="stable").reset_index(drop=True)
         timeline = (
             mine.groupby(["approved_on", "batch", "doc_number"]).size().rename("zones").reset_index()
             .sort_values("approved_on").reset_index(drop=True)
         )
         profiles.append(ProvinceProfile(code, names[code], table, themes, timeline))
     return profiles
+
+
+def _words(area: str, code: str) -> str:
+    """An internal code (county, national) in the words a user reads (县级, 全国实验区); unknown values as they are."""
+    try:
+        return text(f"{area}.{code}")
+    except KeyError:
+        return str(code)
 
 
 def comparison_table(profiles: list[ProvinceProfile]) -> pd.DataFrame:

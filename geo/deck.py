@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 
+from geo.counts import theme_counts
 from geo.snapshot_draw import ACCENT
 from geo.styling import OTHER_COLOR, LegendEntry, styles_by_batch, styles_by_theme
 from geo.zones import successor_summary
 from loaders.i18n import text
-from loaders.roster import period_end, status_outdated
+from loaders.roster import period_end, status_today
 from loaders.selection import ZoneFilter
 from loaders.themes import ThemeCatalogue, primary_theme
 
@@ -34,6 +34,7 @@ class MapSpec:
     zone_ids: tuple[str, ...]
     colours: tuple[str, ...]  # one per zone id
     hatches: tuple[tuple[str, str], ...] = ()  # (colour, hatch) pairs, as in the legend
+    labels: tuple[str, ...] = ()  # one per zone id: the number of its row on the slide ("" = no badge)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class ZoneItem:
     name: str
     detail: str  # the zone's own 实验主题 (or its province on national lists)
     colour: str
+    number: str = ""  # its badge on the slide's map
 
 
 @dataclass(frozen=True)
@@ -123,17 +125,18 @@ def scope_line(f: ZoneFilter, province: str | None, theme_names: Mapping[str, st
 
 def build_deck(zones: pd.DataFrame, tags: pd.DataFrame, catalogue: ThemeCatalogue, *,
                province_names: Mapping[str, str], scope: str, source: str, province: str | None = None,
-               color_mode: str = "theme") -> Deck:
+               color_mode: str = "theme", focus: tuple[str, ...] = ()) -> Deck:
     """The slides for `zones` (already filtered the way the map page filters them).
 
     `province` (adcode) is the province the view is narrowed to: maps then show that province instead of the
-    nation. `tags` may cover more zones than `zones`; only the zones given are counted.
+    nation. `tags` may cover more zones than `zones`; only the zones given are counted. `focus` is the theme
+    filter's keys: maps are then coloured by those themes and legends list only them (geo.styling).
     """
     zones = zones.sort_values("zone_id", kind="stable")
     if zones.empty:
         return Deck((), scope, source)
     tags = tags[tags.zone_id.isin(set(zones.zone_id))]
-    theme_styles, theme_legend = styles_by_theme(zones, tags, catalogue)
+    theme_styles, theme_legend = styles_by_theme(zones, tags, catalogue, focus)
     if color_mode == "batch":
         styles, legend = styles_by_batch(zones)
     else:
@@ -152,7 +155,9 @@ def build_deck(zones: pd.DataFrame, tags: pd.DataFrame, catalogue: ThemeCatalogu
         if theme.headline:
             slides += _theme_slides(zones, tags, theme, province, hatch_of)
     for code, name, members in groups:
-        slides += _province_slides(code, name, members, colour, legend, hatch_of)
+        if len(members) > 1:  # a province with one zone: its spotlight is its slide
+            slides += _province_slides(code, name, members, colour, legend, hatch_of,
+                                       theme_counts(tags, members.zone_id) if color_mode != "batch" else None)
         for rec in members.itertuples(index=False):
             slides.append(_zone_slide(rec, code, name, members, tags, catalogue, hatch_of))
     return Deck(tuple(slides), scope, source)
@@ -172,9 +177,11 @@ def _province_groups(zones: pd.DataFrame, province_names: Mapping[str, str]) -> 
     return out
 
 
-def _spec(province: str | None, ids: Sequence[str], colours: Sequence[str], hatch_of: Mapping[str, str]) -> MapSpec:
+def _spec(province: str | None, ids: Sequence[str], colours: Sequence[str], hatch_of: Mapping[str, str],
+          numbers: Mapping[str, str] | None = None) -> MapSpec:
     used = tuple(sorted({(c, hatch_of[c]) for c in colours if c in hatch_of}))
-    return MapSpec(province, tuple(ids), tuple(colours), used)
+    labels = tuple((numbers or {}).get(z, "") for z in ids) if numbers else ()
+    return MapSpec(province, tuple(ids), tuple(colours), used, labels)
 
 
 def _legend(entries) -> tuple[LegendItem, ...]:
@@ -187,8 +194,8 @@ def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, provin
     batch_colour = {e.label: e.color for e in legend}
     by_batch = tuple(Tally(label, int(n), batch_colour.get(label, "")) for label, n in
                      ((text("common.batch_label", batch=b), n) for b, n in batches.items()))
-    per_theme = tags.groupby("theme_key").zone_id.nunique()
-    by_theme = [Tally(th.name, int(per_theme.get(th.key, 0)), th.color) for th in catalogue.themes
+    per_theme = theme_counts(tags, ids)
+    by_theme = [Tally(th.name, per_theme.get(th.key, 0), th.color) for th in catalogue.themes
                 if th.headline and per_theme.get(th.key, 0)]
     headless = sum(primary_theme(z, tags, catalogue) is None for z in ids)
     if headless:
@@ -214,11 +221,13 @@ def _theme_slides(zones, tags, theme, province, hatch_of) -> list[Slide]:
         return []
     ids = tuple(zones.zone_id)
     colours = [theme.color if z in members else CONTEXT_COLOR for z in ids]
-    spec = _spec(province, ids, colours, hatch_of)
-    legend = (LegendItem(theme.name, theme.color, theme.hatch, len(mine)),)
+    numbers = {z: str(i) for i, z in enumerate(mine.zone_id, start=1)}
+    spec = _spec(province, ids, colours, hatch_of, numbers)
+    legend = (LegendItem(theme.name, theme.color, theme.hatch, theme_counts(tags, ids).get(theme.key, 0)),)
     if len(ids) > len(mine):
         legend += (LegendItem(text("briefing.theme.others"), CONTEXT_COLOR, "", len(ids) - len(mine)),)
-    items = [ZoneItem(r.zone_id, r.unit_name, r.theme, theme.color) for r in mine.itertuples(index=False)]
+    items = [ZoneItem(r.zone_id, r.unit_name, r.theme, theme.color, numbers[r.zone_id])
+             for r in mine.itertuples(index=False)]
     return _paged(items, Slide(
         kind="theme", key=f"theme:{theme.key}", title=theme.name, subtitle=text("briefing.theme.subtitle", n=len(mine)),
         map=spec, legend=legend, body=theme.description,
@@ -226,17 +235,23 @@ def _theme_slides(zones, tags, theme, province, hatch_of) -> list[Slide]:
     ))
 
 
-def _province_slides(code, name, members, colour, legend, hatch_of) -> list[Slide]:
+def _province_slides(code, name, members, colour, legend, hatch_of, counts) -> list[Slide]:
+    """`counts` (geo.counts.theme_counts of the province's zones) give theme legend entries the zones carrying the
+    theme, as everywhere; batch legends (counts None) count zones by colour, one batch per zone."""
     ids = tuple(members.zone_id)
     shown = {e.color for e in legend}
     present = {colour[z] for z in ids}
-    local_legend = tuple(LegendItem(e.label, e.color, e.hatch, sum(colour[z] == e.color for z in ids))
-                         for e in legend if e.color in present and e.color in shown)
-    items = [ZoneItem(r.zone_id, _local_name(r, name), r.theme, colour[r.zone_id]) for r in members.itertuples(index=False)]
+    local_legend = tuple(
+        LegendItem(e.label, e.color, e.hatch,
+                   counts.get(e.key, 0) if counts is not None and e.key else sum(colour[z] == e.color for z in ids))
+        for e in legend if e.color in present and e.color in shown)
+    numbers = {z: str(i) for i, z in enumerate(ids, start=1)}
+    items = [ZoneItem(r.zone_id, _local_name(r, name), r.theme, colour[r.zone_id], numbers[r.zone_id])
+             for r in members.itertuples(index=False)]
     return _paged(items, Slide(
         kind="province", key=f"province:{code or name}", title=name,
         subtitle=text("briefing.province.subtitle", n=len(ids)),
-        map=_spec(code, ids, [colour[z] for z in ids], hatch_of) if code else None, legend=local_legend,
+        map=_spec(code, ids, [colour[z] for z in ids], hatch_of, numbers) if code else None, legend=local_legend,
         subject=ids,
     ))
 
@@ -275,9 +290,7 @@ def _period(rec) -> str:
 
 
 def _status(rec) -> str:
-    ended = status_outdated(str(rec.status), str(rec.status_as_of), str(rec.approved_on), rec.period_years,
-                            date.today())
-    return text("briefing.zone.status_outdated", status=rec.status) if ended else str(rec.status)
+    return status_today(rec.status, rec.status_as_of, rec.approved_on, rec.period_years)
 
 
 def _zone_note(rec, joined: bool) -> str:
@@ -323,10 +336,13 @@ def select_zones(zones: pd.DataFrame, tags: pd.DataFrame, f: ZoneFilter, provinc
 
 
 def slide_from_param(value: str | None, count: int) -> tuple[int, bool]:
-    """0-based slide index from a 1-based `?slide=` value; (0, True) when it is malformed or out of range."""
+    """0-based slide index from a 1-based `?slide=` value; (0, True) when it is malformed, (last, True) when it
+    is past the end (a link made for a longer deck opens its last slide), (0, True) for 0."""
     if value is None or value == "":
         return 0, False
     raw = str(value).strip()
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or not 1 <= int(raw) <= count:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) < 1:
         return 0, True
+    if int(raw) > count:
+        return max(count - 1, 0), True
     return int(raw) - 1, False

@@ -19,6 +19,8 @@ from geo.deck import CONTEXT_COLOR, MapSpec
 from geo.snapshot import render_map
 
 WIDTH_IN = 6.0  # page width handed to the snapshot: type at 7–8.5 pt reads at ≈ 13–19 css px on a 1280 px screen
+# Badge type: ≥ 20 css px when the map is drawn ≈ 0.6 × its PNG width (1280×720: ≈ 700 of 1160 px).
+LABEL_PT = 12.5
 DPI = 200  # ≈ 1160 × 700 px after the crop: sharp at 1920×1080 without upscaling, ≈ 180 KB
 
 
@@ -28,7 +30,8 @@ def slide_map_png(zones: gpd.GeoDataFrame, spec: MapSpec, *, width_in: float = W
     fig = render_map(
         view, title="", province=spec.province, highlight_colors=dict(zip(spec.zone_ids, spec.colours, strict=True)),
         legend=[("", colour, hatch) for colour, hatch in spec.hatches], source_line="", date=date.today(),
-        dpi=dpi, width_in=width_in,
+        dpi=dpi, width_in=width_in, key=False, label_pt=LABEL_PT,
+        labels=dict(zip(spec.zone_ids, spec.labels, strict=True)) if spec.labels else {},
     )
     main = next(ax for ax in fig.axes if ax.get_label() == "main")
     if main.get_legend() is not None:

@@ -41,8 +41,9 @@ from geo.snapshot_draw import (
     lines,
     set_extent,
 )
-from geo.snapshot_inset import draw_inset, room_for_inset
-from geo.snapshot_labels import CENTRED, place_labels
+from geo.snapshot_inset import draw_inset, key_column_box, room_for_inset
+from geo.snapshot_key import KEY_WIDTH, LEADER_FROM, draw_key, number_candidates, zone_numbers
+from geo.snapshot_labels import CENTRED, label_extent, place_labels
 from geo.zones import designated_name, successor_summary
 from loaders.i18n import text
 
@@ -63,23 +64,35 @@ def render_map(
     date: Date,
     dpi: int = 300,
     width_in: float = 11.69,
+    labels: Mapping[str, str] | None = None,
+    key: bool = True,
+    label_pt: float = 8.0,
 ) -> Figure:
     """An A4-landscape map of `zones` (output of `geo.zones.zone_layer`, possibly filtered).
 
     `province` (name, short name or adcode) switches to the province view; `highlight_colors` maps zone_id to a
     colour (others get ACCENT); `legend` is [(label, colour, hatch)], zones take the hatch of the legend entry
     with their colour. Zones without geometry are listed in the footer, never dropped silently.
+
+    Every drawn zone carries a number badge (geo.snapshot_key.zone_numbers) at `label_pt`, placed off the other
+    badges and markers with a leader line where zones crowd, and `key` adds the keyed list of numbers and names
+    beside the map. `labels` (zone_id → short text) replaces the numbers, e.g. a slide's own row numbers; zones
+    absent from it get no badge.
     """
     adcode = lay.resolve_province(province) if province else None
     crs = lay.province_crs(adcode) if adcode else lay.NATIONAL_CRS
     fig = Figure(figsize=(width_in, width_in * A4_RATIO), dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)  # Agg only, without pyplot: no global state, no GUI backend on a server
-    ax = fig.add_axes(MAP_BOX, label="main")
+    map_box = (MAP_BOX[0], MAP_BOX[1], MAP_BOX[2] - KEY_WIDTH, MAP_BOX[3]) if key else MAP_BOX
+    ax = fig.add_axes(map_box, label="main")
+    key_box = (MAP_BOX[0] + MAP_BOX[2] - KEY_WIDTH + 0.012, MAP_BOX[1] + 0.01, KEY_WIDTH - 0.012, MAP_BOX[3] - 0.02)
     bare(ax)
-    aspect = (MAP_BOX[2] * fig.get_figwidth()) / (MAP_BOX[3] * fig.get_figheight())
+    aspect = (map_box[2] * fig.get_figwidth()) / (map_box[3] * fig.get_figheight())
     colours = {z: (highlight_colors or {}).get(z, ACCENT) for z in zones["zone_id"]}
     hatches = {c: h for _, c, h in (legend or ())}
     shown = zones[zones.geometry.notna() & ~zones.geometry.is_empty] if len(zones) else zones
+    numbers = zone_numbers(shown) if len(shown) else {}
+    marks = dict(labels) if labels is not None else {z: str(n) for z, n in numbers.items()}
     if adcode is None:
         base = lay.national_extent().padded(0.03)
         extent = base.fitted(aspect)
@@ -88,10 +101,14 @@ def render_map(
         _draw_zones(ax, shown, crs, colours, hatches, markers=True)
         _draw_outlying_islands(ax, crs)
         _draw_taiwan_note(ax, zones, crs)
-        _draw_province_names(ax, crs, _marker_points(shown, crs))
-        extent = room_for_inset(fig, ax, base, extent, crs)
-        draw_inset(fig, ax)
-        legend_loc, scale_anchor = "lower left", (0.205, 0.035)
+        placed = _draw_numbers(ax, shown, crs, marks, label_pt)
+        _draw_province_names(ax, crs, _marker_points(shown, crs), placed)
+        if key:
+            draw_inset(fig, ax, key_column_box(fig, key_box))
+        else:
+            extent = room_for_inset(fig, ax, base, extent, crs)
+            draw_inset(fig, ax)
+        legend_loc, scale_anchor = "lower left", (0.205 * MAP_BOX[2] / map_box[2], 0.035)
     else:
         zones = zones_in_province(zones, adcode)
         base = lay.province_extent(adcode, crs).padded(0.05)
@@ -101,10 +118,12 @@ def render_map(
         mine = shown[shown["province_adcode"] == adcode]
         _draw_zones(ax, mine, crs, colours, hatches, markers=True)
         markers = _marker_points(mine, crs)
-        labels = place_labels(ax, _zone_label_points(mine, crs), sized(8.5), obstacles=markers)
-        _draw_prefecture_names(ax, adcode, crs, mine, markers, labels)
+        placed = _draw_numbers(ax, mine, crs, marks, label_pt, names=True)
+        _draw_prefecture_names(ax, adcode, crs, mine, markers, placed)
         legend_loc, scale_anchor = "lower right", (0.03, 0.035)
-        if lay.needs_inset(adcode):
+        if lay.needs_inset(adcode) and key:
+            draw_inset(fig, ax, key_column_box(fig, key_box))
+        elif lay.needs_inset(adcode):
             extent = room_for_inset(fig, ax, base, extent, crs)
             draw_inset(fig, ax)
             legend_loc, scale_anchor = "lower left", (0.205, 0.035)
@@ -112,7 +131,27 @@ def render_map(
     draw_scale_bar(ax, extent, crs, scale_anchor)
     _draw_legend(ax, legend, legend_loc)
     _draw_frame_text(fig, title, zones, source_line, approval_line, date)
+    if key:
+        listed = mine if adcode is not None else shown
+        inset = next((a for a in fig.axes if a.get_label() == "inset"), None)
+        below = inset.get_position().y1 + 0.015 if inset is not None else key_box[1]
+        draw_key(fig, listed, {z: n for z, n in numbers.items() if z in set(listed.zone_id)},
+                 (key_box[0], below, key_box[2], key_box[1] + key_box[3] - below), date)
     return fig
+
+
+def _draw_numbers(ax: Axes, zones: gpd.GeoDataFrame, crs: str, marks: Mapping[str, str], size: float,
+                  names: bool = False) -> list:
+    """A badge per zone in `marks` ("12", or "12 禅城区" in a province view), none overlapping another badge,
+    a marker, a province name or the map edge; far ones get a leader line."""
+    drawn = zones[zones["zone_id"].isin({z for z, m in marks.items() if m})]  # "" = no badge (context zones)
+    if drawn.empty:
+        return []
+    xs, ys = lay.project_points(drawn["marker_lon"].to_numpy(), drawn["marker_lat"].to_numpy(), crs)
+    points = [(x, y, f"{marks[r.zone_id]} {designated_name(r)}" if names else marks[r.zone_id])
+              for x, y, r in zip(xs, ys, drawn.itertuples(index=False), strict=True)]
+    return place_labels(ax, points, sized(size), obstacles=_marker_points(zones, crs), candidates=number_candidates(),
+                        badge=True, leader_from=LEADER_FROM)
 
 
 def zones_in_province(zones: gpd.GeoDataFrame, adcode: str) -> gpd.GeoDataFrame:
@@ -157,11 +196,6 @@ def _marker_points(zones: gpd.GeoDataFrame, crs: str) -> list[tuple[float, float
     return list(zip(xs, ys, strict=True))
 
 
-def _zone_label_points(zones: gpd.GeoDataFrame, crs: str) -> list[tuple[float, float, str]]:
-    xs, ys = lay.project_points(zones["marker_lon"].to_numpy(), zones["marker_lat"].to_numpy(), crs)
-    return [(x, y, designated_name(rec)) for x, y, rec in zip(xs, ys, zones.itertuples(index=False), strict=True)]
-
-
 MAX_CHANGED_ITEMS = 6  # one footer line on A4 landscape; the rest are on the zone cards
 
 
@@ -201,8 +235,10 @@ _NAME_SKIP = {"710000"}  # Taiwan carries its own note
 _NAME_AT = {"440000": (113.6, 24.1), "810000": (114.85, 22.05), "820000": (113.05, 21.7), "310000": (122.35, 31.05)}
 
 
-def _draw_province_names(ax: Axes, crs: str, markers: list[tuple[float, float]]) -> None:
-    """Short province names at their label points, nudged off zone markers and each other."""
+def _draw_province_names(ax: Axes, crs: str, markers: list[tuple[float, float]], numbers: list = ()) -> None:
+    """Short province names at their label points, nudged off zone markers, zone numbers and each other."""
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [label_extent(t, renderer) for t in numbers]
     layer = lay.projected_layer("province", crs)
     layer = layer[~layer.adcode.isin(_NAME_SKIP)]
     at = [_NAME_AT.get(c, (lon, lat)) for c, lon, lat in zip(layer.adcode, layer.label_lon, layer.label_lat,
@@ -212,8 +248,9 @@ def _draw_province_names(ax: Axes, crs: str, markers: list[tuple[float, float]])
     for small in (False, True):  # big provinces first: the crowded coast adapts around them
         pts = [(x, y, names[c]) for c, x, y in zip(layer["adcode"], xs, ys, strict=True)
                if (c in _SMALL_NAMES) == small]
-        place_labels(ax, pts, sized(5.5 if small else 7), obstacles=markers, candidates=CENTRED, color=LABEL_GREY,
-                     boxed=False)
+        drawn = place_labels(ax, pts, sized(5.5 if small else 7), obstacles=markers, boxes=boxes, candidates=CENTRED,
+                             color=LABEL_GREY, boxed=False)
+        boxes += [t.get_window_extent(renderer) for t in drawn]
 
 
 def _draw_prefecture_names(ax: Axes, adcode: str, crs: str, zones: gpd.GeoDataFrame,

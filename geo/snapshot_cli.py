@@ -15,6 +15,7 @@ import pandas as pd
 
 from geo import snapshot_layout as lay
 from geo.captions import approval_line, source_line
+from geo.counts import count_label
 from geo.snapshot import FORMATS, render_map, save, zones_in_province
 from loaders.i18n import text
 from loaders.roster import load_roster
@@ -77,7 +78,8 @@ def run(args: argparse.Namespace) -> Path:
     legend = None
     if args.theme:
         roster, entry = filter_theme(roster, args.theme)
-        legend = [entry]
+        theme_name = entry[0]
+        legend = [(count_label(theme_name, len(roster)), *entry[1:])]  # every zone left carries the theme
     zones = zone_layer(roster)
     if code:
         zones = zones_in_province(zones, code)
@@ -89,7 +91,7 @@ def run(args: argparse.Namespace) -> Path:
     title = args.title or (text("snapshot.title_province", province=lay.province_display_name(code)) if code
                            else text("snapshot.title_national"))
     if legend and not args.title:
-        title = text("snapshot.title_theme", title=title, theme=legend[0][0])
+        title = text("snapshot.title_theme", title=title, theme=theme_name)
     colours = {z: legend[0][1] for z in zones["zone_id"]} if legend else None
     fig = render_map(zones, title=title, province=code, highlight_colors=colours, legend=legend,
                      source_line=source_line(zones), approval_line=approval, date=date.today(), dpi=args.dpi)

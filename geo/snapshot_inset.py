@@ -51,10 +51,22 @@ def room_for_inset(fig: Figure, ax: Axes, base: lay.Extent, extent: lay.Extent, 
     return moved
 
 
-def draw_inset(fig: Figure, ax: Axes) -> Axes:
-    """南海诸岛 in the main map's projection, framed in its lower-right corner (open sea east of the Philippines)."""
+def key_column_box(fig: Figure, column: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The inset's box at the bottom of a column beside the map (figure fractions x, y, w, h): as wide as the
+    column allows and at most INSET_HEIGHT of the column's height, in the window's own aspect."""
     window = lay.inset_extent()
-    inset = fig.add_axes(inset_box(fig, ax), label="inset")
+    x, y, w, h = column
+    fig_w, fig_h = fig.get_size_inches()
+    height = min(h * INSET_HEIGHT * 0.85, w * fig_w / fig_h * window.height / window.width)
+    width = height * fig_h / fig_w * window.width / window.height
+    return x + w - width, y, width, height
+
+
+def draw_inset(fig: Figure, ax: Axes, box: tuple[float, float, float, float] | None = None) -> Axes:
+    """南海诸岛 in the main map's projection, framed in its lower-right corner (open sea east of the Philippines),
+    or in `box` (figure fractions) when the map has a keyed list beside it."""
+    window = lay.inset_extent()
+    inset = fig.add_axes(box or inset_box(fig, ax), label="inset")
     inset.set_xticks([])
     inset.set_yticks([])
     for spine in inset.spines.values():

@@ -21,30 +21,48 @@ class LegendEntry:
     hatch: str = ""
     count: int = 0
     mark: str = ""  # the number on the interactive map's zone badges, so a group reads without colour
+    key: str = ""  # the theme key of a theme entry (its count is geo.counts.theme_counts), else empty
 
 
-def styles_by_theme(zones: pd.DataFrame, tags: pd.DataFrame, catalogue) -> tuple[dict[str, ZoneStyle], list[LegendEntry]]:
-    """Each zone coloured by its first headline theme (catalogue order); zones with none share one grey."""
+def styles_by_theme(zones: pd.DataFrame, tags: pd.DataFrame, catalogue,
+                    focus: tuple[str, ...] = ()) -> tuple[dict[str, ZoneStyle], list[LegendEntry]]:
+    """Each zone coloured by its first headline theme (catalogue order); zones with none share one grey.
+
+    With `focus` (the theme keys of a theme filter) a zone takes the colour of the first focus theme it carries
+    and the legend lists exactly those themes: a filtered view's legend is the filter. Legend counts are
+    geo.counts.theme_counts — zones *carrying* the theme, the figure every page shows — so they can add up to
+    more than the zones in view; the colour shows one theme per zone.
+    """
+    from geo.counts import theme_counts
     from loaders.themes import primary_theme  # local: keeps geo importable where themes are not needed
 
     by_key = {th.key: th for th in catalogue.themes}
+    wanted = [th.key for th in catalogue.themes if th.key in set(focus)]
     # Headline themes are numbered in catalogue order: the same number whatever the filter, in every view.
     marks = {th.key: str(i) for i, th in enumerate((t for t in catalogue.themes if t.headline), start=1)}
+    carried = tags[tags.zone_id.isin(set(zones["zone_id"]))]
+    zone_keys = carried.groupby("zone_id").theme_key.agg(set).to_dict() if len(carried) else {}
     styles: dict[str, ZoneStyle] = {}
-    counts: dict[str, int] = {}
+    drawn: set[str] = set()
+    other = 0
     for zone_id in zones["zone_id"]:
-        key = primary_theme(zone_id, tags, catalogue)
+        if wanted:
+            key = next((k for k in wanted if k in zone_keys.get(zone_id, ())), None)
+        else:
+            key = primary_theme(zone_id, carried, catalogue)
         if key is None:
             styles[zone_id] = ZoneStyle(OTHER_COLOR, text("common.legend_other"))
-            counts["__other__"] = counts.get("__other__", 0) + 1
+            other += 1
             continue
         th = by_key[key]
         styles[zone_id] = ZoneStyle(th.color, th.name, marks.get(key, ""))
-        counts[key] = counts.get(key, 0) + 1
-    legend = [LegendEntry(th.name, th.color, th.hatch, counts[th.key], marks.get(th.key, ""))
-              for th in catalogue.themes if th.key in counts]
-    if "__other__" in counts:
-        legend.append(LegendEntry(text("common.legend_other"), OTHER_COLOR, "", counts["__other__"]))
+        drawn.add(key)
+    counts = theme_counts(carried, zones["zone_id"])
+    listed = wanted or [th.key for th in catalogue.themes if th.key in drawn]
+    legend = [LegendEntry(by_key[k].name, by_key[k].color, by_key[k].hatch, counts.get(k, 0), marks.get(k, ""), k)
+              for k in listed]
+    if other:
+        legend.append(LegendEntry(text("common.legend_other"), OTHER_COLOR, "", other))
     return styles, legend
 
 

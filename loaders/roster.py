@@ -227,3 +227,36 @@ def status_outdated(status: str, status_as_of: str, approved_on: str, years: int
     if end is None or status not in OPEN_STATUSES or end > today:
         return None
     return end if as_of is None or as_of < end else None
+
+
+EXPIRED_KEY = "common.status_expired"  # 期满（未见结项记录）
+
+
+def status_today(status: str, status_as_of: str, approved_on: str, years: int | str, today: date | None = None) -> str:
+    """The status to show a user as of `today` (default: the real today): the recorded status, or
+    "期满（未见结项记录）" when the period has ended and the roster records nothing after it (status_outdated).
+
+    The one source of a zone's shown status: list, filter, CSV/Excel, card, briefing and print all call this, so
+    the same zone reads the same everywhere. A later recorded status (结项验收, 延期 dated after the end) wins.
+    """
+    from loaders.i18n import text
+
+    ended = status_outdated(str(status), str(status_as_of), str(approved_on), years, today or date.today())
+    return text(EXPIRED_KEY) if ended else str(status)
+
+
+def statuses_today(zones: pd.DataFrame, today: date | None = None) -> pd.Series:
+    """`status_today` for every row of a roster frame (same index); empty frames give an empty Series."""
+    day = today or date.today()
+    values = [status_today(s, a, d, y, day) for s, a, d, y in
+              zip(zones["status"], zones["status_as_of"], zones["approved_on"], zones["period_years"], strict=True)]
+    return pd.Series(values, index=zones.index, dtype=object)
+
+
+def status_choices(zones: pd.DataFrame, today: date | None = None) -> tuple[str, ...]:
+    """The shown statuses present in `zones`, in STATUSES order with 期满（未见结项记录） after the open ones."""
+    from loaders.i18n import text
+
+    present = set(statuses_today(zones, today)) if len(zones) else set()
+    order = (*OPEN_STATUSES, text(EXPIRED_KEY), *(s for s in STATUSES if s not in OPEN_STATUSES))
+    return tuple(s for s in order if s in present)

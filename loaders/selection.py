@@ -103,26 +103,35 @@ def apply_filter(
         prov = zones["province_adcode"] if "province_adcode" in zones.columns else zones["province"]
         mask &= prov.isin(f.provinces)
     if f.statuses:
-        mask &= zones["status"].isin(f.statuses)
+        from loaders.roster import statuses_today
+
+        mask &= statuses_today(zones).isin(f.statuses)
     return zones[mask]
 
 
 def filter_options(zones: pd.DataFrame, theme_keys: tuple[str, ...], province_codes: tuple[str, ...]) -> FilterOptions:
     """Allowed filter values: themes from the catalogue, provinces from the boundary data, the rest from zones."""
-    from loaders.roster import STATUSES
+    from loaders.roster import status_choices
 
     return FilterOptions(
         themes=theme_keys,
         batches=tuple(sorted(set(zones["batch"]))),
         programmes=tuple(p for p in ("national", "provincial") if p in set(zones["programme"])),
         provinces=province_codes,
-        statuses=tuple(s for s in STATUSES if s in set(zones["status"])),
+        statuses=status_choices(zones),
     )
 
 
 def zone_table(zones: pd.DataFrame, tag_names: dict[str, str]) -> pd.DataFrame:
-    """The zone list as shown and exported: one row per zone, plain text columns, tags joined with 、."""
+    """The zone list as shown and exported: one row per zone, plain text columns, tags joined with 、; the status
+    as of today (loaders.roster.status_today) and the programme in words (全国实验区), never a code."""
+    from loaders.i18n import text
+    from loaders.roster import statuses_today
+
     out = zones[["zone_id", "unit_name", "province", "theme", "batch", "status", "programme", "doc_number",
                  "approved_on", "content", "adcode"]].copy()
+    out["status"] = statuses_today(zones).to_numpy() if len(zones) else out["status"]
+    out["programme"] = [text(f"common.programme.{p}") if p in ("national", "provincial") else p
+                        for p in out["programme"]]
     out.insert(4, "tags", out["zone_id"].map(tag_names).fillna(""))
     return out.reset_index(drop=True)

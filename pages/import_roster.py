@@ -18,7 +18,7 @@ from ui import cached
 from ui.admin import admin_refusal, configured_token
 from ui.importing import batch_form, corrections_from_state, input_token, row_choices, uploaded_roster
 from ui.session import SESSION_IMPORT
-from ui.text import md_escape, t
+from ui.text import md_escape, t, uploader_css
 
 st.title(t("import.title"))
 st.markdown(md_escape(t("import.intro")))
@@ -28,6 +28,8 @@ mode = st.radio(t("import.source"), ("upload", "paste"), horizontal=True, key="i
 raw, facts, source_name, text, token = None, {}, "", "", ""
 try:
     if mode == "upload":
+        st.html(uploader_css(t("import.uploader.instructions"),
+                             t("import.uploader.limit", mb=MAX_BYTES // 1_000_000), t("import.uploader.button")))
         upload = st.file_uploader(t("import.upload"), type=["csv", "xlsx", "xls", "txt", "tsv"], key="imp_file",
                                   help=t("import.upload_limit", mb=MAX_BYTES // 1_000_000, rows=MAX_ROWS))
         if upload is not None:

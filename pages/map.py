@@ -6,6 +6,7 @@ from functools import partial
 
 import streamlit as st
 
+from geo.captions import export_file_name
 from geo.folium_map import clicked_target
 from loaders.safe_export import to_csv_bytes, to_excel_bytes
 from loaders.selection import apply_filter, filter_options, zone_table
@@ -108,7 +109,7 @@ def map_area() -> None:
     head = st.container(key="map_head")
     left, right = st.columns([5, 3], gap="medium")
     with left:
-        zone_map = maps.zone_map(in_view, color_mode, province, st.session_state.zone)
+        zone_map = maps.zone_map(in_view, color_mode, province, st.session_state.zone, zone_filter.themes)
         map_key = f"zone_map_{province or 'nation'}"
         # The base map stays drawn (same base text) while filters and the selected zone only swap the zone group;
         # only clicks rerun the page, each one reported anew (static/atlas/live_map.js).
@@ -123,9 +124,13 @@ def map_area() -> None:
         st.download_button(
             t("map.download_png"),
             data=partial(cached.map_snapshot_png, tuple(in_view.zone_id), province, color_mode,
-                         maps.snapshot_title(zone_filter, province, province_names, theme_names), session_key()),
-            file_name="zone-map.png", mime="image/png", key="png_export", help=t("map.download_png_help"),
+                         maps.snapshot_title(zone_filter, province, province_names, theme_names), session_key(),
+                         zone_filter.themes),
+            file_name=export_file_name(t("map.export.map"), maps.export_subject(zone_filter, province, province_names,
+                                                                               theme_names), "png"),
+            mime="image/png", key="png_export", help=t("map.download_png_help"),
         )
+        maps.approval_notice()
     with right:
         zone = st.session_state.zone
         if zone and zone in set(zones.zone_id):
@@ -144,12 +149,14 @@ def map_area() -> None:
             maps.zone_list(table, zone_map.styles)
         export = table.rename(columns=lambda c: t(f"map.columns.{c}"))
         d1, d2 = st.columns(2)
-        d1.download_button(t("map.download_csv"), to_csv_bytes(export), "zones.csv", "text/csv",
-                           width="stretch")
+        list_name = t("map.export.list")
+        subject = maps.export_subject(zone_filter, province, province_names, theme_names)
+        d1.download_button(t("map.download_csv"), to_csv_bytes(export), export_file_name(list_name, subject, "csv"),
+                           "text/csv", width="stretch")
         # Written eagerly (≈40 ms a run): a deferred callable here lost clicks that came during the rerun
         # started by the CSV button (tests/browser/test_hostile_input.py, one run in four).
-        d2.download_button(t("map.download_xlsx"), to_excel_bytes(export, "zones"), "zones.xlsx",
-                           width="stretch")
+        d2.download_button(t("map.download_xlsx"), to_excel_bytes(export, list_name),
+                           export_file_name(list_name, subject, "xlsx"), width="stretch")
 
 
 maps.page_style()

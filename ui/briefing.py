@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 
+from geo.counts import count_label
 from geo.deck import Deck, LegendItem, Slide, ZoneItem
 from ui.text import h, t
 
@@ -51,6 +52,9 @@ CSS = """
   flex: 1 1 14em; overflow-wrap: anywhere; }
 .zb-body { display: grid; grid-template-columns: minmax(0, 1fr) clamp(380px, 33vw, 820px); gap: 2vw; min-height: 0; }
 .zb-body.zb-nomap { grid-template-columns: minmax(0, 1fr); }
+/* 4:3 projectors (1024×768): the window is taller for its width, so the side panel takes more width and the map,
+   which scales, the rest. */
+@media (max-aspect-ratio: 4/3) { .zb-body { grid-template-columns: minmax(0, 1fr) 45vw; } }
 .zb-map { margin: 0; min-height: 0; display: flex; flex-direction: column; gap: 0.8vh; }
 .zb-map img { flex: 0 1 auto; min-height: 0; width: 100%; object-fit: contain; object-position: left top; }
 .zb-legend { display: flex; flex-wrap: wrap; gap: 0.4vh 1.6vw; font-size: var(--zb-small); line-height: 1.3;
@@ -73,6 +77,9 @@ CSS = """
 .zb-rows { display: flex; flex-direction: column; gap: 1.1vh; list-style: none; margin: 0; padding: 0; }
 .zb-rows li { display: grid; grid-template-columns: auto minmax(0, 1fr); column-gap: 0.7vw; margin: 0; }
 .zb-rows li .zb-sw { margin-top: 0.35em; }
+.zb-num { font-style: normal; font-weight: 700; min-width: 1.5em; height: 1.5em; border: 3px solid #222;
+  border-radius: 0.75em; display: inline-flex; align-items: center; justify-content: center; font-size: var(--zb-small);
+  background: #ffffff; }
 .zb-rows b { font-weight: 700; }
 .zb-slide .zb-rows small { grid-column: 2; font-size: var(--zb-small); color: var(--zb-muted); line-height: 1.3; }
 .zb-quote { font-size: var(--zb-sub); font-weight: 700; line-height: 1.35; border-left: 6px solid var(--zb-accent);
@@ -85,7 +92,10 @@ CSS = """
   line-height: 1.3; border-top: 1px solid #cfcfcf; padding-top: 0.6vh; }
 .zb-foot span { min-width: 0; }
 .zb-page { white-space: nowrap; font-weight: 700; color: var(--zb-ink); }
-.st-key-zb_controls { height: calc(var(--zb-controls) - 14px); align-items: center; }
+.st-key-zb_controls { height: calc(var(--zb-controls) - 14px); align-items: center; opacity: 0;
+  transition: opacity 0.4s; }
+/* Controls show while the mouse moves (and while one of them has focus); a clicker or keyboard needs none. */
+html.zb-pointer .st-key-zb_controls, .st-key-zb_controls:focus-within, .st-key-zb_controls:hover { opacity: 1; }
 .st-key-zb_controls p, .st-key-zb_controls button, .st-key-zb_controls a, .st-key-zb_controls label,
 .st-key-zb_controls span { font-size: var(--zb-control-text) !important; line-height: 1.4; }
 .st-key-zb_controls button { min-height: 0; padding: 0.15em 0.8em; }
@@ -107,6 +117,12 @@ KEYS_JS = """
   const NOT_TEXT = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"]);
   const typing = (el) => !!el && (el.isContentEditable || el.tagName === "TEXTAREA" || el.tagName === "SELECT"
     || (el.tagName === "INPUT" && !NOT_TEXT.has(el.type)) || el.getAttribute("role") === "combobox");
+  let idle = null;
+  document.addEventListener("mousemove", () => {
+    document.documentElement.classList.add("zb-pointer");
+    clearTimeout(idle);
+    idle = setTimeout(() => document.documentElement.classList.remove("zb-pointer"), 2500);
+  }, {passive: true});
   document.addEventListener("keydown", (event) => {
     let action = ACTIONS[event.key];
     if (!action || event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
@@ -128,19 +144,25 @@ def _swatch(colour: str) -> str:
     return f'<i class="zb-sw" style="background:{h(colour)}"></i>'
 
 
+def _badge(z: ZoneItem) -> str:
+    """The row's number as on the map's badge, or its colour swatch where the map has no badge."""
+    if not z.number:
+        return _swatch(z.colour)
+    return f'<i class="zb-num" style="border-color:{h(z.colour)}">{h(z.number)}</i>'
+
+
 def _legend(items: tuple[LegendItem, ...]) -> str:
     if not items:
         return ""
     parts = []
     for item in items:
-        count = f"（{item.count}）" if item.count is not None else ""
-        parts.append(f"<span>{_swatch(item.colour)}{h(item.label)}{h(count)}</span>")
+        parts.append(f"<span>{_swatch(item.colour)}{h(count_label(item.label, item.count))}</span>")
     return f'<div class="zb-legend">{"".join(parts)}</div>'
 
 
 def _rows(items: tuple[ZoneItem, ...]) -> str:
     rows = "".join(
-        f'<li data-zone="{h(z.zone_id)}">{_swatch(z.colour)}<b>{h(z.name)}</b><small>{h(z.detail)}</small></li>'
+        f'<li data-zone="{h(z.zone_id)}">{_badge(z)}<b>{h(z.name)}</b><small>{h(z.detail)}</small></li>'
         for z in items
     )
     return f'<ul class="zb-rows">{rows}</ul>'

@@ -129,11 +129,12 @@ def compare_chart_png(kind: str, measure: str, session: str) -> bytes:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def map_snapshot_png(zone_ids: tuple[str, ...], province: str | None, color_mode: str, title: str,
-                     session: str) -> bytes:
+                     session: str, focus: tuple[str, ...] = ()) -> bytes:
     """The current map view as a print PNG (300 dpi, A4 landscape width) with legend, source and 审图号 line."""
     from datetime import date
 
     from geo.captions import approval_line, source_line
+    from geo.counts import count_label
     from geo.snapshot import snapshot_bytes
     from geo.styling import styles_by_batch, styles_by_theme
     from ui.session import session_tags, session_zones
@@ -143,11 +144,11 @@ def map_snapshot_png(zone_ids: tuple[str, ...], province: str | None, color_mode
     if color_mode == "batch":
         styles, legend = styles_by_batch(view)
     else:
-        styles, legend = styles_by_theme(view, session_tags(zones), theme_catalogue())
+        styles, legend = styles_by_theme(view, session_tags(zones), theme_catalogue(), focus)
     return snapshot_bytes(
         view, "png", title=title, province=province,
         highlight_colors={z: s.color for z, s in styles.items()},
-        legend=[(e.label, e.color, e.hatch) for e in legend],
+        legend=[(count_label(e.label, e.count), e.color, e.hatch) for e in legend],
         source_line=source_line(view if len(view) else zones), approval_line=approval_line(), date=date.today(),
     )
 
@@ -169,18 +170,18 @@ def briefing_deck(zone_filter, province: str | None, color_mode: str, session: s
     shown = select_zones(zones, tags, zone_filter, province, theme_names)
     source = "；".join(x for x in (source_line(shown if len(shown) else zones), approval_line()) if x)
     return build_deck(shown, tags, catalogue, province_names=names, province=province, color_mode=color_mode,
-                      scope=scope_line(zone_filter, province, theme_names, names), source=source)
+                      focus=zone_filter.themes, scope=scope_line(zone_filter, province, theme_names, names), source=source)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def briefing_map_png(province: str | None, zone_ids: tuple[str, ...], colours: tuple[str, ...],
-                     hatches: tuple[tuple[str, str], ...], session: str) -> bytes:
+                     hatches: tuple[tuple[str, str], ...], session: str, labels: tuple[str, ...] = ()) -> bytes:
     """A slide's map (geo.deck.MapSpec fields; ≈ 0.1–0.45 s to draw, ≈ 180 KB), kept so paging back is instant."""
     from geo.deck import MapSpec
     from geo.deck_map import slide_map_png
     from ui.session import session_zones
 
-    return slide_map_png(session_zones(), MapSpec(province, zone_ids, colours, hatches))
+    return slide_map_png(session_zones(), MapSpec(province, zone_ids, colours, hatches, labels))
 
 
 def reload_roster() -> None:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.zones import successor_summary
-from loaders.roster import period_end, status_outdated
+from loaders.roster import period_end, status_outdated, status_today
 from ui.text import md_escape, t
 
 
@@ -18,7 +18,8 @@ def _iso(day: date | None) -> str:
 
 def _status(zone: pd.Series) -> str:
     """The recorded status with its date; when the period has ended since, say the roster is silent about it."""
-    line = t("map.card.status_as_of", status=zone.status, date=zone.status_as_of)
+    shown = status_today(zone.status, zone.status_as_of, zone.approved_on, zone.period_years)
+    line = t("map.card.status_as_of", status=shown, date=zone.status_as_of) if shown == zone.status else shown
     ended = status_outdated(zone.status, zone.status_as_of, zone.approved_on, zone.period_years, date.today())
     return line + t("map.card.status_outdated", end=ended.isoformat()) if ended else line
 

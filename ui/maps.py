@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import captions, compare
+from geo.counts import count_label
 from geo.folium_map import (
     BaseLayers,
     ZoneLayers,
@@ -29,10 +30,10 @@ from ui.session import session_key, session_zones
 from ui.text import h, md_escape, t
 
 
-def _styles(zones, catalogue, tags, color_mode):
+def _styles(zones, catalogue, tags, color_mode, focus=()):
     if color_mode == "batch":
         return styles_by_batch(zones)
-    return styles_by_theme(zones, tags, catalogue)
+    return styles_by_theme(zones, tags, catalogue, focus)  # focus: a theme filter's legend is that filter
 
 
 MAP_HEIGHT = 500  # px: with the compact header, the national map and its inset fit a 1280×800 window
@@ -62,20 +63,21 @@ def _base_layers(province: str | None, taiwan_note: bool) -> BaseLayers:
 
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _zone_layers(zone_ids: tuple[str, ...], color_mode: str, selected: str | None,
-                 session: str) -> tuple[ZoneLayers, tuple[LegendEntry, ...], MappingProxyType]:
+                 session: str, focus: tuple[str, ...] = ()) -> tuple[ZoneLayers, tuple[LegendEntry, ...], MappingProxyType]:
     from ui.session import session_tags
 
     zones = session_zones()
     view = zones[zones.zone_id.isin(zone_ids)]
-    styles, legend = _styles(view, cached.theme_catalogue(), session_tags(zones), color_mode)
+    styles, legend = _styles(view, cached.theme_catalogue(), session_tags(zones), color_mode, focus)
     return prepare_zones(view, styles, selected), tuple(legend), MappingProxyType(dict(styles))
 
 
-def zone_map(view, color_mode: str, province: str | None, selected: str | None) -> ZoneMap:
+def zone_map(view, color_mode: str, province: str | None, selected: str | None,
+             focus: tuple[str, ...] = ()) -> ZoneMap:
     """The map for this view: its component data in two parts, the base (depends on the province only, so the
     component keeps its map while filters change) and the zones (swapped in place), over cached prepared text."""
     base = _base_layers(province, not taiwan_has_zones(session_zones()))
-    layers, legend_entries, styles = _zone_layers(tuple(view.zone_id), color_mode, selected, session_key())
+    layers, legend_entries, styles = _zone_layers(tuple(view.zone_id), color_mode, selected, session_key(), focus)
     data = map_data(base, layers, MAP_HEIGHT, tile_url=os.environ.get("ZONE_ATLAS_TILE_URL") or None,
                     tile_attribution=os.environ.get("ZONE_ATLAS_TILE_ATTRIBUTION"))
     return ZoneMap(data, legend_entries, styles)
@@ -140,7 +142,7 @@ def legend(entries) -> None:
         f'<span style="display:inline-flex;align-items:center;margin:0 14px 4px 0;white-space:nowrap">'
         f'<span style="width:18px;height:18px;border-radius:50%;border:1px solid #333;background:{h(e.color)};'
         f'color:{badge_ink(e.color)};display:inline-flex;align-items:center;justify-content:center;'
-        f'font-size:11px;font-weight:700;margin-right:6px">{h(e.mark)}</span>{h(e.label)}（{e.count}）</span>'
+        f'font-size:11px;font-weight:700;margin-right:6px">{h(e.mark)}</span>{h(count_label(e.label, e.count))}</span>'
         for e in entries
     )
     st.html(f'<div class="atlas-legend">{items}</div>')
@@ -172,3 +174,20 @@ def snapshot_title(zone_filter, province: str | None, province_names: dict[str, 
     if zone_filter.themes:
         base = t("snapshot.title_theme", title=base, theme="、".join(theme_names.get(k, k) for k in zone_filter.themes))
     return base
+
+
+def approval_notice() -> None:
+    """Beside a map export: the 审图号 the export carries, or a clear warning that none is configured."""
+    configured, words = captions.approval_notice()
+    if configured:
+        st.caption(md_escape(words))
+    else:
+        st.warning(md_escape(words))
+
+
+def export_subject(zone_filter, province: str | None, province_names: dict[str, str],
+                   theme_names: dict[str, str]) -> str:
+    """What an exported map shows, for its file name: the theme filter, else the province, else 全国."""
+    if zone_filter.themes:
+        return "、".join(theme_names.get(k, k) for k in zone_filter.themes)
+    return province_names[province] if province else t("map.nation")

@@ -40,3 +40,28 @@ def md_html(value: object) -> str:
     """
     s = html.escape(" ".join(str(value).splitlines()), quote=True)
     return s.replace(":", ":" + WORD_JOINER)
+
+
+def css_string(value: object) -> str:
+    """Text as a CSS string literal (for `content:`), quotes, backslashes and line breaks escaped."""
+    s = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
+    return f'"{s}"'
+
+
+def uploader_css(instructions: str, limit: str, button: str) -> str:
+    """Chinese in place of st.file_uploader's own English ("Drag and drop file here", "Limit 200MB per file",
+    "Browse files"), which Streamlit 1.67 has no parameter for: its texts are hidden (font-size 0) and ours shown
+    with ::after on the same elements (data-testid stFileUploaderDropzoneInstructions; the button is the dropzone's
+    only button). Screen readers read the <input>'s label, which is ours already."""
+    return (
+        "<style>"
+        '[data-testid="stFileUploaderDropzoneInstructions"] > div > span { font-size: 0 !important; }'
+        '[data-testid="stFileUploaderDropzoneInstructions"] > div > span::after { font-size: 1rem; content: '
+        f"{css_string(instructions)}; }}"
+        '[data-testid="stFileUploaderDropzoneInstructions"] > div > small { font-size: 0 !important; }'
+        '[data-testid="stFileUploaderDropzoneInstructions"] > div > small::after { font-size: 0.875rem; content: '
+        f"{css_string(limit)}; }}"
+        '[data-testid="stFileUploaderDropzone"] button { font-size: 0 !important; }'
+        f'[data-testid="stFileUploaderDropzone"] button::after {{ font-size: 1rem; content: {css_string(button)}; }}'
+        "</style>"
+    )

@@ -44,7 +44,7 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--no-first-run",
 ]
-VIEWPORTS = {"default": (1280, 800), "720p": (1280, 720), "1080p": (1920, 1080)}
+VIEWPORTS = {"default": (1280, 800), "720p": (1280, 720), "1080p": (1920, 1080), "xga": (1024, 768)}
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -58,9 +59,12 @@ def test_the_deck_has_an_overview_then_themes_then_each_province_with_its_zones(
     n_provinces = len(PROVINCES)
     assert kinds[0] == "overview" and kinds.count("overview") == 1
     assert kinds[1:1 + n_themes] == ["theme"] * n_themes
-    assert kinds.count("province") == n_provinces == 18
+    # a province with one zone: its spotlight is its slide (counted from the roster file itself)
+    n_shared = sum(sum(r["province"] == p for r in ROSTER) > 1 for p in PROVINCES)
+    per_province = zones.province_adcode.value_counts()
+    assert n_provinces == 18 and kinds.count("province") == n_shared == 8
     assert kinds.count("zone") == len(ROSTER) == 31
-    assert len(deck) == 1 + n_themes + n_provinces + len(zones)
+    assert len(deck) == 1 + n_themes + n_shared + len(zones)
     assert set(kinds) <= set(KINDS)
     assert len({s.key for s in deck.slides}) == len(deck)  # keys are unique: ?slide and caches rely on order/keys
     # after the themes: each province slide is followed by the spotlights of exactly its zones
@@ -70,7 +74,8 @@ def test_the_deck_has_an_overview_then_themes_then_each_province_with_its_zones(
             current = set(slide.subject)
         else:
             (zone_id,) = slide.subject
-            assert zone_id in current
+            alone = per_province[zones.province_adcode[zones.zone_id == zone_id].iloc[0]] == 1
+            assert alone or zone_id in current
 
 
 def test_every_spotlight_shows_its_own_zone_facts_and_map(deck, zones):
@@ -108,13 +113,18 @@ def test_each_theme_slide_lists_exactly_the_zones_carrying_that_theme(deck, zone
 def test_province_slides_cover_every_zone_once_with_the_province_map(deck, zones, names):
     province_slides = [s for s in deck.slides if s.kind == "province"]
     seen = [z for s in province_slides for z in s.subject]
-    assert sorted(seen) == sorted(zones.zone_id)
+    shared = zones.groupby("province_adcode").zone_id.transform("size") > 1
+    assert sorted(seen) == sorted(zones.zone_id[shared])
     for slide in province_slides:
         code = slide.key.split(":")[1]
         assert slide.title == names[code]
         assert slide.map.province == code
         assert set(zones.province_adcode[zones.zone_id.isin(slide.subject)]) == {code}
         assert len(slide.zones) == len(slide.subject) <= MAX_ROWS
+        # each row's number is the badge of its zone on the slide's map
+        assert [z.number for z in slide.zones] == [str(i) for i in range(1, len(slide.zones) + 1)]
+        assert dict(zip(slide.map.zone_ids, slide.map.labels, strict=True)) == {z.zone_id: z.number
+                                                                                for z in slide.zones}
 
 
 def test_overview_counts_come_from_the_data(deck, zones, tags, catalogue):
@@ -185,8 +195,8 @@ def test_a_long_zone_list_continues_on_the_next_slide(zones, catalogue, names):
 
 @pytest.mark.parametrize(("value", "expected"), [
     (None, (0, False)), ("", (0, False)), ("1", (0, False)), ("3", (2, False)), ("58", (57, False)),
-    ("0", (0, True)), ("59", (0, True)), ("-1", (0, True)), ("abc", (0, True)), ("2.5", (0, True)),
-    ("²", (0, True)), ("9" * 40, (0, True)),
+    ("0", (0, True)), ("59", (57, True)), ("9999", (57, True)), ("-1", (0, True)), ("abc", (0, True)), ("2.5", (0, True)),
+    ("²", (0, True)), ("9" * 40, (0, True)),  # too long to be a slide number at all
 ])
 def test_slide_number_from_the_url(value, expected):
     assert slide_from_param(value, 58) == expected
@@ -224,4 +234,17 @@ def test_a_spotlight_says_when_the_recorded_status_predates_the_end_of_the_perio
     facts = dict(spot.facts)
     # 实验中 recorded 2019-03-25; the two-year period ended 2021-03-25 (this test runs after that day)
     assert facts["实验期"] == "2 年（至 2021-03-25）"
-    assert facts["状态"] == "实验中（期满后未载明）"
+    assert facts["状态"] == "期满（未见结项记录）"
+
+
+def test_a_theme_slide_map_badges_only_the_zones_it_lists(deck, zones):
+    from geo.snapshot import render_map
+
+    slide = next(s for s in deck.slides if s.kind == "theme")
+    view = zones.set_index("zone_id", drop=False).loc[list(slide.map.zone_ids)]
+    fig = render_map(view, title="", province=None, source_line="", date=date.today(), dpi=60, width_in=6, key=False,
+                     labels=dict(zip(slide.map.zone_ids, slide.map.labels, strict=True)))
+    main = next(ax for ax in fig.axes if ax.get_label() == "main")
+    badges = sorted(t.get_text() for t in main.texts if t.get_bbox_patch() is not None
+                    and t.get_bbox_patch().get_edgecolor()[3] > 0)
+    assert badges == sorted(z.number for z in slide.zones)

@@ -86,3 +86,32 @@ def test_an_open_status_recorded_before_the_period_ended_is_flagged_once_it_has_
     assert status_outdated("实验中", "2019-03-25", "2019-03-25", 2, date(2020, 6, 1)) is None  # still running
     assert status_outdated("结项验收", "2021-06-01", "2019-03-25", 2, date(2026, 11, 23)) is None  # closed
     assert status_outdated("延期", "2021-04-01", "2019-03-25", 2, date(2026, 11, 23)) is None  # recorded after the end
+
+
+def test_status_today_says_expired_for_an_open_status_recorded_before_the_period_ended():
+    from datetime import date
+
+    from loaders.roster import status_today
+
+    today = date(2026, 11, 30)
+    assert status_today("实验中", "2019-03-25", "2019-03-25", 2, today) == "期满（未见结项记录）"
+    assert status_today("申报", "2018-12-01", "2019-03-25", 3, today) == "期满（未见结项记录）"
+    assert status_today("实验中", "2025-01-01", "2025-01-01", 3, today) == "实验中"  # still running
+    assert status_today("结项验收", "2021-06-01", "2019-03-25", 2, today) == "结项验收"  # a later status wins
+    assert status_today("延期", "2021-04-01", "2019-03-25", 2, today) == "延期"  # recorded after the end
+
+
+def test_every_2019_zone_of_the_roster_reads_expired_in_list_filter_and_export():
+    from loaders.roster import load_roster, statuses_today
+    from loaders.selection import ZoneFilter, apply_filter, filter_options, zone_table
+
+    zones = load_roster().zones.assign(adcode="")
+    old = zones[zones.batch == "2019"]
+    assert len(old) and set(statuses_today(old)) == {"期满（未见结项记录）"}
+    table = zone_table(zones, {})
+    assert set(table.status[zones.batch == "2019"]) == {"期满（未见结项记录）"}
+    assert "national" not in set(table.programme) and "全国实验区" in set(table.programme)
+    options = filter_options(zones, (), ())
+    assert "期满（未见结项记录）" in options.statuses and "实验中" not in options.statuses
+    picked = apply_filter(zones, ZoneFilter(statuses=("期满（未见结项记录）",)))
+    assert set(picked.zone_id) >= set(old.zone_id)

@@ -29,10 +29,12 @@ def test_search_reads_theme_and_content_and_traditional_input(zones):
 
 def test_filters_combine(zones):
     zones = zones.assign(province_adcode=["110000"] + ["320000"] * 30)
-    f = ZoneFilter(provinces=("320000",), batches=("2019",), statuses=("实验中",))
+    # every 2019 period (two years) has ended with no later status: the filter reads the status as of today
+    f = ZoneFilter(provinces=("320000",), batches=("2019",), statuses=("期满（未见结项记录）",))
     out = apply_filter(zones, f)
     assert len(out) == 30
     assert set(out.status) == {"实验中"} and "CN-2019-01" not in set(out.zone_id)
+    assert apply_filter(zones, ZoneFilter(statuses=("实验中",))).empty
     assert apply_filter(zones, ZoneFilter(batches=("2020",))).empty
 
 

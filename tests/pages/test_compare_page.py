@@ -46,3 +46,24 @@ def test_changing_the_measure_updates_the_side_by_side_figures(page):
     page.selectbox(key="cmp_measure").select("coverage").run()
     assert not page.exception
     assert [(m.label, m.value) for m in page.metric] == [("县级单位覆盖率（%）", "6.2%"), ("县级单位覆盖率（%）", "0")]
+
+
+def test_the_map_export_warns_clearly_without_an_approval_number_and_shows_it_when_set(monkeypatch):
+    monkeypatch.delenv("ZONE_ATLAS_APPROVAL_NO", raising=False)
+    at = AppTest.from_file(str(PAGE), default_timeout=60).run()
+    assert not at.exception and any("未设置审图号" in w.value for w in at.warning)
+    monkeypatch.setenv("ZONE_ATLAS_APPROVAL_NO", "GS(2024)0650号")
+    at = AppTest.from_file(str(PAGE), default_timeout=60).run()
+    assert not any("未设置审图号" in w.value for w in at.warning)
+    assert "审图号：GS(2024)0650号" in all_text(at)
+
+
+def test_export_names_say_what_they_show():
+    from datetime import date
+
+    from geo.captions import export_file_name
+
+    day = date(2026, 11, 30)
+    assert export_file_name("实验区分布图", "三社联动", "png", day) == "实验区分布图_三社联动_2026-11-30.png"
+    assert export_file_name("实验区名单", "智慧社区/信息化", "csv", day) == "实验区名单_智慧社区-信息化_2026-11-30.csv"
+    assert export_file_name("各省数据表", None, "xlsx", day) == "各省数据表_2026-11-30.xlsx"

@@ -1,0 +1,150 @@
+"""Text tables (CSV, TSV, Excel's "Unicode text", pasted cells) in UTF-8, UTF-16, GBK/GB18030 or Big5: which
+encoding and which separator, chosen by what decodes to a recognised header rather than by the file name.
+
+Legacy Chinese encodings overlap: most Big5 byte strings are also valid GBK (and the reverse), only as gibberish.
+charset-normalizer proposes encodings; each candidate that decodes cleanly is split into rows and the one whose
+header is recognised wins. Without any recognised header, a candidate is kept only when nearly all its Chinese
+characters are common ones (GB2312 hanzi or Big5 level-1 hanzi) — gibberish is full of kana and rare characters.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from loaders.i18n import text as t
+
+ScoreRows = Callable[[list[list[str]]], int]  # rows → how well its best row reads as a roster header (0 = none)
+DELIMITERS = (",", "\t", ";", "|")
+SAMPLE_CHARS = 16_384  # enough for a title, the header and a few rows
+PLAUSIBLE_SHARE = 0.9  # share of common characters a decoding needs when no header decides for it
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+LEGACY = ("gb18030", "big5hkscs")  # always tried, whatever charset-normalizer proposes
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8（带 BOM）", "utf-16": "UTF-16（Unicode 文本）",
+                  "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE", "utf-32": "UTF-32", "gb18030": "GBK/GB18030",
+                  "big5hkscs": "Big5（繁体）", "big5": "Big5（繁体）", "cp950": "Big5（繁体）"}
+
+
+class UnknownEncoding(ValueError):
+    """No candidate encoding gives a readable table; the message lists what was tried."""
+
+
+@dataclass
+class DecodedText:
+    text: str
+    encoding: str  # Python codec name
+    guessed: bool  # True when no BOM or strict UTF-8 settled it
+
+
+@lru_cache(maxsize=1)
+def common_characters() -> frozenset[str]:
+    """GB2312 hanzi (rows B0–F7) and Big5 level-1 hanzi (A440–C67E): the characters real Chinese text is made of."""
+    out = set()
+    for lead in range(0xB0, 0xF8):
+        out.update(bytes([lead, trail]).decode("gb2312", errors="ignore") for trail in range(0xA1, 0xFF))
+    for lead in range(0xA4, 0xC7):
+        for trail in itertools.chain(range(0x40, 0x7F), range(0xA1, 0xFF)):
+            out.add(bytes([lead, trail]).decode("big5", errors="ignore"))
+    out.discard("")
+    return frozenset(out)
+
+
+def common_share(text: str) -> float:
+    """Share of the non-ASCII letters in `text` that are common hanzi (1.0 when there are none)."""
+    common = common_characters()
+    letters = [c for c in text if ord(c) > 0x7F and c.isalpha()]
+    if not letters:
+        return 1.0
+    return sum(c in common for c in letters) / len(letters)
+
+
+def split_rows(text: str, score: ScoreRows, limit: int) -> tuple[list[list[str]], str]:
+    """Rows of a delimited text and the delimiter: the one whose rows give the best header, then the one the csv
+    sniffer picks, then the one that splits most lines into several cells. At most `limit` rows are parsed."""
+    sample = text[:SAMPLE_CHARS]
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        sniffed = ","
+    order = [sniffed, *(d for d in DELIMITERS if d != sniffed)]
+
+    def sample_rows(d: str) -> list[list[str]]:
+        try:
+            return list(itertools.islice(csv.reader(io.StringIO(sample), delimiter=d), 30))
+        except csv.Error:
+            return []
+
+    def key(d: str) -> tuple[int, int]:
+        rows = sample_rows(d)
+        return score(rows), sum(len(r) > 1 for r in rows)
+
+    best = max(order, key=key)  # max keeps the first of equals: the sniffer's choice
+    return list(itertools.islice(csv.reader(io.StringIO(text), delimiter=best), limit)), best
+
+
+def _candidates(data: bytes) -> list[str]:
+    from charset_normalizer import from_bytes
+
+    proposed = [m.encoding for m in from_bytes(data[:65_536])][:3]
+    return list(dict.fromkeys([*proposed, *LEGACY]))
+
+
+def _looks_utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM has a zero byte in every other position for ASCII (tabs, digits, newlines)."""
+    head = data[:2048]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd > len(head) // 8 and even < odd // 4:
+        return "utf-16-le"
+    if even > len(head) // 8 and odd < even // 4:
+        return "utf-16-be"
+    return None
+
+
+def decode_text(data: bytes, score: ScoreRows) -> DecodedText:
+    """The text of a table file. A BOM or valid UTF-8 settles it; otherwise each candidate (charset-normalizer's
+    proposals, GB18030, Big5-HKSCS) that decodes cleanly is split into rows and ranked by its header, then by its
+    share of common hanzi. Raises UnknownEncoding when no candidate gives a header or plausible Chinese text."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return DecodedText(data.decode(enc), enc, False)
+            except UnicodeDecodeError as exc:
+                raise UnknownEncoding(t("import.read.encoding_broken_bom", encoding=ENCODING_NAMES[enc])) from exc
+    utf16 = _looks_utf16_without_bom(data)
+    if utf16:
+        try:
+            return DecodedText(data.decode(utf16), utf16, True)
+        except UnicodeDecodeError:
+            pass
+    try:
+        return DecodedText(data.decode("utf-8"), "utf-8", False)
+    except UnicodeDecodeError:
+        pass
+    tried, ranked = [], []
+    for order, enc in enumerate(_candidates(data)):
+        tried.append(ENCODING_NAMES.get(enc, enc.upper()))
+        try:
+            text = data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if "\x00" in text:
+            continue
+        rows, _ = split_rows(text[:SAMPLE_CHARS], score, 30)
+        ranked.append((score(rows), common_share(text[:SAMPLE_CHARS]), -order, enc, text))
+    if ranked:
+        best = max(ranked)
+        if best[0] > 0 or best[1] >= PLAUSIBLE_SHARE:
+            return DecodedText(best[4], best[3], True)
+    raise UnknownEncoding(t("import.read.encoding_unknown", tried="、".join(dict.fromkeys(tried))))
+
+
+def encoding_name(codec: str) -> str:
+    """How a person knows the encoding (GBK/GB18030, Big5（繁体）, UTF-16（Unicode 文本）…)."""
+    return ENCODING_NAMES.get(codec, codec.upper())

@@ -1,0 +1,166 @@
+"""Every sheet of an Excel workbook as raw cell values, with what a reader must know to choose and trust one: its
+visibility, which sheet was active, which cells were formulas (and whether the file stored their results), merged
+ranges filled in, and the workbook's date system. .xlsx through openpyxl (Strict Open XML rewritten to transitional
+first), .xls through xlrd."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+VISIBLE, HIDDEN, VERY_HIDDEN = "visible", "hidden", "veryHidden"
+# Strict Open XML (ISO/IEC 29500 Strict) names the same parts with other namespaces; openpyxl knows only the
+# transitional ones and finds no worksheet in a Strict file (IndexError). The longer prefixes come first.
+STRICT_TO_TRANSITIONAL = [
+    (b"http://purl.oclc.org/ooxml/spreadsheetml/main", b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
+    (b"http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
+     b"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"),
+    (b"http://purl.oclc.org/ooxml/drawingml/chart", b"http://schemas.openxmlformats.org/drawingml/2006/chart"),
+    (b"http://purl.oclc.org/ooxml/drawingml/main", b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+    (b' conformance="strict"', b""),
+]
+
+
+class WorkbookError(ValueError):
+    """The workbook cannot be opened; `args[0]` is the library's exception class name."""
+
+
+@dataclass
+class Sheet:
+    """One sheet as raw values (str, int, float, datetime …), rows × columns, merged ranges filled."""
+
+    name: str
+    state: str = VISIBLE  # visible, hidden or veryHidden
+    rows: list[list] = field(default_factory=list)
+    total_rows: int = 0  # rows the sheet claims, before any limit
+    formula_values: list[tuple[int, int]] = field(default_factory=list)  # formula cells read as their stored result
+    formula_texts: list[tuple[int, int]] = field(default_factory=list)  # formula cells with no stored result
+    formula_errors: list[tuple[int, int]] = field(default_factory=list)  # stored result is an error (#N/A …)
+
+
+@dataclass
+class Book:
+    sheets: list[Sheet]
+    active: int = 0  # index of the sheet the workbook opens on
+    date1904: bool = False  # the 1904 date system (ECMA-376 §18.2.28 workbookPr/@date1904; BIFF DATEMODE)
+    formulas_known: bool = True  # False for .xls: xlrd gives stored results without saying which were formulas
+
+
+def strict_to_transitional(data: bytes) -> bytes:
+    """A Strict Open XML package rewritten with transitional namespaces, part by part (same content)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename.lower().endswith((".xml", ".rels")):
+                for strict, transitional in STRICT_TO_TRANSITIONAL:
+                    part = part.replace(strict, transitional)
+            dst.writestr(info.filename, part)
+    return out.getvalue()
+
+
+def _fill_merged(rows: list[list], ranges) -> None:
+    """Every cell of a merged range gets the top-left value; `ranges` are 0-based (r0, r1, c0, c1), ends exclusive."""
+    for r0, r1, c0, c1 in ranges:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        top = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows))):
+            for c in range(c0, min(c1, len(rows[r]))):
+                rows[r][c] = top
+
+
+def _formula_text(value) -> str:
+    text = getattr(value, "text", value)  # ArrayFormula keeps its text in .text
+    return str(text) if text is not None else "="
+
+
+def read_xlsx(data: bytes, max_rows: int, max_cols: int) -> Book:
+    """All worksheets of an .xlsx (chartsheets have no cells). Formula cells take the value the file stored
+    (openpyxl data_only=True); only where none was stored does the formula text stand in. Raises WorkbookError."""
+    import openpyxl
+
+    def load(data_only: bool):
+        try:
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only, read_only=False)
+        except Exception as exc:  # noqa: BLE001 - any parse failure means "not a workbook openpyxl can read"
+            raise WorkbookError(type(exc).__name__) from exc
+
+    wb = load(False)
+    has_formulas = any(c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows(
+        max_row=min(ws.max_row, max_rows), max_col=min(ws.max_column, max_cols)) for c in row)
+    stored = load(True) if has_formulas else None
+    active = wb.active
+    book = Book([], wb.worksheets.index(active) if active in wb.worksheets else 0,
+                wb.epoch == openpyxl.utils.datetime.CALENDAR_MAC_1904)
+    for n, ws in enumerate(wb.worksheets):
+        sheet = Sheet(ws.title, ws.sheet_state or VISIBLE, total_rows=ws.max_row)
+        values = stored.worksheets[n] if stored is not None else None
+        for r, row in enumerate(ws.iter_rows(max_row=min(ws.max_row, max_rows), max_col=min(ws.max_column, max_cols))):
+            line = []
+            for c, cell in enumerate(row):
+                if cell.data_type != "f":
+                    line.append(cell.value)
+                    continue
+                result = values.cell(r + 1, c + 1) if values is not None else None
+                if result is None or result.value is None:
+                    sheet.formula_texts.append((r, c))
+                    line.append(_formula_text(cell.value))
+                else:
+                    (sheet.formula_errors if result.data_type == "e" else sheet.formula_values).append((r, c))
+                    line.append(result.value)
+            sheet.rows.append(line)
+        _fill_merged(sheet.rows, [(g.min_row - 1, g.max_row, g.min_col - 1, g.max_col) for g in ws.merged_cells.ranges])
+        book.sheets.append(sheet)
+    return book
+
+
+XLS_STATES = {0: VISIBLE, 1: HIDDEN, 2: VERY_HIDDEN}
+
+
+def read_xls(data: bytes, max_rows: int, max_cols: int) -> Book:
+    """All sheets of an Excel 97-2003 (BIFF) workbook. Date cells become datetimes in the workbook's own date
+    system; a formula cell is its stored result (xlrd does not say which cells were formulas). Raises
+    WorkbookError."""
+    import xlrd
+
+    try:
+        # formatting_info=True is what makes xlrd report merged cells at all
+        wb = xlrd.open_workbook(file_contents=data, formatting_info=True)
+    except Exception:  # noqa: BLE001 - retry without formatting (some writers omit it), then give up clearly
+        try:
+            wb = xlrd.open_workbook(file_contents=data)
+        except Exception as exc:  # noqa: BLE001
+            raise WorkbookError(type(exc).__name__) from exc
+    book = Book([], 0, wb.datemode == 1, formulas_known=False)
+    for n, sh in enumerate(wb.sheets()):
+        if sh.sheet_visible:  # WINDOW2 fSelected/"sheet_visible": xlrd's name for the active sheet
+            book.active = n
+        sheet = Sheet(sh.name, XLS_STATES.get(sh.visibility, HIDDEN), total_rows=sh.nrows)
+        for r in range(min(sh.nrows, max_rows)):
+            line = []
+            for c in range(min(sh.ncols, max_cols)):
+                cell = sh.cell(r, c)
+                value = cell.value
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    try:
+                        value = xlrd.xldate.xldate_as_datetime(cell.value, wb.datemode)
+                    except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                        pass
+                elif cell.ctype == xlrd.XL_CELL_ERROR:
+                    sheet.formula_errors.append((r, c))
+                    value = xlrd.error_text_from_code.get(cell.value, "#ERR")
+                line.append(value)
+            sheet.rows.append(line)
+        _fill_merged(sheet.rows, sh.merged_cells)
+        book.sheets.append(sheet)
+    return book

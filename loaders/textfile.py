@@ -75,7 +75,7 @@ def split_rows(text: str, score: ScoreRows, limit: int) -> tuple[list[list[str]]
 
     def sample_rows(d: str) -> list[list[str]]:
         try:
-            return list(itertools.islice(csv.reader(io.StringIO(sample), delimiter=d), 30))
+            return list(itertools.islice(csv.reader(io.StringIO(sample, newline=None), delimiter=d), 30))
         except csv.Error:
             return []
 
@@ -84,7 +84,7 @@ def split_rows(text: str, score: ScoreRows, limit: int) -> tuple[list[list[str]]
         return score(rows), sum(len(r) > 1 for r in rows)
 
     best = max(order, key=key)  # max keeps the first of equals: the sniffer's choice
-    return list(itertools.islice(csv.reader(io.StringIO(text), delimiter=best), limit)), best
+    return list(itertools.islice(csv.reader(io.StringIO(text, newline=None), delimiter=best), limit)), best
 
 
 def _candidates(data: bytes) -> list[str]:
@@ -136,7 +136,10 @@ def decode_text(data: bytes, score: ScoreRows) -> DecodedText:
             continue
         if "\x00" in text:
             continue
-        rows, _ = split_rows(text[:SAMPLE_CHARS], score, 30)
+        try:
+            rows, _ = split_rows(text[:SAMPLE_CHARS], score, 30)
+        except csv.Error:
+            rows = []
         ranked.append((score(rows), common_share(text[:SAMPLE_CHARS]), -order, enc, text))
     if ranked:
         best = max(ranked)

@@ -219,6 +219,13 @@ def _check_unzipped_size(data: bytes) -> None:
 
 
 def _read_book(data: bytes, kind: str) -> Book:
+    book = _open_book(data, kind)
+    if not book.sheets:  # e.g. a namespace variant openpyxl does not know: it finds no worksheet at all
+        raise IntakeError(t("import.read.strict_failed" if kind == sniff.XLSX_STRICT else "import.read.no_sheets"))
+    return book
+
+
+def _open_book(data: bytes, kind: str) -> Book:
     limit = MAX_ROWS + 51  # one row past the limit is read so that "too many rows" can be said
     try:
         if kind == sniff.XLS:

@@ -25,6 +25,9 @@ PLAUSIBLE_SHARE = 0.9  # share of common characters a decoding needs when no hea
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 LEGACY = ("gb18030", "big5hkscs")  # always tried, whatever charset-normalizer proposes
+# Chinese legacy encodings → the superset codec that decodes them all (GB2312 ⊂ GBK ⊂ GB18030; Big5 ⊂ Big5-HKSCS).
+CHINESE = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "gb18030": "gb18030", "hz": "gb18030",
+           "big5": "big5hkscs", "cp950": "big5hkscs", "big5hkscs": "big5hkscs"}
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8（带 BOM）", "utf-16": "UTF-16（Unicode 文本）",
                   "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE", "utf-32": "UTF-32", "gb18030": "GBK/GB18030",
                   "big5hkscs": "Big5（繁体）", "big5": "Big5（繁体）", "cp950": "Big5（繁体）"}
@@ -87,22 +90,28 @@ def split_rows(text: str, score: ScoreRows, limit: int) -> tuple[list[list[str]]
     return list(itertools.islice(csv.reader(io.StringIO(text, newline=None), delimiter=best), limit)), best
 
 
-def _candidates(data: bytes) -> list[str]:
+def _proposals(data: bytes) -> list[str]:
+    """charset-normalizer's encodings for the bytes, most likely first (Python codec names)."""
     from charset_normalizer import from_bytes
 
-    proposed = [m.encoding for m in from_bytes(data[:65_536])][:3]
-    return list(dict.fromkeys([*proposed, *LEGACY]))
+    return [m.encoding for m in from_bytes(data[:65_536])][:3]
+
+
+def _chinese_codec(codec: str) -> str | None:
+    """The superset codec we decode a Chinese legacy encoding with (None for any other encoding)."""
+    return CHINESE.get(codec.lower().replace("-", "_"))
 
 
 def _looks_utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text without a BOM has a zero byte in every other position for ASCII (tabs, digits, newlines)."""
+    """UTF-16 text without a BOM has a zero byte beside every ASCII character (separators, digits, newlines), all
+    on one side; text in any other encoding has no zero bytes at all."""
     head = data[:2048]
     if len(head) < 8:
         return None
     even, odd = head[0::2].count(0), head[1::2].count(0)
-    if odd > len(head) // 8 and even < odd // 4:
+    if odd >= 2 and even * 4 <= odd:
         return "utf-16-le"
-    if even > len(head) // 8 and odd < even // 4:
+    if even >= 2 and odd * 4 <= even:
         return "utf-16-be"
     return None
 
@@ -120,19 +129,23 @@ def decode_text(data: bytes, score: ScoreRows) -> DecodedText:
     utf16 = _looks_utf16_without_bom(data)
     if utf16:
         try:
-            return DecodedText(data.decode(utf16), utf16, True)
+            text = data.decode(utf16)
         except UnicodeDecodeError:
-            pass
+            text = "\x00"
+        if "\x00" not in text:
+            return DecodedText(text, utf16, True)
     try:
         return DecodedText(data.decode("utf-8"), "utf-8", False)
     except UnicodeDecodeError:
         pass
-    tried, ranked = [], []
-    for order, enc in enumerate(_candidates(data)):
-        tried.append(ENCODING_NAMES.get(enc, enc.upper()))
+    proposed = _proposals(data)
+    # The library ranks the Chinese codecs; the header (or, failing that, common hanzi) verifies its choice.
+    candidates = list(dict.fromkeys([*(c for c in map(_chinese_codec, proposed) if c), *LEGACY]))
+    ranked = []
+    for order, enc in enumerate(candidates):
         try:
             text = data.decode(enc)
-        except (UnicodeDecodeError, LookupError):
+        except UnicodeDecodeError:
             continue
         if "\x00" in text:
             continue
@@ -143,8 +156,13 @@ def decode_text(data: bytes, score: ScoreRows) -> DecodedText:
         ranked.append((score(rows), common_share(text[:SAMPLE_CHARS]), -order, enc, text))
     if ranked:
         best = max(ranked)
-        if best[0] > 0 or best[1] >= PLAUSIBLE_SHARE:
+        if best[0] > 0:
             return DecodedText(best[4], best[3], True)
+        # No header anywhere: keep a decoding only when it reads as common Chinese and the library does not say
+        # the bytes are another language's encoding (EUC-KR Hangul decodes as plausible GB2312 hanzi).
+        if best[1] >= PLAUSIBLE_SHARE and (not proposed or _chinese_codec(proposed[0])):
+            return DecodedText(best[4], best[3], True)
+    tried = [ENCODING_NAMES.get(e, e.upper()) for e in candidates]
     raise UnknownEncoding(t("import.read.encoding_unknown", tried="、".join(dict.fromkeys(tried))))
 
 

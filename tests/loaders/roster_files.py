@@ -95,11 +95,11 @@ def xlsx_with_formulas(rows: list[list], formulas: dict[tuple[int, int], tuple[s
     wb.close()
     data = buf.getvalue()
     if any(result is None for _, result in formulas.values()):
-        data = _drop_cached_values(data)
+        data = drop_cached_values(data)
     return data
 
 
-def _drop_cached_values(data: bytes) -> bytes:
+def drop_cached_values(data: bytes) -> bytes:
     """xlsxwriter always writes a <v> for a formula; a file saved by a tool that never calculates has none."""
     import re
 
@@ -184,3 +184,22 @@ def html_table(rows: list[list], header=HEADER, charset: str | None = "utf-8", e
     page = f"<html><head>{meta}<title>导出</title></head><body>{caption}<table border=1><tr>{head}</tr>\n{body}" \
            "</table></body></html>"
     return page.encode(encoding)
+
+
+def with_sheet_states(data: bytes, states: list[str], active: int) -> bytes:
+    """The workbook with each sheet's state and the active tab set in xl/workbook.xml as given — also what writers
+    refuse to produce (every sheet hidden, the active sheet hidden), which files from elsewhere may still hold."""
+    import re
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename == "xl/workbook.xml":
+                it = iter(states)
+                part = re.sub(rb'<sheet (?:state="\w+" )?', lambda m, it=it: f'<sheet state="{next(it)}" '.encode(),
+                              part)
+                part = re.sub(rb' activeTab="\d+"', b"", part)
+                part = part.replace(b"<workbookView ", f'<workbookView activeTab="{active}" '.encode(), 1)
+            dst.writestr(info, part)
+    return out.getvalue()

@@ -18,8 +18,9 @@ from loaders.tabular import IntakeError, decode_csv, read_table
 INPUT_FIELDS = ("province", "prefecture", "county", "unit_name", "approved_on")
 
 
-def rows_from_file(path: Path) -> pd.DataFrame:
-    """Input rows (row, province, prefecture, county, unit_name, approved_on) from any supported file."""
+def rows_from_file(path: Path, sheet: str | None = None) -> pd.DataFrame:
+    """Input rows (row, province, prefecture, county, unit_name, approved_on) from any supported file; how the
+    file was read (format, encoding, sheet, formulas, date guesses) goes to stderr."""
     data = path.read_bytes()
     if path.suffix.lower() == ".txt":
         text, _ = decode_csv(data)
@@ -34,7 +35,10 @@ def rows_from_file(path: Path) -> pd.DataFrame:
         df = read_roster_csv(path)
         df.insert(0, "row", range(1, len(df) + 1))
         return df
-    return read_table(data, path.name).rows
+    table = read_table(data, path.name, sheet=sheet)
+    for line in table.messages():
+        print(f"{path}: {line}", file=sys.stderr)
+    return table.rows
 
 
 def _input_text(rec: dict) -> str:
@@ -78,12 +82,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loaders.check", description=__doc__)
     parser.add_argument("files", nargs="*", type=Path, help="CSV/XLSX/XLS/TXT; default: data/roster.csv")
     parser.add_argument("--json", action="store_true", help="print a JSON list, one object per row")
+    parser.add_argument("--sheet", help="workbook sheet to read (name or 1-based number); default: the active or "
+                        "first visible sheet with a recognised header")
     args = parser.parse_args(argv)
     files = args.files or [ROSTER_PATH]
     results: list[dict] = []
     for path in files:
         try:
-            results += check_rows(rows_from_file(path), str(path))
+            results += check_rows(rows_from_file(path, args.sheet), str(path))
         except (IntakeError, OSError) as exc:
             print(f"{path}: {exc}", file=sys.stderr)
             return 2

@@ -358,7 +358,12 @@ def read_grid(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, sheet: 
     formulas: list[str] = []
     sheets: list[SheetInfo] = []
     if kind == sniff.TEXT:
-        chosen, enc, sep, guessed = _text_sheet(data)
+        try:
+            chosen, enc, sep, guessed = _text_sheet(data)
+        except IntakeError as exc:
+            if named in (sniff.XLSX, sniff.XLS):  # neither a workbook nor text: say so in the name's terms
+                raise IntakeError(t("import.read.not_excel", ext=ext)) from exc
+            raise
         notes.append(t("import.read.text", encoding=encoding_name(enc), sep=t(f"import.read.sep.{SEPARATOR_KEYS[sep]}")))
         if guessed and not enc.startswith("utf-8"):
             warnings.append(t("import.read.encoding_guessed", encoding=encoding_name(enc)))

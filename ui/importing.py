@@ -18,6 +18,7 @@ from loaders.roster import PROGRAMMES, STATUSES
 from loaders.tabular import (
     FIELDS,
     MAX_BYTES,
+    NO_HEADER,
     Grid,
     HeaderNotFound,
     IntakeError,
@@ -83,16 +84,35 @@ def uploaded_roster(upload) -> tuple[RawTable | pd.DataFrame, dict, str, str]:
         text = decode_csv(data)[0]
         raw, facts = rows_from_paste(text)
         return raw, facts, text, token
-    grid = read_grid(data, upload.name)
+    grid = read_grid(data, upload.name, sheet=st.session_state.get(_sheet_key(token)))
+    sheet_picker(grid, token)
     try:
         found_at, found = detect_header(grid)
         problem = None
     except HeaderNotFound as exc:
         found_at, found, problem = None, None, str(exc)
+    if found_at == NO_HEADER:  # one column of unit names and no header row: nothing to map
+        return table_from_grid(grid), {}, "", token
     if problem:
         st.warning(md_escape(t("import.header_not_found", error=problem)))
     header_at, mapping = column_mapping(grid, found_at, found, token, expanded=problem is not None)
     return table_from_grid(grid, header_at, mapping), {}, "", token
+
+
+def _sheet_key(token: str) -> str:
+    return f"imp_sheet_{token}"
+
+
+def sheet_picker(grid: Grid, token: str) -> None:
+    """A choice of sheet for a workbook with more than one; it starts on the sheet read automatically, and the
+    choice is read back from session state on the next run (before the grid is read)."""
+    if len(grid.sheets) < 2:
+        return
+    names = [s.name for s in grid.sheets]
+    hidden = {s.name for s in grid.sheets if s.state != "visible"}
+    st.selectbox(t("import.sheet_pick"), names, index=names.index(grid.sheet) if grid.sheet in names else 0,
+                 key=_sheet_key(token), help=t("import.sheet_pick_help"),
+                 format_func=lambda n: t("import.sheet_hidden", name=n) if n in hidden else n)
 
 
 @dataclass

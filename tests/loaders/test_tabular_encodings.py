@@ -74,3 +74,11 @@ def test_text_in_an_encoding_we_do_not_read_is_refused_as_encoding_not_recognise
 def test_a_broken_utf16_file_says_the_encoding_is_wrong():
     with pytest.raises(IntakeError, match="无法识别编码"):
         read_table(b"\xff\xfe" + "省份\t区县\n".encode("utf-16-le") + b"\x00\xd8", "x.csv")
+
+
+@pytest.mark.parametrize("encoding", ["big5", "gbk"])
+def test_english_headers_over_chinese_rows_are_decoded_by_the_common_characters(encoding):
+    """An ASCII header reads the same in GBK and Big5: the rows' characters decide."""
+    text = csv_text(ROWS[:10], header=["province", "county", "unit_name"])
+    data = (traditional(text) if encoding == "big5" else text).encode(encoding)
+    assert list(read_table(data, "a.csv").rows.unit_name) == [r[2] for r in ROWS[:10]]

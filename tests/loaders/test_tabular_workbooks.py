@@ -183,3 +183,25 @@ def test_a_broken_strict_workbook_is_refused_with_what_to_do_not_an_exception():
     data = ooxml_package("<row r='1'><c r='A1' t='inlineStr'><is><t>x</t></is></c>", strict=True)  # unclosed row
     with pytest.raises(IntakeError, match="另存为"):
         read_table(data, "strict.xlsx")
+
+
+def test_an_old_xls_in_the_1904_date_system_reads_plain_numbers_and_date_cells_alike():
+    import io
+
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    wb.dates_1904 = True
+    ws = wb.add_sheet("名单")
+    for c, h in enumerate([*HEADER, "批复日期"]):
+        ws.write(0, c, h)
+    for r, row in enumerate(roster_rows(2), start=1):
+        for c, v in enumerate(row):
+            ws.write(r, c, v)
+    ws.write(1, 3, 42087)  # a plain number
+    ws.write(2, 3, dt.date(2019, 3, 25), xlwt.easyxf(num_format_str="YYYY-MM-DD"))  # a date cell
+    buf = io.BytesIO()
+    wb.save(buf)
+    table = read_table(buf.getvalue(), "a.xls")
+    assert list(table.rows.approved_on) == ["2019-03-25", "2019-03-25"]
+    assert any("1904" in m for m in table.messages())

@@ -1,5 +1,5 @@
 """What a file really is, from its first bytes rather than its name: an .xlsx (transitional or Strict Open XML),
-an old Excel 97-2003 .xls, an HTML table or Excel 2003 XML saved under an .xls name, CSV/TSV text — or something
+an old Excel 97-2003 .xls, an HTML table or an Excel 2003 XML Spreadsheet saved under an .xls name, CSV/TSV text — or something
 that is not a table at all (PDF, Word, an encrypted workbook, a picture), named so the person knows what to do.
 
 Signatures: ZIP local header "PK\\x03\\x04" (APPNOTE.TXT §4.3.7); OLE2 compound file D0 CF 11 E0 A1 B1 1A E1
@@ -14,8 +14,8 @@ import re
 import zipfile
 from pathlib import PurePath
 
-XLSX, XLSX_STRICT, XLS, HTML, TEXT = "xlsx", "xlsx_strict", "xls", "html", "text"
-TABLE_KINDS = (XLSX, XLSX_STRICT, XLS, HTML, TEXT)
+XLSX, XLSX_STRICT, XLS, HTML, XML2003, TEXT = "xlsx", "xlsx_strict", "xls", "html", "xml2003", "text"
+TABLE_KINDS = (XLSX, XLSX_STRICT, XLS, HTML, XML2003, TEXT)
 # What each file name promises (the note says so when the content is something else).
 NAMED_KIND = {".xlsx": XLSX, ".xlsm": XLSX, ".xls": XLS, ".csv": TEXT, ".tsv": TEXT, ".txt": TEXT,
               ".htm": HTML, ".html": HTML}
@@ -94,7 +94,7 @@ def sniff_format(data: bytes) -> str:
     head = _markup_head(data)
     if head.lstrip().startswith(b"<?xml"):
         if _XML_2003 in head:
-            return "xml2003"
+            return XML2003
         return HTML if re.search(rb"<html\b", head, re.IGNORECASE) else "xml"
     if _HTML_START.match(head) or (head.lstrip().startswith(b"<") and re.search(rb"<table\b", head, re.I)):
         return HTML

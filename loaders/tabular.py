@@ -23,7 +23,16 @@ from loaders.htmltable import declared_charset, html_tables
 from loaders.i18n import text as t
 from loaders.text import normalise_name, normalise_text
 from loaders.textfile import UnknownEncoding, decode_text, encoding_name, split_rows
-from loaders.workbook import VISIBLE, Book, Sheet, WorkbookError, read_xls, read_xlsx, strict_to_transitional
+from loaders.workbook import (
+    VISIBLE,
+    Book,
+    Sheet,
+    WorkbookError,
+    read_xls,
+    read_xlsx,
+    read_xml2003,
+    strict_to_transitional,
+)
 
 __all__ = ["FIELDS", "HEADER_WORDS", "MAX_BYTES", "MAX_ROWS", "Grid", "HeaderNotFound", "IntakeError", "RawTable",
            "SheetInfo", "decode_csv", "detect_header", "map_header", "parse_date", "read_grid", "read_table",
@@ -230,6 +239,8 @@ def _open_book(data: bytes, kind: str) -> Book:
     try:
         if kind == sniff.XLS:
             return read_xls(data, limit, MAX_COLUMNS)
+        if kind == sniff.XML2003:
+            return read_xml2003(data, limit, MAX_COLUMNS)
         _check_unzipped_size(data)
         if kind == sniff.XLSX_STRICT:
             try:
@@ -238,7 +249,8 @@ def _open_book(data: bytes, kind: str) -> Book:
                 raise IntakeError(t("import.read.strict_failed")) from exc
         return read_xlsx(data, limit, MAX_COLUMNS)
     except WorkbookError as exc:
-        key = "import.read.xls_failed" if kind == sniff.XLS else "import.read.xlsx_failed"
+        key = {sniff.XLS: "import.read.xls_failed", sniff.XML2003: "import.read.xml2003_failed"}.get(
+            kind, "import.read.xlsx_failed")
         raise IntakeError(t(key, error=exc.args[0] if exc.args else "")) from exc
 
 

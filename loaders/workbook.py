@@ -164,3 +164,83 @@ def read_xls(data: bytes, max_rows: int, max_cols: int) -> Book:
         _fill_merged(sheet.rows, sh.merged_cells)
         book.sheets.append(sheet)
     return book
+
+
+XML2003 = "{urn:schemas-microsoft-com:office:spreadsheet}"
+EXCEL2003 = "{urn:schemas-microsoft-com:office:excel}"
+XML2003_STATES = {"SheetHidden": HIDDEN, "SheetVeryHidden": VERY_HIDDEN}
+
+
+def _xml_text(data: bytes) -> str:
+    """The document as text: expat decodes only UTF-8/16 and Latin-1, so a GB2312/GBK declaration is honoured here."""
+    import re
+
+    head = data[:200]
+    m = re.match(rb"""\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""", head.removeprefix(b"\xef\xbb\xbf"))
+    codec = m.group(1).decode("ascii").lower() if m else "utf-8"
+    codec = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}.get(codec, codec)
+    try:
+        text = data.decode(codec)
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise WorkbookError(type(exc).__name__) from exc
+    return re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", text)
+
+
+def read_xml2003(data: bytes, max_rows: int, max_cols: int) -> Book:
+    """All worksheets of an Excel 2003 XML Spreadsheet (what web systems often export as .xls): ss:Index gaps,
+    MergeAcross/MergeDown, ss:Formula with the result stored in <Data>, <Visible>SheetHidden</Visible>,
+    <ActiveSheet>. DateTime data is ISO text, so it needs no date system. Raises WorkbookError."""
+    import xml.etree.ElementTree as ET  # expat ≥ 2.4 refuses entity-expansion bombs
+
+    try:
+        root = ET.fromstring(_xml_text(data))
+    except ET.ParseError as exc:
+        raise WorkbookError(type(exc).__name__) from exc
+    active = root.findtext(f"{EXCEL2003}ExcelWorkbook/{EXCEL2003}ActiveSheet") or "0"
+    book = Book([], int(active) if active.strip().isdigit() else 0,
+                root.find(f"{EXCEL2003}ExcelWorkbook/{EXCEL2003}Date1904") is not None)
+    for ws in root.iter(f"{XML2003}Worksheet"):
+        state = ws.findtext(f"{EXCEL2003}WorksheetOptions/{EXCEL2003}Visible") or ""
+        sheet = Sheet(ws.get(f"{XML2003}Name") or "", XML2003_STATES.get(state.strip(), VISIBLE))
+        merges, r = [], -1
+        for row in ws.iter(f"{XML2003}Row"):
+            r = int(row.get(f"{XML2003}Index") or r + 2) - 1
+            if r >= max_rows:
+                break
+            while len(sheet.rows) <= r:
+                sheet.rows.append([])
+            line, c = sheet.rows[r], -1
+            for cell in row.iter(f"{XML2003}Cell"):
+                c = int(cell.get(f"{XML2003}Index") or c + 2) - 1
+                if c >= max_cols:
+                    break
+                node = cell.find(f"{XML2003}Data")
+                value = "".join(node.itertext()) if node is not None else None
+                if node is not None and node.get(f"{XML2003}Type") == "Number":
+                    try:
+                        value = float(value)
+                    except ValueError:
+                        pass
+                if cell.get(f"{XML2003}Formula"):
+                    if value in (None, ""):
+                        sheet.formula_texts.append((r, c))
+                        value = cell.get(f"{XML2003}Formula")
+                    else:
+                        is_error = node.get(f"{XML2003}Type") == "Error"
+                        (sheet.formula_errors if is_error else sheet.formula_values).append((r, c))
+                line.extend([None] * (c + 1 - len(line)))
+                line[c] = value
+                across, down = int(cell.get(f"{XML2003}MergeAcross") or 0), int(cell.get(f"{XML2003}MergeDown") or 0)
+                if across or down:
+                    merges.append((r, r + down + 1, c, c + across + 1))
+                c += across
+        width = min(max((len(x) for x in sheet.rows), default=0), max_cols)
+        for line in sheet.rows:
+            line.extend([None] * (width - len(line)))
+        covered = max((r1 for _, r1, _, _ in merges), default=0)  # rows under a MergeDown may have no <Row>
+        while len(sheet.rows) < min(covered, max_rows):
+            sheet.rows.append([None] * width)
+        _fill_merged(sheet.rows, merges)
+        sheet.total_rows = len(sheet.rows)
+        book.sheets.append(sheet)
+    return book

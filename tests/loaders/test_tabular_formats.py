@@ -107,7 +107,7 @@ def zipped(names: dict[str, bytes]) -> bytes:
     (zipped({"a.csv": b"x"}), "a.xlsx", "ZIP 压缩包"),
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "a.xls", "图片"),
     (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>', "a.xls",
-     "Excel 2003 XML"),
+     "没有工作表"),
     (b"<html><body><p>no table here</p></body></html>", "a.xls", "没有表格"),
 ])
 def test_a_file_that_is_not_a_table_is_named_in_one_sentence(data, name, said):
@@ -126,3 +126,46 @@ def test_a_file_that_is_not_a_table_is_named_in_one_sentence(data, name, said):
 ])
 def test_sniffing_reads_the_first_bytes(data, kind):
     assert sniff_format(data) == kind
+
+
+def spreadsheet_2003(encoding: str = "utf-8") -> bytes:
+    """An Excel 2003 XML Spreadsheet as web systems export it: a hidden lookup sheet, a merged title, 省份 merged
+    down, 区县 by formula with stored results, the active sheet given by index."""
+    rows = ROWS[:3]
+    cells = "".join(
+        "<Row>"
+        + (f'<Cell ss:MergeDown="{len(rows) - 1}"><Data ss:Type="String">{rows[0][0]}</Data></Cell>' if i == 0
+           else "")  # the rows below are covered by the merge: their first cell is skipped with ss:Index
+        + (f'<Cell ss:Index="2" ss:Formula="=VLOOKUP(RC[1],lists!C1:C2,2,0)"><Data ss:Type="String">{county}</Data>'
+           f'</Cell><Cell><Data ss:Type="String">{unit}</Data></Cell></Row>')
+        for i, (_, county, unit) in enumerate(rows))
+    doc = f"""<?xml version="1.0" encoding="{encoding}"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:o="urn:schemas-microsoft-com:office:office"
+ xmlns:x="urn:schemas-microsoft-com:office:excel" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+ <ExcelWorkbook xmlns="urn:schemas-microsoft-com:office:excel"><ActiveSheet>1</ActiveSheet></ExcelWorkbook>
+ <Worksheet ss:Name="lists"><Table><Row><Cell><Data ss:Type="String">省份</Data></Cell>
+  <Cell><Data ss:Type="String">区县</Data></Cell></Row><Row><Cell><Data ss:Type="String">吉林省</Data></Cell>
+  <Cell><Data ss:Type="String">朝阳区</Data></Cell></Row></Table>
+  <WorksheetOptions xmlns="urn:schemas-microsoft-com:office:excel"><Visible>SheetHidden</Visible></WorksheetOptions>
+ </Worksheet>
+ <Worksheet ss:Name="名单"><Table>
+  <Row><Cell ss:MergeAcross="2"><Data ss:Type="String">2019年全国社区治理和服务创新实验区名单</Data></Cell></Row>
+  <Row><Cell><Data ss:Type="String">省份</Data></Cell><Cell><Data ss:Type="String">区县</Data></Cell>
+   <Cell><Data ss:Type="String">实验单位</Data></Cell></Row>
+  {cells}
+ </Table></Worksheet>
+</Workbook>"""
+    return doc.encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb2312"])
+def test_an_excel_2003_xml_spreadsheet_saved_as_xls_is_read(encoding):
+    table = read_table(spreadsheet_2003(encoding), "export.xls")
+    assert table.sheet == "名单"
+    assert list(table.rows.province) == [ROWS[0][0]] * 3  # MergeDown reaches every row
+    assert list(table.rows.county) == [r[1] for r in ROWS[:3]]
+    assert list(table.rows.unit_name) == UNITS[:3]
+    text = notes(table)
+    assert "按内容识别为 Excel 2003 XML 表格" in text and "跳过隐藏的工作表：“lists”" in text
+    assert "名单!B3、名单!B4、名单!B5" in text

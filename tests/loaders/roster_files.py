@@ -85,6 +85,13 @@ def xlsx_with_formulas(rows: list[list], formulas: dict[tuple[int, int], tuple[s
             lk.write_row(r, 0, row)
         if hide_lookup:
             lk.hide()
+    write_cells(ws, rows, formulas)
+    wb.close()
+    return without_missing_results(buf.getvalue(), formulas)
+
+
+def write_cells(ws, rows: list[list], formulas: dict[tuple[int, int], tuple[str, object]]) -> None:
+    """Rows into an xlsxwriter sheet; the cells in `formulas` get (formula, stored result) instead."""
     for r, row in enumerate(rows):
         for c, v in enumerate(row):
             if (r, c) in formulas:
@@ -92,11 +99,10 @@ def xlsx_with_formulas(rows: list[list], formulas: dict[tuple[int, int], tuple[s
                 ws.write_formula(r, c, formula, None, result if result is not None else "")
             else:
                 ws.write(r, c, v)
-    wb.close()
-    data = buf.getvalue()
-    if any(result is None for _, result in formulas.values()):
-        data = drop_cached_values(data)
-    return data
+
+
+def without_missing_results(data: bytes, formulas: dict[tuple[int, int], tuple[str, object]]) -> bytes:
+    return drop_cached_values(data) if any(result is None for _, result in formulas.values()) else data
 
 
 def drop_cached_values(data: bytes) -> bytes:

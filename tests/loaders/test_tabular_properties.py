@@ -9,7 +9,14 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from loaders.tabular import IntakeError, read_table
-from tests.loaders.roster_files import HEADER, csv_text, drop_cached_values, roster_rows, with_sheet_states
+from tests.loaders.roster_files import (
+    HEADER,
+    csv_text,
+    roster_rows,
+    with_sheet_states,
+    without_missing_results,
+    write_cells,
+)
 
 ROSTER = roster_rows()
 LOOKUP_HEADER = ["省份", "城市", "区县"]
@@ -44,7 +51,7 @@ def workbooks(draw):
     order = ([sheets[active]] if sheets[active] in has_header else []) + [s for s in has_header if s != sheets[active]]
     if not order:
         return data, None
-    name, kind, _ = order[0]
+    kind = order[0][1]
     if kind == "lookup":
         return data, [("", c) for c in LOOKUP_COUNTIES]
     return data, list(zip([r[2] for r in rows], expected_county, strict=True))
@@ -64,13 +71,7 @@ def build(rows, formulas, sheets, active) -> bytes:
     for name, kind, _ in sheets:
         ws = wb.add_worksheet(name)
         if kind == "roster":
-            for r, row in enumerate([HEADER, *rows]):
-                for c, v in enumerate(row):
-                    if (r, c) in formulas:
-                        formula, result = formulas[(r, c)]
-                        ws.write_formula(r, c, formula, None, result if result is not None else "")
-                    else:
-                        ws.write(r, c, v)
+            write_cells(ws, [HEADER, *rows], formulas)
         elif kind == "lookup":
             ws.write_row(0, 0, LOOKUP_HEADER)
             for r, (p, c) in enumerate(zip(["北京市", "天津市", "吉林省"], LOOKUP_COUNTIES, strict=True), start=1):
@@ -78,10 +79,7 @@ def build(rows, formulas, sheets, active) -> bytes:
         else:
             ws.write(0, 0, "2019年全国社区治理和服务创新实验区名单")
     wb.close()
-    data = buf.getvalue()
-    if any(result is None for _, result in formulas.values()):
-        data = drop_cached_values(data)
-    return with_sheet_states(data, [s[2] for s in sheets], active)
+    return with_sheet_states(without_missing_results(buf.getvalue(), formulas), [s[2] for s in sheets], active)
 
 
 def test_random_workbooks_are_read_by_the_rules_or_refused():

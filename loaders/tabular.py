@@ -4,7 +4,8 @@ table, hidden sheets and formulas; map Chinese or English headers to roster fiel
 chose. Every guess or fallback is written into the table's read notes and warnings.
 
 Modules: loaders.sniff (what the bytes are), loaders.textfile (encoding, separator), loaders.workbook (sheets,
-formulas, date system), loaders.htmltable, loaders.dates; this module chooses the sheet and the header."""
+formulas, date system; also Excel 2003 XML), loaders.htmltable, loaders.headers (header words), loaders.dates; this
+module chooses the sheet and the header row and turns the grid into roster rows."""
 
 from __future__ import annotations
 
@@ -19,9 +20,21 @@ import pandas as pd
 
 from loaders import sniff
 from loaders.dates import parse_date
+from loaders.headers import (
+    DATE_FIELDS,
+    FIELDS,
+    HEADER_SEARCH_ROWS,
+    HEADER_WORDS,
+    PLACE_FIELDS,
+    header_rank,
+    is_header,
+    looks_like_place,
+    map_header,
+    rows_score,
+)
 from loaders.htmltable import declared_charset, html_tables
 from loaders.i18n import text as t
-from loaders.text import normalise_name, normalise_text
+from loaders.text import normalise_text
 from loaders.textfile import UnknownEncoding, decode_text, encoding_name, split_rows
 from loaders.workbook import (
     VISIBLE,
@@ -47,44 +60,11 @@ MAX_UNZIPPED_XML = 20_000_000
 # A roster table has ≈20 columns; cells further right are not read (one stray cell at column XFD of a 4 kB file
 # would otherwise make every row 16 384 cells long — minutes of work and GBs of memory).
 MAX_COLUMNS = 100
-HEADER_SEARCH_ROWS = 15
-NO_HEADER = -1
-SEPARATOR_KEYS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}  # header_at of a headerless single column of unit names
+NO_HEADER = -1  # header_at of a headerless single column of unit names
+SEPARATOR_KEYS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
 
-# header text (normalised, lower-case) → roster field
-HEADER_WORDS = {
-    "seq": ["序号", "编号", "no", "no.", "#", "index"],
-    "province": ["省份", "省", "省(区、市)", "省(自治区、直辖市)", "省区市", "所在省", "省别", "province"],
-    "prefecture": ["城市", "市", "地市", "所在市", "地级市", "市(州)", "市州", "市(州、盟)", "地区", "city",
-                   "prefecture"],
-    "county": ["区县", "县(市、区)", "县市区", "县(区、市)", "区(县、市)", "县区", "区县名称", "县(市、区、旗)",
-               "county", "district"],
-    "unit_name": ["实验单位", "单位名称", "单位", "实验区", "实验区名称", "名称", "实验单位名称", "unit", "name",
-                  "unit_name"],
-    "theme": ["实验主题", "主题", "theme"],
-    "content": ["实验内容", "内容", "content"],
-    "approved_on": ["批复日期", "日期", "确认日期", "批准日期", "批复年份", "批复时间", "批复年度", "确认时间",
-                    "确认年份", "认定时间", "认定日期", "认定年份", "命名时间", "命名日期", "命名年份", "批准时间",
-                    "批准年份", "获批时间", "获批年份", "年份", "年度", "时间", "date", "year", "approved_on"],
-    "batch": ["批次", "batch"],
-    "doc_number": ["文号", "批复文号", "文件", "doc_number", "document"],
-    "status": ["状态", "实验状态", "status"],
-    "programme": ["级别", "类别", "programme", "level"],
-    "authority": ["批准机关", "发文机关", "认定机关", "authority"],
-    "zone_id": ["zone_id", "实验区编号"],
-    "period_years": ["实验期", "实验周期", "实验期(年)", "周期", "period_years"],
-    "status_as_of": ["状态日期", "状态截至", "status_as_of"],
-    "designation": ["认定方式", "designation"],
-}
-# What a person can map a column to (in this order); "" means "not used".
-FIELDS = tuple(HEADER_WORDS)
-DATE_FIELDS = ("approved_on", "status_as_of")
-PLACE_FIELDS = frozenset({"unit_name", "county", "prefecture"})
-_LOOKUP = {w: f for f, words in HEADER_WORDS.items() for w in words}
 NOTE_START = re.compile(r"^(注|备注|说明|附注|填表|制表|联系人|审核人|合计|总计|note)", re.IGNORECASE)
 _FORMULA = re.compile(r"^(=|[+\-@][A-Za-z_]+\s*\(|[+\-@]?cmd\s*\|)", re.IGNORECASE)
-# A cell that reads as the name of a place or unit (for a roster that is one column of names with no header).
-_PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{1,30}(省|市|区|县|旗|州|盟|街道|镇|乡|新区|开发区|园区|管委会)$")
 
 
 class IntakeError(ValueError):
@@ -147,57 +127,11 @@ class RawTable:
         return [*self.read_notes, *self.warnings]
 
 
-def _header_key(text: str) -> str:
-    return normalise_name(str(text)).lower().replace("（", "(").replace("）", ")")
-
-
-def _match(cell: str) -> tuple[str | None, bool]:
-    """(roster field, exact?) for one header cell."""
-    key = _header_key(cell)
-    if key in _LOOKUP:
-        return _LOOKUP[key], True
-    return next((fld for w, fld in _LOOKUP.items() if len(w) >= 2 and key and key.endswith(w)), None), False
-
-
-def map_header(cells: list[str]) -> dict[int, str]:
-    """Column index → roster field for the header cells we recognise (first match wins)."""
-    out: dict[int, str] = {}
-    for i, cell in enumerate(cells):
-        f, _ = _match(cell)
-        if f and f not in out.values():
-            out[i] = f
-    return out
-
-
-def _header_rank(cells: list[str]) -> tuple[int, int]:
-    """(recognised columns, of which exact) — how well a row reads as a roster header."""
-    mapping = map_header(cells)
-    return len(mapping), sum(_match(cells[i])[1] for i in mapping)
-
-
-def _is_header(cells: list[str]) -> bool:
-    """Two recognised column names, or one exact unit/place name column (实验单位, 区县 …) on its own."""
-    mapping = map_header(cells)
-    if len(mapping) >= 2:
-        return bool(PLACE_FIELDS & set(mapping.values()))
-    return len(mapping) == 1 and all(f in PLACE_FIELDS and _match(cells[i])[1] for i, f in mapping.items())
-
-
-def _rows_score(rows: list[list[str]]) -> int:
-    """How well the best of the first rows reads as a header (0 = none): ranks encodings and separators."""
-    best = 0
-    for row in rows[:HEADER_SEARCH_ROWS]:
-        cells = [normalise_name(c) for c in row[:MAX_COLUMNS]]
-        if _is_header(cells):
-            best = max(best, len(map_header(cells)))
-    return best
-
-
 def decode_csv(data: bytes) -> tuple[str, str]:
     """(text, codec) of a text file: BOM, UTF-8, or the candidate encoding whose rows give a recognised header
     (loaders.textfile.decode_text). Raises IntakeError when no encoding fits."""
     try:
-        decoded = decode_text(data, _rows_score)
+        decoded = decode_text(data, rows_score)
     except UnknownEncoding as exc:
         raise IntakeError(str(exc)) from exc
     return decoded.text, decoded.encoding
@@ -274,7 +208,7 @@ def _html_book(data: bytes) -> tuple[Book, str]:
 def _text_sheet(data: bytes) -> tuple[Sheet, str, str, bool]:
     """The one sheet of a text table, its codec, separator and whether the encoding was a guess."""
     try:
-        decoded = decode_text(data, _rows_score)
+        decoded = decode_text(data, rows_score)
     except UnknownEncoding as exc:
         raise IntakeError(str(exc)) from exc
     if "\x00" in decoded.text:
@@ -282,7 +216,7 @@ def _text_sheet(data: bytes) -> tuple[Sheet, str, str, bool]:
     import csv
 
     try:  # rows past the limit are not parsed at all; read_grid reports "too many rows" for the extra one
-        rows, sep = split_rows(decoded.text, _rows_score, MAX_ROWS + 51)
+        rows, sep = split_rows(decoded.text, rows_score, MAX_ROWS + 51)
     except csv.Error as exc:  # e.g. a field larger than the csv module allows
         raise IntakeError(f"CSV 格式有误，无法读取（{exc}）") from exc
     rows = [r[:MAX_COLUMNS] for r in rows]
@@ -320,7 +254,7 @@ def choose_sheet(book: Book, wanted: str | None = None) -> tuple[Sheet, list[str
         raise IntakeError(t("import.read.all_hidden", sheets="、".join(f"“{n}”" for n in hidden)))
     active = book.sheets[book.active] if 0 <= book.active < len(book.sheets) else visible[0]
     order = ([active] if active.state == VISIBLE else []) + [s for s in visible if s is not active]
-    with_header = [s for s in order if _rows_score(_cells(s, HEADER_SEARCH_ROWS))]
+    with_header = [s for s in order if rows_score(_cells(s, HEADER_SEARCH_ROWS))]
     chosen = with_header[0] if with_header else order[0]
     if len(book.sheets) > 1:
         notes.append(t("import.read.sheet_read", sheet=chosen.name, n=len(book.sheets)))
@@ -420,11 +354,11 @@ def _headerless_names(grid: Grid) -> int | None:
     if not filled or any(len(cs) != 1 for _, cs in filled):
         return None
     cols = {next(j for j, c in enumerate(grid.cells[i]) if c) for i, _ in filled}
-    first = next((i for i, cs in filled[:HEADER_SEARCH_ROWS] if _PLACE_NAME.match(normalise_name(cs[0]))), None)
+    first = next((i for i, cs in filled[:HEADER_SEARCH_ROWS] if looks_like_place(cs[0])), None)
     if first is None or len(cols) != 1:
         return None
     names = [cs[0] for i, cs in filled if i >= first and not _is_note(cs)]
-    places = sum(bool(_PLACE_NAME.match(normalise_name(n))) for n in names)
+    places = sum(looks_like_place(n) for n in names)
     return first if places * 2 > len(names) else None
 
 
@@ -433,9 +367,9 @@ def detect_header(grid: Grid) -> tuple[int, dict[int, str]]:
     two recognised names including a place column, or one exact 实验单位/区县/城市 name (a one-column roster).
     A headerless column of unit names gives (NO_HEADER, {column: "unit_name"}). Raises HeaderNotFound."""
     head = grid.cells[:HEADER_SEARCH_ROWS]
-    candidates = [i for i in range(len(head)) if _is_header(head[i])]
+    candidates = [i for i in range(len(head)) if is_header(head[i])]
     if candidates:
-        at = max(candidates, key=lambda i: _header_rank(head[i]))
+        at = max(candidates, key=lambda i: header_rank(head[i]))
         return at, map_header(head[at])
     first = _headerless_names(grid)
     if first is not None:
@@ -488,7 +422,7 @@ def table_from_grid(grid: Grid, header_at: int | None = None, mapping: dict[int,
     if mapping is None:
         detected_at, mapping = detect_header(grid)
         header_at = detected_at if header_at is None else header_at
-        if detected_at == NO_HEADER or not _is_header(grid.cells[detected_at]):
+        if detected_at == NO_HEADER or not is_header(grid.cells[detected_at]):
             warnings.append(t("import.read.headerless"))
     else:
         mapping = {int(i): f for i, f in mapping.items() if f}

@@ -23,7 +23,7 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 STRICT_SPREADSHEETML = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 _MAGIC = [  # prefix → kind of file that is not a table
     (b"%PDF", "pdf"), (b"{\\rtf", "rtf"), (b"\x89PNG", "image"), (b"\xff\xd8\xff", "image"), (b"GIF8", "image"),
-    (b"Rar!", "archive"), (b"7z\xbc\xaf\x27\x1c", "archive"), (b"\x1f\x8b", "archive"),
+    (b"Rar!", "archive"), (b"MIME-Version:", "mhtml"), (b"7z\xbc\xaf\x27\x1c", "archive"), (b"\x1f\x8b", "archive"),
 ]
 _BIFF_BOF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")  # BOF record of BIFF2, 3, 4 (and 5/8 streams)
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|table|meta|style|title)\b",

@@ -46,7 +46,7 @@ if raw is None:
     st.stop()
 
 table = raw if hasattr(raw, "unmapped") else None
-if table is not None and table.read_notes:  # what the file turned out to be, its encoding and the sheet read
+if mode == "upload" and table is not None and table.read_notes:  # what the file is, its encoding, the sheet read
     st.info(md_escape(t("import.read_notes", notes="；".join(table.read_notes))))
 form = batch_form(facts or document_facts(""), len(table.rows if table else raw), token, text)
 defaults = form.defaults

@@ -106,6 +106,7 @@ def zipped(names: dict[str, bytes]) -> bytes:
     (zipped({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}), "a.xlsx", "OpenDocument"),
     (zipped({"a.csv": b"x"}), "a.xlsx", "ZIP 压缩包"),
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "a.xls", "图片"),
+    (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n", "a.xls", "单个文件网页"),
     (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>', "a.xls",
      "没有工作表"),
     (b"<html><body><p>no table here</p></body></html>", "a.xls", "没有表格"),

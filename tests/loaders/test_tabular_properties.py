@@ -147,3 +147,46 @@ def test_random_encodings_separators_and_names_are_read_right_or_refused():
 
     prop()
     assert outcomes.count("read") >= 0.9 * len(outcomes), outcomes
+
+
+@st.composite
+def containers(draw):
+    """The same roster in any container an office produces, under any of the names they give it."""
+    from tests.loaders.roster_files import html_table, xls, xlsx
+
+    start = draw(st.integers(0, 25))
+    rows = [list(r) for r in ROSTER[start:start + draw(st.integers(1, 6))]]
+    kind = draw(st.sampled_from(["csv", "tsv", "html", "html_gbk", "xls", "xlsx"]))
+    if kind in ("csv", "tsv"):
+        data = csv_text(rows, sep="," if kind == "csv" else "\t").encode(draw(st.sampled_from(ENCODINGS[:4])))
+    elif kind == "html":
+        data = html_table(rows)
+    elif kind == "html_gbk":
+        data = html_table(rows, charset=draw(st.sampled_from(["gb2312", "gbk", None])), encoding="gbk")
+    elif kind == "xls":
+        data = xls([("名单", [HEADER, *rows], False)])
+    else:
+        data = xlsx([("名单", [HEADER, *rows], "visible")])
+    name = "名单" + draw(st.sampled_from([".csv", ".xls", ".xlsx", ".tsv"]))
+    return data, name, kind, [r[2] for r in rows]
+
+
+def test_any_container_under_any_name_is_read_as_what_it_is():
+    outcomes = []
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(case=containers())
+    def prop(case):
+        data, name, kind, units = case
+        try:
+            table = read_table(data, name)
+        except IntakeError as exc:
+            assert str(exc)
+            outcomes.append("refused")
+            event(f"refused {kind}")
+            return
+        assert list(table.rows.unit_name) == units, (kind, name)
+        outcomes.append("read")
+
+    prop()
+    assert outcomes.count("read") >= 0.95 * len(outcomes), outcomes

@@ -16,6 +16,7 @@ EPOCH_1904 = datetime(1904, 1, 1)
 FIRST_YEAR, LAST_YEAR = 1949, 2100  # no roster names a date outside these years
 _SERIAL = re.compile(r"\d{5}(\.0+)?")
 _FULL = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?(\s.*)?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")  # 20190325, as other systems export dates
 _MONTH = re.compile(r"(\d{4})\s*(?:年\s*(\d{1,2})\s*月份?|[./-]\s*(\d{1,2}))")
 _YEAR = re.compile(r"(\d{4})\s*(?:年度?)?")
 _CHINESE_NUMERAL = re.compile(r"[〇零一二三四五六七八九十两]")
@@ -45,7 +46,7 @@ def _year_ok(y: int) -> bool:
 def parse_date(value, date1904: bool = False) -> str:
     """ISO text for a roster date, as precise as the value and no more; '' when it is not a date.
 
-    "2019年3月25日", "2019.3.25", "2019/3/25", "2019-03-25", a datetime, or an Excel day serial (5 digits, in the
+    "2019年3月25日", "2019.3.25", "2019/3/25", "2019-03-25", "20190325", a datetime, or an Excel day serial (5 digits, in the
     workbook's 1900 or 1904 date system) → "2019-03-25"; "2014年5月", "2014.5", "2014-05", "二〇一四年五月" →
     "2014-05"; "2012", "2012年" → "2012". A day or month that does not exist (2019年2月30日) or a year outside
     1949–2100 gives ''. Consumers that need a year read the first four characters.
@@ -61,7 +62,7 @@ def parse_date(value, date1904: bool = False) -> str:
         except (OverflowError, ValueError):
             return ""
         return d.isoformat() if _year_ok(d.year) else ""
-    if m := _FULL.fullmatch(s):
+    if m := _FULL.fullmatch(s) or _COMPACT.fullmatch(s):
         try:
             d = date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:

@@ -117,9 +117,11 @@ def _looks_utf16_without_bom(data: bytes) -> str | None:
 
 
 def decode_text(data: bytes, score: ScoreRows) -> DecodedText:
-    """The text of a table file. A BOM or valid UTF-8 settles it; otherwise each candidate (charset-normalizer's
-    proposals, GB18030, Big5-HKSCS) that decodes cleanly is split into rows and ranked by its header, then by its
-    share of common hanzi. Raises UnknownEncoding when no candidate gives a header or plausible Chinese text."""
+    """The text of a table file. A BOM settles it, and so does valid UTF-8 that is ASCII or gives a recognised
+    header; otherwise each candidate (charset-normalizer's proposals, GB18030, Big5-HKSCS) that decodes cleanly is
+    split into rows and ranked by its header, then by its share of common hanzi; valid UTF-8 without a header still
+    beats a legacy decoding without one. Raises UnknownEncoding when no candidate gives a header or plausible
+    Chinese text."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
@@ -135,9 +137,11 @@ def decode_text(data: bytes, score: ScoreRows) -> DecodedText:
         if "\x00" not in text:
             return DecodedText(text, utf16, True)
     try:
-        return DecodedText(data.decode("utf-8"), "utf-8", False)
+        utf8 = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        utf8 = None
+    if utf8 is not None and (data.isascii() or _header_score(utf8, score) > 0):
+        return DecodedText(utf8, "utf-8", False)
     proposed = _proposals(data)
     # The library ranks the Chinese codecs; the header (or, failing that, common hanzi) verifies its choice.
     candidates = list(dict.fromkeys([*(c for c in map(_chinese_codec, proposed) if c), *LEGACY]))
@@ -147,23 +151,29 @@ def decode_text(data: bytes, score: ScoreRows) -> DecodedText:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        if "\x00" in text:
-            continue
-        try:
-            rows, _ = split_rows(text[:SAMPLE_CHARS], score, 30)
-        except csv.Error:
-            rows = []
-        ranked.append((score(rows), common_share(text[:SAMPLE_CHARS]), -order, enc, text))
-    if ranked:
-        best = max(ranked)
-        if best[0] > 0:
-            return DecodedText(best[4], best[3], True)
-        # No header anywhere: keep a decoding only when it reads as common Chinese and the library does not say
-        # the bytes are another language's encoding (EUC-KR Hangul decodes as plausible GB2312 hanzi).
-        if best[1] >= PLAUSIBLE_SHARE and (not proposed or _chinese_codec(proposed[0])):
-            return DecodedText(best[4], best[3], True)
+        if "\x00" not in text:
+            ranked.append((_header_score(text, score), common_share(text[:SAMPLE_CHARS]), -order, enc, text))
+    best = max(ranked, default=None)
+    if best is not None and best[0] > 0:
+        return DecodedText(best[4], best[3], True)
+    if utf8 is not None:
+        # Valid UTF-8 without a recognised header: GBK text is valid UTF-8 only by rare accident (联通), and no
+        # legacy decoding gave a header either, so UTF-8 stands (the header mapping is offered next).
+        return DecodedText(utf8, "utf-8", False)
+    # No header anywhere: keep a decoding only when it reads as common Chinese and the library does not say
+    # the bytes are another language's encoding (EUC-KR Hangul decodes as plausible GB2312 hanzi).
+    if best is not None and best[1] >= PLAUSIBLE_SHARE and (not proposed or _chinese_codec(proposed[0])):
+        return DecodedText(best[4], best[3], True)
     tried = [ENCODING_NAMES.get(e, e.upper()) for e in candidates]
     raise UnknownEncoding(t("import.read.encoding_unknown", tried="、".join(dict.fromkeys(tried))))
+
+
+def _header_score(text: str, score: ScoreRows) -> int:
+    try:
+        rows, _ = split_rows(text[:SAMPLE_CHARS], score, 30)
+    except csv.Error:
+        return 0
+    return score(rows)
 
 
 def encoding_name(codec: str) -> str:

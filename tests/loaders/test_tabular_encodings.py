@@ -82,3 +82,4 @@ def test_english_headers_over_chinese_rows_are_decoded_by_the_common_characters(
     text = csv_text(ROWS[:10], header=["province", "county", "unit_name"])
     data = (traditional(text) if encoding == "big5" else text).encode(encoding)
     assert list(read_table(data, "a.csv").rows.unit_name) == [r[2] for r in ROWS[:10]]
+

@@ -13,7 +13,7 @@ HEADER_CELLS = 100  # cells of a row looked at (as loaders.tabular.MAX_COLUMNS)
 HEADER_WORDS = {
     "seq": ["序号", "编号", "no", "no.", "#", "index"],
     "province": ["省份", "省", "省(区、市)", "省(自治区、直辖市)", "省区市", "所在省", "省别", "province"],
-    "prefecture": ["城市", "市", "地市", "所在市", "地级市", "市(州)", "市州", "市(州、盟)", "地区", "city",
+    "prefecture": ["城市", "市", "地市", "所在市", "地级市", "市(州)", "市州", "市(州、盟)", "city",
                    "prefecture"],
     "county": ["区县", "县(市、区)", "县市区", "县(区、市)", "区(县、市)", "县区", "区县名称", "县(市、区、旗)",
                "county", "district"],
@@ -31,7 +31,7 @@ HEADER_WORDS = {
     "authority": ["批准机关", "发文机关", "认定机关", "authority"],
     "zone_id": ["zone_id", "实验区编号"],
     "period_years": ["实验期", "实验周期", "实验期(年)", "周期", "period_years"],
-    "status_as_of": ["状态日期", "状态截至", "status_as_of"],
+    "status_as_of": ["状态日期", "状态截至", "状态截至日期", "状态截至时间", "状态时间", "status_as_of"],
     "designation": ["认定方式", "designation"],
 }
 # What a person can map a column to (in this order); "" means "not used".
@@ -57,7 +57,9 @@ def _match(cell: str) -> tuple[str | None, bool]:
     key = _header_key(cell)
     if key in _LOOKUP:
         return _LOOKUP[key], True
-    return next((fld for w, fld in _LOOKUP.items() if len(w) >= 2 and key and key.endswith(w)), None), False
+    # the longest header word the cell ends with: 状态截至时间 is a status date, not 时间 (the approval date)
+    words = [w for w in _LOOKUP if len(w) >= 2 and key and key.endswith(w)]
+    return (_LOOKUP[max(words, key=len)] if words else None), False
 
 
 def map_header(cells: list[str]) -> dict[int, str]:

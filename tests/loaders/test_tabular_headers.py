@@ -81,3 +81,9 @@ def test_a_year_column_keeps_the_year_and_an_unreadable_date_is_flagged():
     table = read_table("省份,区县,批复年份\n北京市,石景山区,2019\n天津市,河北区,去年\n".encode(), "a.csv")
     assert list(table.rows.approved_on) == ["2019", ""]
     assert any("无法识别的日期" in w and "去年" in w for w in table.warnings)
+
+
+def test_the_longest_header_word_wins_so_a_status_time_is_not_the_approval_date():
+    table = read_table("省份,区县,认定时间,状态截至时间\n北京市,石景山区,2019,2021-03\n".encode(), "a.csv")
+    assert table.columns == {"省份": "province", "区县": "county", "认定时间": "approved_on",
+                             "状态截至时间": "status_as_of"}

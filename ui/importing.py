@@ -84,7 +84,13 @@ def uploaded_roster(upload) -> tuple[RawTable | pd.DataFrame, dict, str, str]:
         text = decode_csv(data)[0]
         raw, facts = rows_from_paste(text)
         return raw, facts, text, token
-    grid = read_grid(data, upload.name, sheet=st.session_state.get(_sheet_key(token)))
+    chosen = st.session_state.get(_sheet_key(token))
+    try:
+        grid = read_grid(data, upload.name, sheet=chosen)
+    except IntakeError:
+        if chosen:  # the sheet picked cannot be read (empty, too long …): keep the picker so another can be chosen
+            sheet_picker(read_grid(data, upload.name), token)
+        raise
     sheet_picker(grid, token)
     try:
         found_at, found = detect_header(grid)

@@ -42,3 +42,13 @@ def test_a_strict_open_xml_workbook_is_read_not_a_red_box(app):
     at = upload(open_import(app), "strict.xlsx", ooxml_package(rows_xml([HEADER, *roster_rows(2)]), strict=True))
     assert not at.error
     assert "Strict Open XML" in all_text(at) and counts_line(at).startswith("读取 2 行：已对应 2")
+
+
+def test_picking_a_sheet_that_cannot_be_read_keeps_the_picker_to_choose_again(app):
+    data = xlsx([("名单", [HEADER, *roster_rows(2)], "visible"), ("空白", [], "visible")])
+    at = upload(open_import(app), "名单.xlsx", data)
+    key = f"imp_sheet_{input_token('名单.xlsx', data)}"
+    at.selectbox(key=key).set_value("空白").run()
+    assert not at.exception and "没有任何内容" in all_text(at)
+    at.selectbox(key=key).set_value("名单").run()
+    assert counts_line(at).startswith("读取 2 行：已对应 2")

@@ -313,6 +313,8 @@ def read_grid(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, sheet: 
         notes.append(t("import.read.text", encoding=encoding_name(enc), sep=t(f"import.read.sep.{SEPARATOR_KEYS[sep]}")))
         if guessed and not enc.startswith("utf-8"):
             warnings.append(t("import.read.encoding_guessed", encoding=encoding_name(enc)))
+        if sheet not in (None, ""):
+            warnings.append(t("import.read.sheet_ignored", sheet=sheet))
         date1904 = False
     else:
         if kind == sniff.HTML:

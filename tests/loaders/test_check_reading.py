@@ -39,3 +39,10 @@ def test_the_cli_names_a_missing_sheet_and_exits_2(tmp_path, capsys):
     path.write_bytes(xlsx([("名单", [HEADER, *roster_rows(1)], "visible")]))
     assert main([str(path), "--sheet", "Sheet9"]) == 2
     assert "没有工作表“Sheet9”" in capsys.readouterr().err
+
+
+def test_a_sheet_given_for_a_text_file_is_said_to_be_ignored(tmp_path, capsys):
+    path = tmp_path / "roster.csv"
+    path.write_text("省份,区县,实验单位\n" + "".join(",".join(r) + "\n" for r in roster_rows(1)), encoding="utf-8")
+    assert main([str(path), "--sheet", "名单"]) == 0
+    assert "指定的工作表“名单”不适用" in capsys.readouterr().err

@@ -153,12 +153,11 @@ def _check_unzipped_size(data: bytes) -> None:
             total = sum(i.file_size for i in zf.infolist())
             xml = sum(i.file_size for i in zf.infolist() if i.filename.lower().endswith((".xml", ".rels")))
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise IntakeError(f"无法打开 Excel 文件（{type(exc).__name__}：不是有效的 .xlsx）") from exc
+        raise IntakeError(t("import.read.bad_zip", error=type(exc).__name__)) from exc
     if total > MAX_UNZIPPED_BYTES:
-        raise IntakeError(f"Excel 文件解压后过大（{total / 1e6:.0f} MB），上限 {MAX_UNZIPPED_BYTES / 1e6:.0f} MB")
+        raise IntakeError(t("import.read.unzipped_too_large", mb=f"{total / 1e6:.0f}", limit=f"{MAX_UNZIPPED_BYTES / 1e6:.0f}"))
     if xml > MAX_UNZIPPED_XML:
-        raise IntakeError(f"Excel 表格内容过大（解压后 {xml / 1e6:.0f} MB），上限 {MAX_UNZIPPED_XML / 1e6:.0f} MB："
-                          "请只保留名单所在的工作表")
+        raise IntakeError(t("import.read.xml_too_large", mb=f"{xml / 1e6:.0f}", limit=f"{MAX_UNZIPPED_XML / 1e6:.0f}"))
 
 
 def _read_book(data: bytes, kind: str) -> Book:
@@ -212,13 +211,13 @@ def _text_sheet(data: bytes) -> tuple[Sheet, str, str, bool]:
     except UnknownEncoding as exc:
         raise IntakeError(str(exc)) from exc
     if "\x00" in decoded.text:
-        raise IntakeError("文件含有二进制内容，不是 CSV 表格")
+        raise IntakeError(t("import.read.not_a_table.binary"))
     import csv
 
     try:  # rows past the limit are not parsed at all; read_grid reports "too many rows" for the extra one
         rows, sep = split_rows(decoded.text, rows_score, MAX_ROWS + 51)
     except csv.Error as exc:  # e.g. a field larger than the csv module allows
-        raise IntakeError(f"CSV 格式有误，无法读取（{exc}）") from exc
+        raise IntakeError(t("import.read.csv_error", error=exc)) from exc
     rows = [r[:MAX_COLUMNS] for r in rows]
     return Sheet("", VISIBLE, rows, len(rows)), decoded.encoding, sep, decoded.guessed
 
@@ -285,15 +284,15 @@ def read_grid(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, sheet: 
     name (loaders.sniff); `sheet` picks a sheet by name or 1-based number, otherwise choose_sheet decides. Size
     and type are checked before anything is parsed; IntakeError says in one sentence why a file cannot be read."""
     if not data:
-        raise IntakeError("文件是空的")
+        raise IntakeError(t("import.read.empty_file"))
     if len(data) > max_bytes:
-        raise IntakeError(f"文件太大（{len(data) / 1e6:.1f} MB），上限 {max_bytes / 1e6:.0f} MB")
+        raise IntakeError(t("import.read.too_large", mb=f"{len(data) / 1e6:.1f}", limit=f"{max_bytes / 1e6:.0f}"))
     ext = PurePath(filename).suffix.lower()
     kind, named = sniff.sniff_format(data), sniff.named_kind(filename)
     if kind not in sniff.TABLE_KINDS:
         raise IntakeError(t(f"import.read.not_a_table.{kind}"))
     if kind == sniff.TEXT and named is None:
-        raise IntakeError(f"不支持的文件类型“{ext or filename}”：请上传 CSV、XLSX 或 XLS")
+        raise IntakeError(t("import.read.unsupported", ext=ext or filename))
     notes: list[str] = []
     warnings: list[str] = []
     if named not in (kind, None) and {named, kind} != {sniff.XLSX, sniff.XLSX_STRICT}:
@@ -338,12 +337,12 @@ def read_grid(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, sheet: 
         if date1904:
             notes.append(t("import.read.date1904"))
     if max(chosen.total_rows, len(chosen.rows)) > MAX_ROWS + 50:
-        raise IntakeError(f"行数太多（{chosen.total_rows} 行，上限 {MAX_ROWS} 行）")
+        raise IntakeError(t("import.read.too_many_rows", n=chosen.total_rows, limit=MAX_ROWS))
     cells = _cells(chosen)
     if not any(any(row) for row in cells):
-        raise IntakeError("文件里没有任何内容")
+        raise IntakeError(t("import.read.no_content"))
     if kind == sniff.TEXT:  # CSV: a cell a spreadsheet would evaluate is flagged like an Excel formula
-        formulas = [f"第{r + 1}行第{c + 1}列" for r, row in enumerate(cells) for c, v in enumerate(row)
+        formulas = [t("import.read.cell", row=r + 1, col=c + 1) for r, row in enumerate(cells) for c, v in enumerate(row)
                     if _FORMULA.match(v)]
     return Grid(cells, enc, chosen.name or None, formulas, notes, warnings, sheets, date1904, kind)
 
@@ -378,9 +377,8 @@ def detect_header(grid: Grid) -> tuple[int, dict[int, str]]:
         col = next(j for j, c in enumerate(grid.cells[first]) if c)
         return first - 1 if first else NO_HEADER, {col: "unit_name"}
     if any(len(map_header(r)) >= 2 for r in head):
-        raise HeaderNotFound("表头里没有“实验单位”或“区县/城市”列，无法确定是哪个行政单位；"
-                             "可在下方“列的对应”中指定")
-    message = "找不到表头：需要“省份/城市/区县”或“实验单位”等列（中文或英文列名）；可在下方“列的对应”中指定每一列的含义"
+        raise HeaderNotFound(t("import.read.header_no_place"))
+    message = t("import.read.header_not_found")
     if grid.encoding and not grid.encoding.startswith("utf"):
         message += t("import.read.header_encoding_hint", encoding=encoding_name(grid.encoding))
     raise HeaderNotFound(message)
@@ -405,7 +403,7 @@ def _convert_dates(rows: pd.DataFrame, date1904: bool, warnings: list[str]) -> N
         rows[col] = raw.map(lambda v: parse_date(v, date1904))
         serial = raw.str.fullmatch(r"\d{5}(\.0+)?") & (rows[col] != "")
         if serial.any():
-            listed = "、".join(f"第{r}行 {v}→{d}" for r, v, d in zip(rows.row[serial][:5], raw[serial][:5],
+            listed = "、".join(t("import.read.row_serial", row=r, value=v, date=d) for r, v, d in zip(rows.row[serial][:5], raw[serial][:5],
                                                                   rows[col][serial][:5], strict=True))
             system = "1904" if date1904 else "1900"
             warnings.append(t("import.read.date_serials", system=system, cells=listed))
@@ -413,8 +411,8 @@ def _convert_dates(rows: pd.DataFrame, date1904: bool, warnings: list[str]) -> N
             rows["approved_on_raw"] = raw
             bad = rows[(raw != "") & (rows[col] == "")]
             if len(bad):
-                listed = "、".join(f"第{r}行“{v}”" for r, v in zip(bad.row[:10], raw[bad.index][:10], strict=True))
-                warnings.append(f"无法识别的日期（改用本批次的批复日期）：{listed}")
+                listed = "、".join(t("import.read.row_value", row=r, value=v) for r, v in zip(bad.row[:10], raw[bad.index][:10], strict=True))
+                warnings.append(t("import.read.dates_unreadable", cells=listed))
 
 
 def table_from_grid(grid: Grid, header_at: int | None = None, mapping: dict[int, str] | None = None) -> RawTable:
@@ -432,11 +430,11 @@ def table_from_grid(grid: Grid, header_at: int | None = None, mapping: dict[int,
         fields = list(mapping.values())
         twice = sorted({f for f in fields if fields.count(f) > 1})
         if twice:
-            raise IntakeError(f"同一字段对应了多列：{'、'.join(twice)}；每个字段只能选一列")
+            raise IntakeError(t("import.read.mapping_twice", fields="、".join(twice)))
         if not (PLACE_FIELDS & set(fields)):
-            raise IntakeError("请至少指定“实验单位”或“区县/城市”中的一列")
+            raise IntakeError(t("import.read.mapping_no_place"))
     if not NO_HEADER <= header_at < len(grid.cells):
-        raise IntakeError(f"表头行号 {header_at + 1} 超出表格范围（共 {len(grid.cells)} 行）")
+        raise IntakeError(t("import.read.header_out_of_range", row=header_at + 1, rows=len(grid.cells)))
     header = grid.cells[header_at] if header_at != NO_HEADER else []
     header = header + [""] * (grid.width() - len(header))
     records, notes = [], []
@@ -452,7 +450,7 @@ def table_from_grid(grid: Grid, header_at: int | None = None, mapping: dict[int,
         rec["source_line"] = str(offset)
         records.append(rec)
     if len(records) > MAX_ROWS:
-        raise IntakeError(f"行数太多（超过 {MAX_ROWS} 行）")
+        raise IntakeError(t("import.read.too_many_records", limit=MAX_ROWS))
     fields = list(dict.fromkeys(mapping.values()))
     rows = pd.DataFrame(records, columns=fields + ["source_line"]).astype(str)
     rows.insert(0, "row", range(1, len(rows) + 1))

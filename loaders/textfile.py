@@ -28,9 +28,10 @@ LEGACY = ("gb18030", "big5hkscs")  # always tried, whatever charset-normalizer p
 # Chinese legacy encodings → the superset codec that decodes them all (GB2312 ⊂ GBK ⊂ GB18030; Big5 ⊂ Big5-HKSCS).
 CHINESE = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "gb18030": "gb18030", "hz": "gb18030",
            "big5": "big5hkscs", "cp950": "big5hkscs", "big5hkscs": "big5hkscs"}
-ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8（带 BOM）", "utf-16": "UTF-16（Unicode 文本）",
-                  "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE", "utf-32": "UTF-32", "gb18030": "GBK/GB18030",
-                  "big5hkscs": "Big5（繁体）", "big5": "Big5（繁体）", "cp950": "Big5（繁体）"}
+# codec → key of its name for people in data/i18n (import.read.encoding.*)
+ENCODING_KEYS = {"utf-8": "utf8", "utf-8-sig": "utf8_bom", "utf-16": "utf16", "utf-16-le": "utf16le",
+                 "utf-16-be": "utf16be", "utf-32": "utf32", "gb18030": "gbk", "big5hkscs": "big5", "big5": "big5",
+                 "cp950": "big5"}
 
 
 class UnknownEncoding(ValueError):
@@ -127,7 +128,7 @@ def decode_text(data: bytes, score: ScoreRows) -> DecodedText:
             try:
                 return DecodedText(data.decode(enc), enc, False)
             except UnicodeDecodeError as exc:
-                raise UnknownEncoding(t("import.read.encoding_broken_bom", encoding=ENCODING_NAMES[enc])) from exc
+                raise UnknownEncoding(t("import.read.encoding_broken_bom", encoding=encoding_name(enc))) from exc
     utf16 = _looks_utf16_without_bom(data)
     if utf16:
         try:
@@ -164,7 +165,7 @@ def decode_text(data: bytes, score: ScoreRows) -> DecodedText:
     # the bytes are another language's encoding (EUC-KR Hangul decodes as plausible GB2312 hanzi).
     if best is not None and best[1] >= PLAUSIBLE_SHARE and (not proposed or _chinese_codec(proposed[0])):
         return DecodedText(best[4], best[3], True)
-    tried = [ENCODING_NAMES.get(e, e.upper()) for e in candidates]
+    tried = [encoding_name(e) for e in candidates]
     raise UnknownEncoding(t("import.read.encoding_unknown", tried="、".join(dict.fromkeys(tried))))
 
 
@@ -177,5 +178,6 @@ def _header_score(text: str, score: ScoreRows) -> int:
 
 
 def encoding_name(codec: str) -> str:
-    """How a person knows the encoding (GBK/GB18030, Big5（繁体）, UTF-16（Unicode 文本）…)."""
-    return ENCODING_NAMES.get(codec, codec.upper())
+    """How a person knows the encoding (GBK/GB18030, Big5 (Traditional), UTF-16 (Excel's Unicode text) …)."""
+    key = ENCODING_KEYS.get(codec)
+    return t(f"import.read.encoding.{key}") if key else codec.upper()

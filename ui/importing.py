@@ -77,7 +77,7 @@ def uploaded_roster(upload) -> tuple[RawTable | pd.DataFrame, dict, str, str]:
     """(rows, document facts, document text, input token) from an uploaded file: a .txt is read as a pasted
     document; a table gets the column-mapping expander (open when its header was not recognised)."""
     if upload.size > MAX_BYTES:  # checked before the bytes are parsed
-        raise IntakeError(f"文件太大（{upload.size / 1e6:.1f} MB），上限 {MAX_BYTES / 1e6:.0f} MB")
+        raise IntakeError(t("import.read.too_large", mb=f"{upload.size / 1e6:.1f}", limit=f"{MAX_BYTES / 1e6:.0f}"))
     data = upload.getvalue()
     token = input_token(upload.name, data)
     if upload.name.lower().endswith(".txt"):

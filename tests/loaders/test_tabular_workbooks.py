@@ -205,3 +205,29 @@ def test_an_old_xls_in_the_1904_date_system_reads_plain_numbers_and_date_cells_a
     table = read_table(buf.getvalue(), "a.xls")
     assert list(table.rows.approved_on) == ["2019-03-25", "2019-03-25"]
     assert any("1904" in m for m in table.messages())
+
+
+def test_a_strict_package_with_styles_theme_and_properties_reads_its_date_cells():
+    """The other parts Excel writes (styles with date formats, theme, docProps) in Strict namespaces too: each
+    transitional namespace of an openpyxl file is swapped for its Strict twin (ECMA-376 Part 1, 5th ed., §A)."""
+    import io
+    import zipfile
+
+    from loaders.workbook import STRICT_TO_TRANSITIONAL
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "名单"
+    wb.active.append([*HEADER, "批复日期"])
+    for r in roster_rows(3):
+        wb.active.append([*r, dt.datetime(2019, 3, 25)])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook_bytes(wb))) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            for strict, transitional in STRICT_TO_TRANSITIONAL[:-1]:
+                part = part.replace(transitional, strict)
+            if info.filename == "xl/workbook.xml":
+                part = part.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
+            dst.writestr(info, part)
+    table = read_table(out.getvalue(), "strict.xlsx")
+    assert list(table.rows.approved_on) == ["2019-03-25"] * 3 and table.sheet == "名单"

@@ -331,6 +331,8 @@ def read_grid(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, sheet: 
             warnings.append(t("import.read.formula_values", cells=_listed(_cell_refs(chosen, chosen.formula_values))))
         if chosen.formula_errors:
             warnings.append(t("import.read.formula_errors", cells=_listed(_cell_refs(chosen, chosen.formula_errors))))
+        if chosen.formula_blanks:
+            warnings.append(t("import.read.formula_blanks", cells=_listed(_cell_refs(chosen, chosen.formula_blanks))))
         formulas = _cell_refs(chosen, chosen.formula_texts)
         if not book.formulas_known:
             notes.append(t("import.read.xls_formulas"))

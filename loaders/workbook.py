@@ -45,6 +45,7 @@ class Sheet:
     formula_values: list[tuple[int, int]] = field(default_factory=list)  # formula cells read as their stored result
     formula_texts: list[tuple[int, int]] = field(default_factory=list)  # formula cells with no stored result
     formula_errors: list[tuple[int, int]] = field(default_factory=list)  # stored result is an error (#N/A …)
+    formula_blanks: list[tuple[int, int]] = field(default_factory=list)  # no stored result, formula text unknown
 
 
 @dataclass
@@ -52,7 +53,7 @@ class Book:
     sheets: list[Sheet]
     active: int = 0  # index of the sheet the workbook opens on
     date1904: bool = False  # the 1904 date system (ECMA-376 §18.2.28 workbookPr/@date1904; BIFF DATEMODE)
-    formulas_known: bool = True  # False for .xls: xlrd gives stored results without saying which were formulas
+    formulas_known: bool = True  # False when the format's formula cells could not be told apart
 
 
 def strict_to_transitional(data: bytes) -> bytes:
@@ -129,7 +130,7 @@ XLS_STATES = {0: VISIBLE, 1: HIDDEN, 2: VERY_HIDDEN}
 
 def read_xls(data: bytes, max_rows: int, max_cols: int) -> Book:
     """All sheets of an Excel 97-2003 (BIFF) workbook. Date cells become datetimes in the workbook's own date
-    system; a formula cell is its stored result (xlrd does not say which cells were formulas). Raises
+    system; a formula cell is its stored result, marked from the stream's FORMULA records. Raises
     WorkbookError."""
     import xlrd
 
@@ -141,7 +142,7 @@ def read_xls(data: bytes, max_rows: int, max_cols: int) -> Book:
             wb = xlrd.open_workbook(file_contents=data)
         except Exception as exc:  # noqa: BLE001
             raise WorkbookError(type(exc).__name__) from exc
-    book = Book([], 0, wb.datemode == 1, formulas_known=False)
+    book = Book([], 0, wb.datemode == 1)
     for n, sh in enumerate(wb.sheets()):
         if sh.sheet_visible:  # WINDOW2 fSelected/"sheet_visible": xlrd's name for the active sheet
             book.active = n
@@ -163,7 +164,55 @@ def read_xls(data: bytes, max_rows: int, max_cols: int) -> Book:
             sheet.rows.append(line)
         _fill_merged(sheet.rows, sh.merged_cells)
         book.sheets.append(sheet)
+    cells = _biff_formula_cells(data)
+    if cells is None or len(cells) != len(book.sheets):
+        book.formulas_known = False
+        return book
+    for sheet, found in zip(book.sheets, cells, strict=True):
+        for r, c in found:
+            if r < len(sheet.rows) and c < len(sheet.rows[r]) and (r, c) not in sheet.formula_errors:
+                blank = sheet.rows[r][c] in ("", None)
+                (sheet.formula_blanks if blank else sheet.formula_values).append((r, c))
     return book
+
+
+def _biff_formula_cells(data: bytes) -> list[list[tuple[int, int]]] | None:
+    """(row, col) of every FORMULA record, per worksheet in xlrd's order; None when the stream cannot be walked.
+
+    xlrd reads a formula cell's stored result but does not say that it was a formula. BIFF5/8 records are
+    (id: u16, size: u16, body) ([MS-XLS] §2.1.4); BOUNDSHEET (0x0085) gives each sheet's BOF position and type
+    (0 = worksheet, the only type xlrd lists), FORMULA (0x0006) starts with the cell's row and column."""
+    import bisect
+    import struct
+
+    from xlrd import compdoc
+
+    try:
+        doc = compdoc.CompDoc(data, logfile=io.StringIO())
+        stream = doc.get_named_stream("Workbook") or doc.get_named_stream("Book")
+    except Exception:  # noqa: BLE001 - not a compound file xlrd can walk: formulas stay unmarked (and said so)
+        return None
+    if not stream:
+        return None
+    starts, worksheet, pos = [], [], 0
+    formulas: list[tuple[int, int, int]] = []
+    while pos + 4 <= len(stream):
+        rid, size = struct.unpack_from("<HH", stream, pos)
+        body = stream[pos + 4: pos + 4 + size]
+        if rid == 0x0085 and len(body) >= 6:
+            starts.append(struct.unpack_from("<I", body)[0])
+            worksheet.append(body[5] == 0)
+        elif rid == 0x0006 and len(body) >= 4:
+            formulas.append((pos, *struct.unpack_from("<HH", body)))
+        pos += 4 + size
+    order = sorted(range(len(starts)), key=starts.__getitem__)
+    sorted_starts = [starts[i] for i in order]
+    out = {i: [] for i in range(len(starts))}
+    for at, r, c in formulas:
+        k = bisect.bisect_right(sorted_starts, at) - 1
+        if k >= 0:
+            out[order[k]].append((r, c))
+    return [out[i] for i in range(len(starts)) if worksheet[i]]
 
 
 XML2003 = "{urn:schemas-microsoft-com:office:spreadsheet}"

@@ -231,3 +231,31 @@ def test_a_strict_package_with_styles_theme_and_properties_reads_its_date_cells(
             dst.writestr(info, part)
     table = read_table(out.getvalue(), "strict.xlsx")
     assert list(table.rows.approved_on) == ["2019-03-25"] * 3 and table.sheet == "名单"
+
+
+def test_formula_cells_of_an_old_xls_are_flagged_on_their_own_sheet():
+    """xlwt, like many exporters, stores no result for a formula: the cell is read blank and listed; the
+    formula on the hidden sheet is not the roster's and not listed."""
+    import io
+
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    lists = wb.add_sheet("lists")
+    lists.write(0, 0, "x")
+    lists.write(1, 1, xlwt.Formula("1+1"))
+    lists.visibility = 1
+    ws = wb.add_sheet("名单")
+    for c, h in enumerate(HEADER):
+        ws.write(0, c, h)
+    rows = roster_rows(2)
+    for r, (province, county, unit) in enumerate(rows, start=1):
+        ws.write(r, 0, province)
+        ws.write(r, 1, xlwt.Formula('"石景山"&"区"') if r == 1 else county)
+        ws.write(r, 2, unit)
+    buf = io.BytesIO()
+    wb.save(buf)
+    table = read_table(buf.getvalue(), "a.xls")
+    assert list(table.rows.county) == ["", rows[1][1]]
+    assert any("没有保存计算结果" in w and "名单!B2" in w and "lists" not in w for w in table.warnings)
+    assert not any("无法确定" in m for m in table.messages())

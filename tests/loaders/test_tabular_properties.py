@@ -127,26 +127,31 @@ def text_files(draw):
     return text.encode(encoding), name, encoding, [r[2] for r in rows]
 
 
-def test_random_encodings_separators_and_names_are_read_right_or_refused():
+def read_or_refused(cases, examples: int, min_read: float) -> None:
+    """Run the property over `cases` ((bytes, name, label, expected unit names)): each is read to exactly those
+    names or refused with a message; at least `min_read` of the examples must be read (not vacuous)."""
     outcomes = []
 
-    @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(case=text_files())
+    @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(case=cases)
     def prop(case):
-        data, name, encoding, units = case
+        data, name, label, units = case
         try:
             table = read_table(data, name)
         except IntakeError as exc:
             assert str(exc)
             outcomes.append("refused")
-            event(f"refused {encoding}")
+            event(f"refused {label}")
             return
-        assert list(table.rows.unit_name) == units, (encoding, name)
+        assert list(table.rows.unit_name) == units, (label, name)
         outcomes.append("read")
-        event(f"read {encoding}")
 
     prop()
-    assert outcomes.count("read") >= 0.9 * len(outcomes), outcomes
+    assert outcomes.count("read") >= min_read * len(outcomes), outcomes
+
+
+def test_random_encodings_separators_and_names_are_read_right_or_refused():
+    read_or_refused(text_files(), 120, 0.9)
 
 
 @st.composite
@@ -172,21 +177,4 @@ def containers(draw):
 
 
 def test_any_container_under_any_name_is_read_as_what_it_is():
-    outcomes = []
-
-    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(case=containers())
-    def prop(case):
-        data, name, kind, units = case
-        try:
-            table = read_table(data, name)
-        except IntakeError as exc:
-            assert str(exc)
-            outcomes.append("refused")
-            event(f"refused {kind}")
-            return
-        assert list(table.rows.unit_name) == units, (kind, name)
-        outcomes.append("read")
-
-    prop()
-    assert outcomes.count("read") >= 0.95 * len(outcomes), outcomes
+    read_or_refused(containers(), 80, 0.95)

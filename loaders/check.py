@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path}: {exc}", file=sys.stderr)
             return 2
         if isinstance(source, RawTable):
-            for note in [*source.notes, *source.warnings]:
+            for note in [*source.messages(), *source.notes]:
                 print(f"{path}: {note}", file=sys.stderr)
         report = intake(source, defaults_from_args(args, facts), source_name=path.name)
         results += report_rows(report, str(path))

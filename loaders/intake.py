@@ -171,8 +171,7 @@ def rows_from_list(text: str) -> RawTable | None:
         return None
     rows = pd.DataFrame(records, columns=["unit_name", "theme", "source_line"])
     rows.insert(0, "row", range(1, len(rows) + 1))
-    notes.insert(0, f"按逐行名单读取：{len(rows)} 行")
-    return RawTable(rows, {"实验单位": "unit_name"}, notes=notes)
+    return RawTable(rows, {"实验单位": "unit_name"}, read_notes=[f"按逐行名单读取：{len(rows)} 行", *notes])
 
 
 def province_of_authority(authority: str) -> str:

@@ -48,6 +48,8 @@ if raw is None:
     st.stop()
 
 table = raw if hasattr(raw, "unmapped") else None
+if mode == "upload" and table is not None and table.read_notes:  # what the file is, its encoding, the sheet read
+    st.info(md_escape(t("import.read_notes", notes="；".join(table.read_notes))))
 form = batch_form(facts or document_facts(""), len(table.rows if table else raw), token, text)
 defaults = form.defaults
 if table is not None:

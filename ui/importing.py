@@ -18,6 +18,7 @@ from loaders.roster import PROGRAMMES, STATUSES
 from loaders.tabular import (
     FIELDS,
     MAX_BYTES,
+    NO_HEADER,
     Grid,
     HeaderNotFound,
     IntakeError,
@@ -76,23 +77,48 @@ def uploaded_roster(upload) -> tuple[RawTable | pd.DataFrame, dict, str, str]:
     """(rows, document facts, document text, input token) from an uploaded file: a .txt is read as a pasted
     document; a table gets the column-mapping expander (open when its header was not recognised)."""
     if upload.size > MAX_BYTES:  # checked before the bytes are parsed
-        raise IntakeError(f"文件太大（{upload.size / 1e6:.1f} MB），上限 {MAX_BYTES / 1e6:.0f} MB")
+        raise IntakeError(t("import.read.too_large", mb=f"{upload.size / 1e6:.1f}", limit=f"{MAX_BYTES / 1e6:.0f}"))
     data = upload.getvalue()
     token = input_token(upload.name, data)
     if upload.name.lower().endswith(".txt"):
         text = decode_csv(data)[0]
         raw, facts = rows_from_paste(text)
         return raw, facts, text, token
-    grid = read_grid(data, upload.name)
+    chosen = st.session_state.get(_sheet_key(token))
+    try:
+        grid = read_grid(data, upload.name, sheet=chosen)
+    except IntakeError:
+        if chosen:  # the sheet picked cannot be read (empty, too long …): keep the picker so another can be chosen
+            sheet_picker(read_grid(data, upload.name), token)
+        raise
+    sheet_picker(grid, token)
     try:
         found_at, found = detect_header(grid)
         problem = None
     except HeaderNotFound as exc:
         found_at, found, problem = None, None, str(exc)
+    if found_at == NO_HEADER:  # one column of unit names and no header row: nothing to map
+        return table_from_grid(grid), {}, "", token
     if problem:
         st.warning(md_escape(t("import.header_not_found", error=problem)))
     header_at, mapping = column_mapping(grid, found_at, found, token, expanded=problem is not None)
     return table_from_grid(grid, header_at, mapping), {}, "", token
+
+
+def _sheet_key(token: str) -> str:
+    return f"imp_sheet_{token}"
+
+
+def sheet_picker(grid: Grid, token: str) -> None:
+    """A choice of sheet for a workbook with more than one; it starts on the sheet read automatically, and the
+    choice is read back from session state on the next run (before the grid is read)."""
+    if len(grid.sheets) < 2:
+        return
+    names = [s.name for s in grid.sheets]
+    hidden = {s.name for s in grid.sheets if s.state != "visible"}
+    st.selectbox(t("import.sheet_pick"), names, index=names.index(grid.sheet) if grid.sheet in names else 0,
+                 key=_sheet_key(token), help=t("import.sheet_pick_help"),
+                 format_func=lambda n: t("import.sheet_hidden", name=n) if n in hidden else n)
 
 
 @dataclass

@@ -186,7 +186,7 @@ def test_a_line_with_only_a_short_county_name_is_kept():
     report = intake(raw)
     assert report.rows.unit_name.tolist() == ["北京市东城区", "沛县", "湘西州吉首市"]
     assert report.rows.adcode.tolist() == ["110101", "320322", "433101"]
-    assert any("名单" in n for n in raw.notes)  # the title line is listed, not silently dropped
+    assert any("名单" in n for n in raw.messages())  # the title line is listed, not silently dropped
 
 
 @pytest.mark.parametrize("text", ["实验单位\n上海市长宁区\n沛县\n", "上海市长宁区\n沛县\n"])

@@ -450,11 +450,12 @@ def table_from_grid(grid: Grid, header_at: int | None = None, mapping: dict[int,
             continue  # a repeated header row (tables split over pages)
         rec = {fld: (line[i] if i < len(line) else "") for i, fld in mapping.items()}
         rec["source_line"] = str(offset)
+        rec["input_cells"] = ",".join(line).rstrip(",")  # the whole row as written, for the check's `input`
         records.append(rec)
     if len(records) > MAX_ROWS:
         raise IntakeError(t("import.read.too_many_records", limit=MAX_ROWS))
     fields = list(dict.fromkeys(mapping.values()))
-    rows = pd.DataFrame(records, columns=fields + ["source_line"]).astype(str)
+    rows = pd.DataFrame(records, columns=fields + ["source_line", "input_cells"]).astype(str)
     rows.insert(0, "row", range(1, len(rows) + 1))
     _convert_dates(rows, grid.date1904, warnings)
     if grid.formula_cells:

@@ -209,7 +209,7 @@ def test_every_input_row_is_in_the_output_and_the_exit_status_says_if_all_joined
     for r in rows:
         assert {"row", "input", "status", "adcodes", "current_adcodes", "level", "method", "notes",
                 "candidates"} <= set(r)
-    assert rows[0]["input"] == "北京市,石景山区"
+    assert rows[0]["input"] == "北京市,,石景山区"  # the row as written, empty cell kept
 
 
 def test_cli_options_are_the_import_forms_defaults(tmp_path, capsys):

@@ -66,12 +66,17 @@ class IntakeReport:
             "source_line": rows.source_line,
             "input": [input_label(r) for r in rows.itertuples(index=False)],
             "outcome": rows.outcome,
+            "designated": ["、".join(c or ()) if o == "joined" else "" for c, o in
+                           zip(rows.designated_adcodes, rows.outcome, strict=True)],
             "adcode": rows.adcode.fillna(""),
             "resolved": [resolved_label(r) for r in rows.itertuples(index=False)],
+            "method": [m if o == "joined" else "" for m, o in zip(rows.method, rows.outcome, strict=True)],
             "programme": rows.programme,
             "batch": rows.batch,
             "candidates": ["、".join(f"{c['name']} {c['adcode']}" for c in cands) for cands in rows.candidates],
-            "reason": rows.reason,
+            # how a joined row was matched (简称, 繁体, 历史名称 …) or why a row was not
+            "reason": [r or ("；".join(n) if o == "joined" else "") for r, n, o in
+                       zip(rows.reason, rows.resolution_notes, rows.outcome, strict=True)],
         })
 
     def needs_decision(self) -> pd.DataFrame:

@@ -76,6 +76,7 @@ st.subheader(t("import.preview"))
 st.caption(t("import.preview_help"))
 preview = report.preview().assign(
     outcome=lambda d: d.outcome.map(lambda o: t(f"import.outcome.{o}")),
+    method=lambda d: d.method.map(lambda m: t(f"common.method.{m}") if m else ""),
     programme=lambda d: d.programme.map(lambda p: PROGRAMMES.get(p, p)),
 )
 st.dataframe(preview.rename(columns=lambda c: t(f"import.columns.{c}")), key="imp_preview", hide_index=True,

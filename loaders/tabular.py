@@ -214,8 +214,8 @@ def _text_sheet(data: bytes) -> tuple[Sheet, str, str, bool]:
         raise IntakeError(t("import.read.not_a_table.binary"))
     import csv
 
-    try:  # rows past the limit are not parsed at all; read_grid reports "too many rows" for the extra one
-        rows, sep = split_rows(decoded.text, rows_score, MAX_ROWS + 51)
+    try:  # parsed once, with the separator found while ranking encodings; rows past the limit are not parsed
+        rows, sep = split_rows(decoded.text, rows_score, MAX_ROWS + 51, decoded.separator)
     except csv.Error as exc:  # e.g. a field larger than the csv module allows
         raise IntakeError(t("import.read.csv_error", error=exc)) from exc
     rows = [r[:MAX_COLUMNS] for r in rows]

@@ -16,7 +16,15 @@ from hypothesis import strategies as st
 from loaders.intake import OUTCOMES, intake, rows_from_paste
 from loaders.roster_draft import to_roster
 from loaders.safe_export import FORMULA_START, neutralise_formulas
-from loaders.tabular import FIELDS, HEADER_WORDS, IntakeError, parse_date, read_grid, read_table, table_from_grid
+from loaders.tabular import (
+    FIELDS,
+    HEADER_WORDS,
+    IntakeError,
+    parse_date,
+    read_grid,
+    read_table,
+    table_from_grid,
+)
 from loaders.text import normalise_text
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
             except IntakeError as exc:
                 outcome = f"refused: {exc}"
             times.append(time.perf_counter() - started)
-        print(f"   {name:<11} {len(data) / 1e6:6.2f} MB  median {statistics.median(times):.2f} s "
+        print(f"   {name:<18} {len(data) / 1e6:6.2f} MB  median {statistics.median(times):.2f} s "
               f"(min {min(times):.2f}, max {max(times):.2f})  {outcome[:60]}")
     return 0
 

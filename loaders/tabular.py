@@ -214,8 +214,8 @@ def _text_sheet(data: bytes) -> tuple[Sheet, str, str, bool]:
         raise IntakeError(t("import.read.not_a_table.binary"))
     import csv
 
-    try:  # rows past the limit are not parsed at all; read_grid reports "too many rows" for the extra one
-        rows, sep = split_rows(decoded.text, rows_score, MAX_ROWS + 51)
+    try:  # parsed once, with the separator found while ranking encodings; rows past the limit are not parsed
+        rows, sep = split_rows(decoded.text, rows_score, MAX_ROWS + 51, decoded.separator)
     except csv.Error as exc:  # e.g. a field larger than the csv module allows
         raise IntakeError(t("import.read.csv_error", error=exc)) from exc
     rows = [r[:MAX_COLUMNS] for r in rows]
@@ -397,7 +397,8 @@ def _is_note(line: list[str]) -> bool:
 
 def _convert_dates(rows: pd.DataFrame, date1904: bool, warnings: list[str]) -> None:
     """Date columns to ISO text (keeping the precision written); day serials in plain-number cells follow the
-    workbook's date system and are listed, unreadable values are listed."""
+    workbook's date system and are listed, unreadable values are listed: an unreadable 批复日期 is blanked (the
+    batch's date stands in, the text kept in approved_on_raw), an unreadable 状态日期 stays as written."""
     for col in DATE_FIELDS:
         if col not in rows:
             continue
@@ -409,12 +410,15 @@ def _convert_dates(rows: pd.DataFrame, date1904: bool, warnings: list[str]) -> N
                                                                   rows[col][serial][:5], strict=True))
             system = "1904" if date1904 else "1900"
             warnings.append(t("import.read.date_serials", system=system, cells=listed))
+        bad = rows[(raw != "") & (rows[col] == "")]
+        listed = "、".join(t("import.read.row_value", row=r, value=v) for r, v in zip(bad.row[:10], raw[bad.index][:10], strict=True))
         if col == "approved_on":
             rows["approved_on_raw"] = raw
-            bad = rows[(raw != "") & (rows[col] == "")]
             if len(bad):
-                listed = "、".join(t("import.read.row_value", row=r, value=v) for r, v in zip(bad.row[:10], raw[bad.index][:10], strict=True))
                 warnings.append(t("import.read.dates_unreadable", cells=listed))
+        elif len(bad):  # nothing stands in for a status date: the text stays as written, for a person to see
+            rows.loc[bad.index, col] = raw[bad.index]
+            warnings.append(t("import.read.status_dates_unreadable", cells=listed))
 
 
 def table_from_grid(grid: Grid, header_at: int | None = None, mapping: dict[int, str] | None = None) -> RawTable:

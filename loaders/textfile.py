@@ -9,6 +9,7 @@ characters are common ones (GB2312 hanzi or Big5 level-1 hanzi) — gibberish is
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -21,6 +22,8 @@ from loaders.i18n import text as t
 ScoreRows = Callable[[list[list[str]]], int]  # rows → how well its best row reads as a roster header (0 = none)
 DELIMITERS = (",", "\t", ";", "|")
 SAMPLE_CHARS = 16_384  # enough for a title, the header and a few rows
+SAMPLE_ROWS = 30  # rows of the sample parsed per separator tried (the header is among the first 15)
+SAMPLE_BYTES = 4 * SAMPLE_CHARS + 4  # bytes that decode to at least SAMPLE_CHARS characters (≤ 4 bytes each)
 PLAUSIBLE_SHARE = 0.9  # share of common characters a decoding needs when no header decides for it
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
@@ -43,6 +46,7 @@ class DecodedText:
     text: str
     encoding: str  # Python codec name
     guessed: bool  # True when no BOM or strict UTF-8 settled it
+    separator: str | None = None  # the separator chosen while the encoding was ranked (None: not chosen yet)
 
 
 @lru_cache(maxsize=1)
@@ -67,9 +71,10 @@ def common_share(text: str) -> float:
     return sum(c in common for c in letters) / len(letters)
 
 
-def split_rows(text: str, score: ScoreRows, limit: int) -> tuple[list[list[str]], str]:
-    """Rows of a delimited text and the delimiter: the one whose rows give the best header, then the one the csv
-    sniffer picks, then the one that splits most lines into several cells. At most `limit` rows are parsed."""
+def choose_separator(text: str, score: ScoreRows) -> tuple[str, int]:
+    """(delimiter, header score): the one whose rows give the best header, then the one the csv sniffer picks, then
+    the one that splits most lines into several cells. Only the first SAMPLE_CHARS characters are looked at, and at
+    most SAMPLE_ROWS rows of them parsed for each delimiter tried."""
     sample = text[:SAMPLE_CHARS]
     try:
         sniffed = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
@@ -77,18 +82,23 @@ def split_rows(text: str, score: ScoreRows, limit: int) -> tuple[list[list[str]]
         sniffed = ","
     order = [sniffed, *(d for d in DELIMITERS if d != sniffed)]
 
-    def sample_rows(d: str) -> list[list[str]]:
-        try:
-            return list(itertools.islice(csv.reader(io.StringIO(sample, newline=None), delimiter=d), 30))
-        except csv.Error:
-            return []
-
     def key(d: str) -> tuple[int, int]:
-        rows = sample_rows(d)
+        try:
+            rows = list(itertools.islice(csv.reader(io.StringIO(sample, newline=None), delimiter=d), SAMPLE_ROWS))
+        except csv.Error:
+            rows = []
         return score(rows), sum(len(r) > 1 for r in rows)
 
-    best = max(order, key=key)  # max keeps the first of equals: the sniffer's choice
-    return list(itertools.islice(csv.reader(io.StringIO(text, newline=None), delimiter=best), limit)), best
+    keys = {d: key(d) for d in order}
+    best = max(order, key=keys.__getitem__)  # max keeps the first of equals: the sniffer's choice
+    return best, keys[best][0]
+
+
+def split_rows(text: str, score: ScoreRows, limit: int, separator: str | None = None) -> tuple[list[list[str]], str]:
+    """Rows of a delimited text and the delimiter (`separator`, or choose_separator's). The text is parsed once,
+    and only its first `limit` rows."""
+    sep = separator or choose_separator(text, score)[0]
+    return list(itertools.islice(csv.reader(io.StringIO(text, newline=None), delimiter=sep), limit)), sep
 
 
 def _proposals(data: bytes) -> list[str]:
@@ -141,40 +151,49 @@ def decode_text(data: bytes, score: ScoreRows) -> DecodedText:
         utf8 = data.decode("utf-8")
     except UnicodeDecodeError:
         utf8 = None
-    if utf8 is not None and (data.isascii() or _header_score(utf8, score) > 0):
-        return DecodedText(utf8, "utf-8", False)
+    utf8_sep, utf8_score = choose_separator(utf8, score) if utf8 is not None and not data.isascii() else (None, 0)
+    if utf8 is not None and (data.isascii() or utf8_score > 0):
+        return DecodedText(utf8, "utf-8", False, utf8_sep)
     proposed = _proposals(data)
-    # The library ranks the Chinese codecs; the header (or, failing that, common hanzi) verifies its choice.
+    # The library ranks the Chinese codecs; the header (or, failing that, common hanzi) verifies its choice. Each
+    # candidate is ranked on its first SAMPLE_BYTES; only the winner is decoded whole (the next one if it fails).
     candidates = list(dict.fromkeys([*(c for c in map(_chinese_codec, proposed) if c), *LEGACY]))
     ranked = []
     for order, enc in enumerate(candidates):
         try:
-            text = data.decode(enc)
+            head = _decode_head(data, enc)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in head:
+            sep, header = choose_separator(head, score)
+            ranked.append((header, common_share(head[:SAMPLE_CHARS]), -order, enc, sep))
+    best, text = None, ""
+    for entry in sorted(ranked, reverse=True):
+        try:
+            text = data.decode(entry[3])
         except UnicodeDecodeError:
             continue
         if "\x00" not in text:
-            ranked.append((_header_score(text, score), common_share(text[:SAMPLE_CHARS]), -order, enc, text))
-    best = max(ranked, default=None)
+            best = entry
+            break
     if best is not None and best[0] > 0:
-        return DecodedText(best[4], best[3], True)
+        return DecodedText(text, best[3], True, best[4])
     if utf8 is not None:
         # Valid UTF-8 without a recognised header: GBK text is valid UTF-8 only by rare accident (联通), and no
         # legacy decoding gave a header either, so UTF-8 stands (the header mapping is offered next).
-        return DecodedText(utf8, "utf-8", False)
+        return DecodedText(utf8, "utf-8", False, utf8_sep)
     # No header anywhere: keep a decoding only when it reads as common Chinese and the library does not say
     # the bytes are another language's encoding (EUC-KR Hangul decodes as plausible GB2312 hanzi).
     if best is not None and best[1] >= PLAUSIBLE_SHARE and (not proposed or _chinese_codec(proposed[0])):
-        return DecodedText(best[4], best[3], True)
+        return DecodedText(text, best[3], True, best[4])
     tried = [encoding_name(e) for e in candidates]
     raise UnknownEncoding(t("import.read.encoding_unknown", tried="、".join(dict.fromkeys(tried))))
 
 
-def _header_score(text: str, score: ScoreRows) -> int:
-    try:
-        rows, _ = split_rows(text[:SAMPLE_CHARS], score, 30)
-    except csv.Error:
-        return 0
-    return score(rows)
+def _decode_head(data: bytes, codec: str) -> str:
+    """The first SAMPLE_BYTES of `data` decoded (a character cut at the end is left out); UnicodeDecodeError when
+    they are not valid in `codec`."""
+    return codecs.getincrementaldecoder(codec)().decode(data[:SAMPLE_BYTES], final=len(data) <= SAMPLE_BYTES)
 
 
 def encoding_name(codec: str) -> str:

@@ -96,24 +96,26 @@ def read_xlsx(data: bytes, max_rows: int, max_cols: int) -> Book:
         except Exception as exc:  # noqa: BLE001 - any parse failure means "not a workbook openpyxl can read"
             raise WorkbookError(type(exc).__name__) from exc
 
+    # openpyxl gives a formula cell either its text (data_only=False) or the result the file stored (True), never
+    # both: a workbook with formulas is parsed a second time for the stored results — once, on the first formula
+    # cell met, and under the same size limits (loaders.tabular refuses sheet XML past MAX_UNZIPPED_XML first).
+    # Each sheet's cells are walked once, at most max_rows × max_cols of them.
     wb = load(False)
-    has_formulas = any(c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows(
-        max_row=min(ws.max_row, max_rows), max_col=min(ws.max_column, max_cols)) for c in row)
-    stored = load(True) if has_formulas else None
+    stored = None
     active = wb.active
     book = Book([], wb.worksheets.index(active) if active in wb.worksheets else 0,
                 wb.epoch == openpyxl.utils.datetime.CALENDAR_MAC_1904)
     for n, ws in enumerate(wb.worksheets):
         sheet = Sheet(ws.title, ws.sheet_state or VISIBLE, total_rows=ws.max_row)
-        values = stored.worksheets[n] if stored is not None else None
         for r, row in enumerate(ws.iter_rows(max_row=min(ws.max_row, max_rows), max_col=min(ws.max_column, max_cols))):
             line = []
             for c, cell in enumerate(row):
                 if cell.data_type != "f":
                     line.append(cell.value)
                     continue
-                result = values.cell(r + 1, c + 1) if values is not None else None
-                if result is None or result.value is None:
+                stored = stored or load(True)
+                result = stored.worksheets[n].cell(r + 1, c + 1)
+                if result.value is None:
                     sheet.formula_texts.append((r, c))
                     line.append(_formula_text(cell.value))
                 else:

@@ -57,6 +57,21 @@ def full_xlsx() -> bytes:
     return buf.getvalue()
 
 
+def full_formula_xlsx() -> bytes:
+    """full_xlsx's roster written by xlsxwriter with every 实验单位 cell a formula (=B2&C2) and its stored result,
+    as Excel saves a sheet of formulas."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": True})
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["省份", "城市", "区县", "实验单位", "实验主题", "实验内容"])
+    for r in range(1, MAX_ROWS + 1):
+        ws.write_row(r, 0, ["浙江省", "杭州市", "上城区"])
+        ws.write_formula(r, 3, f"=B{r + 1}&C{r + 1}", None, "杭州市上城区")
+        ws.write_row(r, 4, ["网格化服务管理", "以网格为单元的社区服务" * 5])
+    wb.close()
+    return buf.getvalue()
+
+
 def full_csv() -> bytes:
     """A GB18030 roster of MAX_ROWS rows."""
     return ("省份,区县,实验单位\n" + "浙江省,上城区,杭州市上城区\n" * MAX_ROWS).encode("gb18030")
@@ -64,4 +79,4 @@ def full_csv() -> bytes:
 
 # name (its extension picks the reader) → builder
 FILES = {"wide.xlsx": stray_cell_xlsx, "wide.csv": wide_csv, "long.csv": long_csv, "heavy.xlsx": heavy_xlsx,
-         "full.xlsx": full_xlsx, "full.csv": full_csv}
+         "full.xlsx": full_xlsx, "full_formulas.xlsx": full_formula_xlsx, "full.csv": full_csv}

@@ -83,6 +83,14 @@ def test_a_year_column_keeps_the_year_and_an_unreadable_date_is_flagged():
     assert any("无法识别的日期" in w and "去年" in w for w in table.warnings)
 
 
+def test_an_unreadable_status_date_stays_as_written_and_is_flagged():
+    # the hypothesis example that found it: the text under 状态日期 came back blank, and nobody was told
+    table = read_table("省份,区县,状态日期\n北京市,石景山区,2021.3\n天津市,河北区,区县\n天津市,河东区,待定\n".encode(),
+                       "a.csv")
+    assert list(table.rows.status_as_of) == ["2021-03", "区县", "待定"]
+    assert any("无法识别的状态日期" in w and "区县" in w and "待定" in w for w in table.warnings)
+
+
 def test_the_longest_header_word_wins_so_a_status_time_is_not_the_approval_date():
     table = read_table("省份,区县,认定时间,状态截至时间\n北京市,石景山区,2019,2021-03\n".encode(), "a.csv")
     assert table.columns == {"省份": "province", "区县": "county", "认定时间": "approved_on",

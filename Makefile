@@ -6,13 +6,14 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-$(shell sha1sum requirements.txt | cut -c1-12)
 PORT   ?= 8501
 
-.PHONY: run test setup boundaries browser-deps lint bench load clean
+.PHONY: run test setup boundaries browser-deps service-deps lint bench load clean
 
 run: setup boundaries
 	$(PY) -m ui.serve --server.port $(PORT)
 
-test: setup boundaries browser-deps lint
-	$(PY) -m pytest -n 2
+# --dist loadgroup: the replica suite (tests/browser/test_replicas.py) runs its tests in order on one worker.
+test: setup boundaries browser-deps service-deps lint
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 setup: $(STAMP)
 
@@ -33,6 +34,15 @@ browser-deps:
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 	@chromium --version
+
+# PostgreSQL and nginx for the replica/database tests (Debian packages; the tests start their own throwaway
+# cluster and nginx on loopback ports, never the system ones).
+service-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql nginx >/dev/null; \
+	fi
+	@ls /usr/lib/postgresql/*/bin/initdb && PATH="$$PATH:/usr/sbin" nginx -v
 
 lint: setup
 	$(VENV)/bin/ruff check .

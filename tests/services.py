@@ -114,7 +114,8 @@ class Nginx:
         (folder / "nginx.conf").write_text(
             f"{user}worker_processes 1;\ndaemon off;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
             "events { worker_connections 512; }\n"
-            f"http {{\n  access_log {folder}/access.log;\n  client_body_temp_path {folder}/body;\n"
+            f"http {{\n  log_format za '$cookie_za_replica $upstream_addr \"$request\" $status';\n"
+            f"  access_log {folder}/access.log za;\n  client_body_temp_path {folder}/body;\n"
             f"  proxy_temp_path {folder}/proxy;\n  fastcgi_temp_path {folder}/fastcgi;\n"
             f"  uwsgi_temp_path {folder}/uwsgi;\n  scgi_temp_path {folder}/scgi;\n{site}\n}}\n", encoding="utf-8")
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -133,6 +134,22 @@ class Nginx:
                 time.sleep(0.1)  # polling while nginx binds its port
         server.stop()
         raise TimeoutError(f"nginx did not listen on {port}: {server.log()}")
+
+    def access(self) -> list[tuple[str, str, str]]:
+        """(cookie key, upstream address(es) tried, request line) for every request so far."""
+        out = []
+        for line in (self.folder / "access.log").read_text(errors="replace").splitlines():
+            key, upstream, rest = line.split(" ", 2)
+            out.append((key, upstream, rest.rsplit(" ", 1)[0].strip('"')))
+        return out
+
+    def replica_for(self, key: str) -> str:
+        """The replica (127.0.0.1:port) that a browser holding cookie za_replica=key is sent to."""
+        import urllib.request
+
+        req = urllib.request.Request(f"{self.url}/_stcore/health", headers={"Cookie": f"za_replica={key}"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.headers["X-Zone-Atlas-Replica"]
 
     def log(self) -> str:
         return "\n".join(p.read_text(errors="replace") for p in (self.folder / "stderr.log", self.folder / "error.log")

@@ -51,9 +51,10 @@ bench: setup boundaries browser-deps
 	$(PY) -m bench.page_speed
 	$(PY) -m bench.snapshot_speed
 
-# 20 browser sessions at once against one server: page-ready/filter/card p50/p95 and the server's memory.
-load: setup boundaries browser-deps
-	$(PY) -m bench.load --sessions $(or $(SESSIONS),20)
+# 20 browser sessions at once against one server: page-ready/filter/card p50/p95, server memory and CPU.
+# ARGS="--replicas 2 --database" measures two replicas behind nginx; ARGS="--url http://proxy/ --pids …" a running one.
+load: setup boundaries browser-deps service-deps
+	$(PY) -m bench.load --sessions $(or $(SESSIONS),20) $(ARGS)
 
 clean:
 	rm -rf .cache artifacts

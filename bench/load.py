@@ -195,16 +195,16 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
 
 @contextmanager
 def deployment(args, tmp: Path):
-    """(url, server pids, log text) of what is measured: a running deployment (--url, --pids), N replicas
+    """(url, urls to warm up, server pids, log text) of what is measured: a running deployment (--url, --pids), N replicas
     started behind nginx (--replicas N, as deploy/nginx/zone-atlas.conf; --database: the roster in a
     throwaway PostgreSQL), or one server reached directly (the default, as before)."""
     if args.url:
-        yield args.url, list(args.pids), lambda: ""
+        yield args.url, [args.url], list(args.pids), lambda: ""
         return
     if not args.replicas:
         server = start_streamlit("app.py", tmp)
         try:
-            yield server.url, [server.proc.pid], server.log
+            yield server.url, [server.url], [server.proc.pid], server.log
         finally:
             server.stop()
         return
@@ -220,7 +220,9 @@ def deployment(args, tmp: Path):
             env = {"ZONE_ATLAS_DATABASE_URL": pg.url}
         servers = [start_streamlit("app.py", tmp, env=env) for _ in range(args.replicas)]
         nginx = Nginx.start([s.port for s in servers])
-        yield nginx.url, [s.proc.pid for s in servers], lambda: "\n".join(s.log() for s in servers)
+        # warmed directly, one visit each (through nginx a warm-up visit reaches a random replica)
+        yield nginx.url, [s.url for s in servers], [s.proc.pid for s in servers], \
+            lambda: "\n".join(s.log() for s in servers)
     finally:
         if nginx:
             nginx.stop()
@@ -240,15 +242,18 @@ def _load() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
-async def run(sessions: int, browsers: int, stagger: float, url: str) -> list[Session]:
+async def run(sessions: int, browsers: int, stagger: float, url: str, warm_urls: list[str],
+              warmed=lambda: None) -> list[Session]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
         pool = [await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
                 for _ in range(browsers)]
-        warm = Session(-1)
-        await journey(pool[0], url, warm)  # fills the server's caches: the figures are for a running server
-        print(f"warm-up visit: {warm.steps or warm.error}", flush=True)
+        for warm_url in warm_urls:  # fills each server's caches: the figures are for running servers
+            warm = Session(-1)
+            await journey(pool[0], warm_url, warm)
+            print(f"warm-up visit ({warm_url}): {warm.steps or warm.error}", flush=True)
+        warmed()  # the measured part starts here
         results = [Session(i) for i in range(sessions)]
 
         async def one(s: Session) -> None:
@@ -281,14 +286,15 @@ def main(argv: list[str] | None = None) -> int:
                                                                       else "") if args.replicas else "one server")
     print(f"bench.load: {args.sessions} sessions, {args.browsers} browser(s), stagger {args.stagger} s, "
           f"against {what}; {_load()}")
-    with tempfile.TemporaryDirectory() as tmp, deployment(args, Path(tmp)) as (url, pids, server_log):
+    with tempfile.TemporaryDirectory() as tmp, deployment(args, Path(tmp)) as (url, warm_urls, pids, server_log):
         sampler = RssSampler(pids)
         sampler.start()
         try:
-            cpu_before = cpu_seconds(pids)
             idle_rss = sampler.rss()
             started = time.monotonic()
-            results = asyncio.run(run(args.sessions, args.browsers, args.stagger, url))
+            cpu_warm = {}
+            results = asyncio.run(run(args.sessions, args.browsers, args.stagger, url, warm_urls,
+                                      warmed=lambda: cpu_warm.update(cpu_seconds(pids))))
             wall = time.monotonic() - started
             cpu_after = cpu_seconds(pids)
             after_rss = sampler.rss()
@@ -298,14 +304,14 @@ def main(argv: list[str] | None = None) -> int:
             log_excerpt = "\n".join(log[log_errors[0]:log_errors[0] + 30]) if log_errors else ""
         finally:
             sampler.stop()
-    per_server = {pid: cpu_after[pid] - cpu_before[pid] for pid in pids}
+    per_server = {pid: cpu_after[pid] - cpu_warm[pid] for pid in pids}  # after the warm-up visits
     cpu_used = sum(per_server.values())
 
     failed = [s for s in results if s.error]
     blocked = sorted({u for s in results for u in s.blocked})
     page_errors = sorted({e for s in results for e in s.page_errors})
     print(f"\nsessions: {len(results) - len(failed)} ok, {len(failed)} failed; wall time {wall:.1f} s "
-          "(incl. one warm-up visit)")
+          f"(incl. {len(warm_urls)} warm-up visit(s))")
     for s in failed:
         print(f"   session {s.index}: {s.error}")
     for step in ("page ready", "theme filter", "zone card"):
@@ -315,9 +321,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"max {max(xs):6.2f} s   (n={len(xs)})")
     print(f"server memory (RSS, process tree): idle {idle_rss / 2**20:.0f} MiB → peak {peak / 2**20:.0f} MiB "
           f"→ after {after_rss / 2**20:.0f} MiB")
-    journeys = len(results) - len(failed) + 1  # and the warm-up
+    journeys = max(1, len(results) - len(failed))
     if pids:
-        print(f"server CPU time during the run: {cpu_used:.1f} s over {wall:.1f} s wall "
+        print(f"server CPU time for the {journeys} measured journeys (warm-up excluded): {cpu_used:.1f} s "
               f"(≈{cpu_used / journeys:.2f} CPU-s per journey; the rest of the machine's time went to the browsers "
               f"and nginx)")
         if len(pids) > 1:

@@ -19,6 +19,8 @@ import os
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from loaders import roster_db
 from loaders.roster import batches_path_for, read_roster_csv
 from loaders.roster_source import DATABASE_ENV, roster_file
@@ -36,9 +38,7 @@ def import_files(engine, roster: Path, *, if_empty: bool) -> str:
            f"roster version {version}"
 
 
-def read_batches(path: Path):
-    import pandas as pd
-
+def read_batches(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 

@@ -20,6 +20,7 @@ Guarantees, all from PostgreSQL rather than from our own locks:
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -160,12 +161,12 @@ class DbSaveResult:
 
 def _guard(fn: Callable):
     """Turn 'cannot reach the database' into DatabaseUnavailable (the transaction was rolled back by PostgreSQL)."""
+    @functools.wraps(fn)
     def wrapped(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
             raise DatabaseUnavailable(str(getattr(exc, "orig", exc))) from exc
-    wrapped.__doc__, wrapped.__name__ = fn.__doc__, fn.__name__
     return wrapped
 
 

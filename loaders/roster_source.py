@@ -17,7 +17,7 @@ from typing import Protocol
 import pandas as pd
 
 from loaders import roster_store
-from loaders.roster import ROSTER_PATH, batches_path_for, read_roster_csv
+from loaders.roster import BATCHES_PATH, ROSTER_PATH, batches_path_for, read_roster_csv
 
 DATABASE_ENV = "ZONE_ATLAS_DATABASE_URL"
 ROSTER_ENV = "ZONE_ATLAS_ROSTER"
@@ -63,7 +63,7 @@ class FileRosterStore:
 
     def version(self) -> str:
         parts = []
-        for p in (self.path, self.path.with_name("batches.csv")):
+        for p in (self.path, self.path.with_name(BATCHES_PATH.name)):
             try:
                 s = p.stat()
             except FileNotFoundError:

@@ -139,12 +139,14 @@ class Nginx:
         """(cookie key, upstream address(es) tried, request line) for every request so far."""
         out = []
         for line in (self.folder / "access.log").read_text(errors="replace").splitlines():
-            key, upstream, rest = line.split(" ", 2)
-            out.append((key, upstream, rest.rsplit(" ", 1)[0].strip('"')))
+            key, rest = line.split(" ", 1)
+            upstream, request = rest.split(' "', 1)  # upstream: "a" or "a, b" (a failed, then b)
+            out.append((key, upstream, request.rsplit(" ", 1)[0].rstrip('"')))
         return out
 
     def replica_for(self, key: str) -> str:
-        """The replica (127.0.0.1:port) that a browser holding cookie za_replica=key is sent to."""
+        """The replica (127.0.0.1:port) that a browser holding cookie za_replica=key is sent to; "a, b" when a
+        refused and b answered."""
         import urllib.request
 
         req = urllib.request.Request(f"{self.url}/_stcore/health", headers={"Cookie": f"za_replica={key}"})
@@ -159,6 +161,9 @@ class Nginx:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             self.proc.wait(timeout=10)
+        if os.environ.get("ZONE_ATLAS_KEEP_NGINX_LOGS"):
+            print(f"nginx logs kept in {self.folder}")
+            return
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -169,7 +174,8 @@ def render_site(conf: str, port: int, upstream_ports: list[int]) -> str:
         stripped = line.strip()
         if stripped.startswith("server 127.0.0.1:"):
             if not servers_done:
-                lines += [f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=30s;" for p in upstream_ports]
+                options = stripped.split(" ", 2)[2] if stripped.count(" ") >= 2 else ";"
+                lines += [f"    server 127.0.0.1:{p} {options}" for p in upstream_ports]
                 servers_done = True
             continue
         if stripped.startswith("listen "):

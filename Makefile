@@ -9,13 +9,14 @@ PORT   ?= 8501
 CHROMIUM ?= chromium
 export CHROMIUM
 
-.PHONY: run test setup boundaries browser-deps lint bench load clean
+.PHONY: run test setup boundaries browser-deps service-deps lint bench load clean
 
 run: setup boundaries
 	$(PY) -m ui.serve --server.port $(PORT)
 
-test: setup boundaries browser-deps lint
-	$(PY) -m pytest -n 2
+# --dist loadgroup: the replica suite (tests/browser/test_replicas.py) runs its tests in order on one worker.
+test: setup boundaries browser-deps service-deps lint
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 setup: $(STAMP)
 
@@ -38,6 +39,15 @@ browser-deps:
 	fi
 	@command -v "$(CHROMIUM)" && "$(CHROMIUM)" --version
 
+# PostgreSQL and nginx for the replica/database tests (Debian packages; the tests start their own throwaway
+# cluster and nginx on loopback ports, never the system ones).
+service-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql nginx >/dev/null; \
+	fi
+	@ls /usr/lib/postgresql/*/bin/initdb && PATH="$$PATH:/usr/sbin" nginx -v
+
 lint: setup
 	$(VENV)/bin/ruff check .
 
@@ -46,9 +56,10 @@ bench: setup boundaries browser-deps
 	$(PY) -m bench.snapshot_speed
 	$(PY) -m bench.intake_speed
 
-# 20 browser sessions at once against one server: page-ready/filter/card p50/p95 and the server's memory.
-load: setup boundaries browser-deps
-	$(PY) -m bench.load --sessions $(or $(SESSIONS),20)
+# 20 browser sessions at once against one server: page-ready/filter/card p50/p95, server memory and CPU.
+# ARGS="--replicas 2 --database" measures two replicas behind nginx; ARGS="--url http://proxy/ --pids …" a running one.
+load: setup boundaries browser-deps service-deps
+	$(PY) -m bench.load --sessions $(or $(SESSIONS),20) $(ARGS)
 
 clean:
 	rm -rf .cache artifacts

@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from loaders.roster import RosterError
+from loaders.roster_store import StoreUnavailable
 from ui import cached
 from ui.text import md_escape, t
 
@@ -27,6 +28,11 @@ cached.boundary_cache_ready()
 try:
     cached.loaded_roster()
 except RosterError as exc:  # the whole file is unusable: say why on every page (retried on the next run)
-    st.error(md_escape(t("common.roster_unusable", path=Path(cached.roster_path()).name, error=exc)))
+    st.error(md_escape(t("common.roster_unusable", path=cached.roster_store().label, error=exc)))
     st.stop()
+except StoreUnavailable:  # the database is down and this server has never read the roster (retried next run)
+    st.error(t("common.database_unreachable"))
+    st.stop()
+if cached.store_unavailable():  # the database is down: pages show the last roster this server read
+    st.warning(t("common.database_down"))
 navigation.run()

@@ -1,6 +1,9 @@
 """Many officials at once: N browser sessions against ONE dashboard server, each doing a short journey.
 
-Run: `.venv/bin/python -m bench.load [--sessions 20] [--browsers 1] [--stagger 0]` (or `make load`).
+Run: `.venv/bin/python -m bench.load [--sessions 20] [--browsers 1] [--stagger 0]` (or `make load`);
+`--replicas 2 [--database]` starts two replicas behind nginx (deploy/nginx/zone-atlas.conf) and measures
+through nginx; `--url http://proxy/ --pids …` measures a deployment that is already running
+(`make load ARGS="--url …"`).
 Prints figures; asserts nothing. Exit status 1 only when a session failed (an error is a finding, not a figure).
 
 One server is started the way `make run` starts it (`python -m ui.serve`, via tests/browser/harness) and
@@ -28,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,18 +72,18 @@ class Session:
 
 
 class RssSampler(threading.Thread):
-    """Resident memory of a process and all its children, sampled until stopped."""
+    """Resident memory of server processes and all their children, sampled until stopped."""
 
-    def __init__(self, pid: int, every: float = 0.2) -> None:
+    def __init__(self, pids: list[int], every: float = 0.2) -> None:
         super().__init__(daemon=True)
-        self.root, self.every = psutil.Process(pid), every
+        self.roots, self.every = [psutil.Process(p) for p in pids], every
         self.samples: list[tuple[float, int]] = []
         self.mark: float | None = None
         self._stop_event = threading.Event()
 
     def rss(self) -> int:
         total = 0
-        for proc in [self.root, *self.root.children(recursive=True)]:
+        for proc in [p for root in self.roots for p in _tree(root)]:
             try:
                 total += proc.memory_info().rss
             except psutil.Error:
@@ -169,6 +173,66 @@ async def journey(browser, url: str, session: Session) -> None:
         await context.close()
 
 
+def _tree(root: psutil.Process) -> list[psutil.Process]:
+    try:
+        return [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds so far of each server process (and its children), by pid."""
+    out = {}
+    for pid in pids:
+        total = 0.0
+        for proc in _tree(psutil.Process(pid)):
+            try:
+                total += sum(proc.cpu_times()[:2])
+            except psutil.Error:
+                pass
+        out[pid] = total
+    return out
+
+
+@contextmanager
+def deployment(args, tmp: Path):
+    """(url, urls to warm up, server pids, log text) of what is measured: a running deployment (--url, --pids), N replicas
+    started behind nginx (--replicas N, as deploy/nginx/zone-atlas.conf; --database: the roster in a
+    throwaway PostgreSQL), or one server reached directly (the default, as before)."""
+    if args.url:
+        yield args.url, [args.url], list(args.pids), lambda: ""
+        return
+    if not args.replicas:
+        server = start_streamlit("app.py", tmp)
+        try:
+            yield server.url, [server.url], [server.proc.pid], server.log
+        finally:
+            server.stop()
+        return
+    from tests.services import Nginx, PostgresCluster
+
+    pg, env, servers, nginx = None, {}, [], None
+    try:
+        if args.database:
+            from loaders.db import main as db_cli
+
+            pg = PostgresCluster.create()
+            db_cli(["--database-url", pg.url, "import-files"])
+            env = {"ZONE_ATLAS_DATABASE_URL": pg.url}
+        servers = [start_streamlit("app.py", tmp, env=env) for _ in range(args.replicas)]
+        nginx = Nginx.start([s.port for s in servers])
+        # warmed directly, one visit each (through nginx a warm-up visit reaches a random replica)
+        yield nginx.url, [s.url for s in servers], [s.proc.pid for s in servers], \
+            lambda: "\n".join(s.log() for s in servers)
+    finally:
+        if nginx:
+            nginx.stop()
+        for server in servers:
+            server.stop()
+        if pg:
+            pg.destroy()
+
+
 def _pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
@@ -179,15 +243,18 @@ def _load() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
-async def run(sessions: int, browsers: int, stagger: float, url: str) -> list[Session]:
+async def run(sessions: int, browsers: int, stagger: float, url: str, warm_urls: list[str],
+              warmed=lambda: None) -> list[Session]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
         pool = [await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
                 for _ in range(browsers)]
-        warm = Session(-1)
-        await journey(pool[0], url, warm)  # fills the server's caches: the figures are for a running server
-        print(f"warm-up visit: {warm.steps or warm.error}", flush=True)
+        for warm_url in warm_urls:  # fills each server's caches: the figures are for running servers
+            warm = Session(-1)
+            await journey(pool[0], warm_url, warm)
+            print(f"warm-up visit ({warm_url}): {warm.steps or warm.error}", flush=True)
+        warmed()  # the measured part starts here
         results = [Session(i) for i in range(sessions)]
 
         async def one(s: Session) -> None:
@@ -205,37 +272,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--browsers", type=int, default=1, help="Chromium processes to spread the sessions over")
     parser.add_argument("--stagger", type=float, default=0.0, help="seconds between session starts (0: all at once)")
+    parser.add_argument("--url", help="measure a running deployment at this address (e.g. nginx in front of "
+                                      "the replicas) instead of starting a server")
+    parser.add_argument("--pids", type=int, nargs="*", default=[],
+                        help="with --url: the replicas' process ids, for their CPU time and memory")
+    parser.add_argument("--replicas", type=int, default=0,
+                        help="start N replicas behind nginx on this machine and measure through nginx")
+    parser.add_argument("--database", action="store_true", help="with --replicas: the roster in PostgreSQL")
     args = parser.parse_args(argv)
     if CHROMIUM is None:
         print(MISSING_CHROMIUM, file=sys.stderr)
         return 2
-    print(f"bench.load: {args.sessions} sessions, {args.browsers} browser(s), stagger {args.stagger} s; {_load()}")
-    with tempfile.TemporaryDirectory() as tmp:
-        server = start_streamlit("app.py", Path(tmp))
-        sampler = RssSampler(server.proc.pid)
+    what = args.url or (f"{args.replicas} replica(s) behind nginx" + (" (roster in PostgreSQL)" if args.database
+                                                                      else "") if args.replicas else "one server")
+    print(f"bench.load: {args.sessions} sessions, {args.browsers} browser(s), stagger {args.stagger} s, "
+          f"against {what}; {_load()}")
+    with tempfile.TemporaryDirectory() as tmp, deployment(args, Path(tmp)) as (url, warm_urls, pids, server_log):
+        sampler = RssSampler(pids)
         sampler.start()
         try:
-            server_proc = psutil.Process(server.proc.pid)
-            cpu_before = sum(server_proc.cpu_times()[:2])
             idle_rss = sampler.rss()
             started = time.monotonic()
-            results = asyncio.run(run(args.sessions, args.browsers, args.stagger, server.url))
+            cpu_warm = {}
+            results = asyncio.run(run(args.sessions, args.browsers, args.stagger, url, warm_urls,
+                                      warmed=lambda: cpu_warm.update(cpu_seconds(pids))))
             wall = time.monotonic() - started
-            cpu_used = sum(server_proc.cpu_times()[:2]) - cpu_before
+            cpu_after = cpu_seconds(pids)
             after_rss = sampler.rss()
             peak = sampler.peak_since(started)
-            log = server.log().splitlines()
+            log = server_log().splitlines()
             log_errors = [i for i, line in enumerate(log) if "Traceback" in line or "ERROR" in line]
             log_excerpt = "\n".join(log[log_errors[0]:log_errors[0] + 30]) if log_errors else ""
         finally:
             sampler.stop()
-            server.stop()
+    per_server = {pid: cpu_after[pid] - cpu_warm[pid] for pid in pids}  # after the warm-up visits
+    cpu_used = sum(per_server.values())
 
     failed = [s for s in results if s.error]
     blocked = sorted({u for s in results for u in s.blocked})
     page_errors = sorted({e for s in results for e in s.page_errors})
     print(f"\nsessions: {len(results) - len(failed)} ok, {len(failed)} failed; wall time {wall:.1f} s "
-          "(incl. one warm-up visit)")
+          f"(incl. {len(warm_urls)} warm-up visit(s))")
     for s in failed:
         print(f"   session {s.index}: {s.error}")
     for step in ("page ready", "theme filter", "zone card"):
@@ -245,9 +322,15 @@ def main(argv: list[str] | None = None) -> int:
                   f"max {max(xs):6.2f} s   (n={len(xs)})")
     print(f"server memory (RSS, process tree): idle {idle_rss / 2**20:.0f} MiB → peak {peak / 2**20:.0f} MiB "
           f"→ after {after_rss / 2**20:.0f} MiB")
-    journeys = len(results) - len(failed) + 1  # and the warm-up
-    print(f"server CPU time during the run: {cpu_used:.1f} s over {wall:.1f} s wall "
-          f"(≈{cpu_used / journeys:.2f} CPU-s per journey; the rest of the machine's time went to the browsers)")
+    journeys = max(1, len(results) - len(failed))
+    if pids:
+        print(f"server CPU time for the {journeys} measured journeys (warm-up excluded): {cpu_used:.1f} s "
+              f"(≈{cpu_used / journeys:.2f} CPU-s per journey; the rest of the machine's time went to the browsers "
+              f"and nginx)")
+        if len(pids) > 1:
+            print("   per replica: " + ", ".join(f"{v:.1f} s" for v in per_server.values()))
+    else:
+        print("server CPU time: not measured (give the replicas' process ids with --pids)")
     print(f"external requests blocked: {len(blocked)}{' ' + str(blocked[:5]) if blocked else ''}")
     print(f"uncaught page errors: {len(page_errors)}{' ' + str(page_errors[:3]) if page_errors else ''}")
     print(f"server log lines with Traceback/ERROR: {len(log_errors)}")

@@ -196,7 +196,12 @@ def batches_path_for(roster_path: Path | str) -> Path:
 
 def load_batches(path: Path | str = BATCHES_PATH) -> pd.DataFrame:
     """Batches with their official size where a document states it (known/total completeness)."""
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return typed_batches(pd.read_csv(path, dtype=str, keep_default_na=False))
+
+
+def typed_batches(raw: pd.DataFrame) -> pd.DataFrame:
+    """Batches as read (str cells, from a file or the database) with official_size as a nullable integer."""
+    df = raw.copy()
     df["official_size"] = pd.to_numeric(df["official_size"], errors="coerce").astype("Int64")
     return df
 

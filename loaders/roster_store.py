@@ -43,6 +43,10 @@ except ImportError:  # pragma: no cover
 LOG_NAME = "import-log.jsonl"
 
 
+class StoreUnavailable(RuntimeError):
+    """The roster's store cannot be reached (the database is down); nothing was read or written."""
+
+
 @dataclass(frozen=True)
 class SaveResult:
     path: Path

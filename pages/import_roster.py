@@ -3,15 +3,13 @@ show on the map for this session, download, or save with the admin token (roster
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from geo.zones import zone_layer
 from loaders.intake import document_facts, intake, rows_from_paste
 from loaders.roster import PROGRAMMES, RosterError
 from loaders.roster_draft import batch_record, to_roster
-from loaders.roster_store import save_import
+from loaders.roster_store import StoreUnavailable
 from loaders.safe_export import to_csv_bytes, to_excel_bytes
 from loaders.tabular import MAX_BYTES, MAX_ROWS, IntakeError
 from ui import cached
@@ -102,7 +100,7 @@ st.subheader(t("import.save_title"))
 if not configured_token():
     st.caption(t("import.save_disabled"))
     st.stop()
-st.caption(t("import.save_help"))
+st.caption(t("import.save_help_database" if cached.uses_database() else "import.save_help"))
 with st.form("imp_save"):
     given = st.text_input(t("import.token"), type="password", key="imp_token")
     submitted = st.form_submit_button(t("import.save"))
@@ -117,11 +115,13 @@ if submitted:
     else:
         record = batch_record(defaults, form.official_size, source_name, form.size_source)
         try:
-            result = save_import(draft.rows, Path(cached.roster_path()), source_file=source_name,
-                                 batch=defaults["batch"], batch_record=record)
+            result = cached.roster_store().save_import(draft.rows, source_file=source_name,
+                                                       batch=defaults["batch"], batch_record=record)
+        except StoreUnavailable:  # the transaction never committed: nothing was written
+            st.error(t("import.save_failed_database"))
         except (RosterError, OSError) as exc:
             st.error(md_escape(t("import.save_failed", error=exc)))
         else:
             cached.reload_roster()
             st.success(md_escape(t("import.saved", rows=result.rows_written, added=result.rows_added,
-                                   previous=result.previous.name if result.previous else "—")))
+                                   previous=result.previous)))

@@ -5,7 +5,9 @@ Shared geometry is cached as a resource and treated as read-only; callers copy b
 
 from __future__ import annotations
 
+import hashlib
 import os
+import time
 
 import geopandas as gpd
 import pandas as pd
@@ -15,6 +17,8 @@ from geo import boundaries
 from geo.zones import zone_layer
 from loaders import roster as roster_io
 from loaders import themes as theme_io
+from loaders.roster_source import DATABASE_ENV, RosterStore, roster_file, store_from_env
+from loaders.roster_store import StoreUnavailable
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,28 +36,84 @@ def boundary_cache_ready() -> str:
 
 
 def roster_path() -> str:
-    """The roster file: the bundled one, or the agency's own via ZONE_ATLAS_ROSTER."""
-    return os.environ.get("ZONE_ATLAS_ROSTER") or str(roster_io.ROSTER_PATH)
+    """The roster file: the bundled one, or the agency's own via ZONE_ATLAS_ROSTER (file back end only)."""
+    return str(roster_file())
+
+
+# --- the roster, from its store (files, or PostgreSQL shared by several servers) --------------------------
+# Everything derived from the roster is cached under a key that names the store and the roster's version, so a
+# save made on any server shows on every server within POLL_SECONDS of a page run, and only what depends on
+# the roster is rebuilt (boundaries and base maps stay). While the database cannot be reached, pages keep
+# drawing the last roster this server read and say so (store_unavailable()).
+
+POLL_SECONDS = 2.0  # how often one server asks the store for its version (one primary-key read)
+RETRY_SECONDS = 10.0  # while the database is down
+_checked: dict[str, tuple[float, str]] = {}  # store id → (when asked, roster key served)
+_down: set[str] = set()
+
+
+def _store_id() -> str:
+    url = os.environ.get(DATABASE_ENV, "").strip()
+    return "db:" + hashlib.sha1(url.encode()).hexdigest()[:10] if url else f"file:{roster_path()}"
 
 
 @st.cache_resource(show_spinner=False)
-def _loaded_roster(path: str) -> roster_io.LoadedRoster:
-    return roster_io.load_roster(path)
+def _store(store_id: str) -> RosterStore:
+    return store_from_env()  # one per store: a database store holds its connection pool
+
+
+def roster_store() -> RosterStore:
+    """The roster's store: PostgreSQL with ZONE_ATLAS_DATABASE_URL, else the roster file."""
+    return _store(_store_id())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _roster_data(key: str) -> tuple[roster_io.LoadedRoster, pd.DataFrame]:
+    snap = roster_store().snapshot()
+    return roster_io.validate_roster(snap.roster), roster_io.typed_batches(snap.batches)
+
+
+def roster_key() -> str:
+    """The key of the roster this server shows now: store id and version (changes with every save, on any
+    server). Raises RosterError for an unusable roster file, StoreUnavailable when the database has never been
+    read by this server and cannot be reached."""
+    sid, now = _store_id(), time.monotonic()
+    last = _checked.get(sid)
+    wait = RETRY_SECONDS if sid in _down else POLL_SECONDS
+    if last is not None and now - last[0] < wait:
+        return last[1]
+    try:
+        key = f"{sid}#{roster_store().version()}"
+        _roster_data(key)  # read once per version, before anything is keyed by it
+        _down.discard(sid)
+    except StoreUnavailable:
+        _down.add(sid)
+        if last is None:
+            raise
+        key = last[1]  # keep showing the last roster read
+    _checked[sid] = (now, key)
+    return key
+
+
+def uses_database() -> bool:
+    """True when the roster lives in PostgreSQL (ZONE_ATLAS_DATABASE_URL)."""
+    return _store_id().startswith("db:")
+
+
+def store_unavailable() -> bool:
+    """True while the database could not be reached at the last check (pages show the last roster read)."""
+    return _store_id() in _down
 
 
 def loaded_roster() -> roster_io.LoadedRoster:
     """Valid rows plus the rows left out with reasons; a file-level error is raised as RosterError."""
-    return _loaded_roster(roster_path())
-
-
-@st.cache_resource(show_spinner=False)
-def _batches(path: str) -> pd.DataFrame:
-    return roster_io.load_batches(path)
+    return _roster_data(roster_key())[0]
 
 
 def batches() -> pd.DataFrame:
-    """Batches with official sizes: the batches.csv beside the roster (where the import page saves), else the bundled one."""
-    return _batches(str(roster_io.batches_path_for(roster_path())))
+    """Batches with official sizes: saved with the roster (batches.csv beside it, or the database), else the
+    bundled ones."""
+    return _roster_data(roster_key())[1]
 
 
 @st.cache_resource(show_spinner=False)
@@ -61,24 +121,24 @@ def theme_catalogue():
     return theme_io.load_themes()
 
 
-@st.cache_resource(show_spinner=False)
-def _zone_layer(path: str) -> gpd.GeoDataFrame:
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _zone_layer(key: str) -> gpd.GeoDataFrame:
     boundary_cache_ready()
-    return zone_layer(_loaded_roster(path).zones)
+    return zone_layer(_roster_data(key)[0].zones)
 
 
 def base_zone_layer() -> gpd.GeoDataFrame:
     """The roster resolved and joined to boundaries (read-only)."""
-    return _zone_layer(roster_path())
+    return _zone_layer(roster_key())
 
 
-@st.cache_resource(show_spinner=False)
-def _theme_tags(path: str) -> pd.DataFrame:
-    return theme_io.theme_tags(_loaded_roster(path).zones, theme_catalogue())
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _theme_tags(key: str) -> pd.DataFrame:
+    return theme_io.theme_tags(_roster_data(key)[0].zones, theme_catalogue())
 
 
 def base_theme_tags() -> pd.DataFrame:
-    return _theme_tags(roster_path())
+    return _theme_tags(roster_key())
 
 
 @st.cache_resource(show_spinner=False)
@@ -185,13 +245,7 @@ def briefing_map_png(province: str | None, zone_ids: tuple[str, ...], colours: t
 
 
 def reload_roster() -> None:
-    """After a save: drop everything derived from the roster file so every page sees the new one."""
-    _loaded_roster.clear()
-    _zone_layer.clear()
-    _theme_tags.clear()
-    compare_figures.clear()
-    compare_chart_png.clear()
-    map_snapshot_png.clear()
-    briefing_deck.clear()
-    briefing_map_png.clear()
-    st.cache_resource.clear()  # the cached folium maps (ui.maps) are keyed by the roster path, not its content
+    """After a save on this server: ask the store for its version on the next call instead of within
+    POLL_SECONDS. Caches derived from the roster are keyed by that version (roster_key, ui.session.session_key),
+    so they are rebuilt for the new roster only; the old entries age out (max_entries)."""
+    _checked.pop(_store_id(), None)

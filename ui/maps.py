@@ -54,8 +54,9 @@ _LIVE_MAP = st.components.v2.component("zone_atlas_map", css=component_css(), js
                                        isolate_styles=False)
 
 
-# Prepared map text is immutable and shared by every session (cache_resource: no copy per run). Cleared with
-# the other resources when a roster is saved (ui.cached.reload_roster).
+# Prepared map text is immutable and shared by every session (cache_resource: no copy per run). The base layers
+# do not depend on the roster; the zone layers are keyed by the session key, which names the roster's version
+# (ui.cached.roster_key), so a save anywhere rebuilds only these.
 @st.cache_resource(max_entries=40, show_spinner=False)
 def _base_layers(province: str | None, taiwan_note: bool) -> BaseLayers:
     return prepare_base(province, taiwan_note=taiwan_note)

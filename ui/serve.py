@@ -38,8 +38,14 @@ def deployment_problems(env: Mapping[str, str]) -> tuple[list[str], list[str]]:
             errors.append("ZONE_ATLAS_TILE_URL needs the {z}, {x} and {y} placeholders")
         if not env.get("ZONE_ATLAS_TILE_ATTRIBUTION", "").strip():
             errors.append("ZONE_ATLAS_TILE_URL is set: ZONE_ATLAS_TILE_ATTRIBUTION must name the map's source")
+    database = env.get("ZONE_ATLAS_DATABASE_URL", "").strip()
+    if database and not re.match(r"^postgres(ql)?(\+psycopg)?://", database):
+        errors.append("ZONE_ATLAS_DATABASE_URL must be a postgresql://user:password@host:port/database address")
     roster = env.get("ZONE_ATLAS_ROSTER", "")
-    if roster and not Path(roster).is_file():
+    if roster and database:
+        warnings.append("ZONE_ATLAS_ROSTER is ignored while ZONE_ATLAS_DATABASE_URL is set (the roster is in the "
+                        "database; `python -m loaders.db import-files` moves a file roster there)")
+    elif roster and not Path(roster).is_file():
         warnings.append(f"ZONE_ATLAS_ROSTER={roster} is not a file: every page will say so until it is")
     token = env.get("ZONE_ATLAS_ADMIN_TOKEN", "")
     if token and len(token) < MIN_TOKEN_LENGTH:

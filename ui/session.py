@@ -24,8 +24,8 @@ def session_key() -> str:
     """A short hashable token that changes when this session's zone set changes (keys caches)."""
     extra = st.session_state.get(SESSION_IMPORT)
     if extra is None or len(extra) == 0:
-        return cached.roster_path()
-    return cached.roster_path() + "|import-" + str(pd.util.hash_pandas_object(extra[["zone_id", "adcode"]].astype(str)).sum())
+        return cached.roster_key()
+    return cached.roster_key() + "|import-" + str(pd.util.hash_pandas_object(extra[["zone_id", "adcode"]].astype(str)).sum())
 
 
 def session_tags(zones: pd.DataFrame) -> pd.DataFrame:

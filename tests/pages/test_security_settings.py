@@ -95,6 +95,8 @@ def test_a_few_wrong_tokens_do_not_lock_the_admin_out(monkeypatch):
     ({"ZONE_ATLAS_TILE_URL": "http://tiles.local/{z}/{x}/{y}.png"}, "ATTRIBUTION"),
     ({"ZONE_ATLAS_TILE_URL": "javascript:alert(1)//{z}{x}{y}", "ZONE_ATLAS_TILE_ATTRIBUTION": "x"}, "http"),
     ({"ZONE_ATLAS_TILE_URL": "http://tiles.local/tiles.png", "ZONE_ATLAS_TILE_ATTRIBUTION": "x"}, "{z}"),
+    ({"ZONE_ATLAS_DATABASE_URL": "mysql://atlas@db/atlas"}, "postgresql://"),
+    ({"ZONE_ATLAS_DATABASE_URL": "db.internal:5432/atlas"}, "postgresql://"),
 ])
 def test_a_broken_tile_setting_stops_the_server_before_anyone_sees_a_broken_map(env, problem):
     errors, _ = serve.deployment_problems(env)
@@ -111,6 +113,10 @@ def test_good_settings_pass_and_weak_ones_warn(tmp_path):
     errors, warnings = serve.deployment_problems({"ZONE_ATLAS_ADMIN_TOKEN": "1234", "ZONE_ATLAS_ROSTER": "/nope.csv"})
     assert errors == [] and len(warnings) == 2
     assert all("1234" not in w for w in warnings)  # the token itself is never printed
+    database = {"ZONE_ATLAS_DATABASE_URL": "postgresql://atlas:pw@127.0.0.1:5432/atlas"}
+    assert serve.deployment_problems(database) == ([], [])
+    _, warnings = serve.deployment_problems({**database, "ZONE_ATLAS_ROSTER": str(roster)})
+    assert len(warnings) == 1 and "ignored" in warnings[0]
 
 
 def test_the_launcher_refuses_to_start_with_a_broken_tile_setting():

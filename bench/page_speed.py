@@ -8,8 +8,8 @@ internet blocked. Each first-paint sample is a fresh browser context (new user, 
 unmeasured visit); the dashboard and the empty page are measured alternately, so their ratio comes from the
 same minutes of machine load. Times are taken inside the browser: navigation start of the page (its
 performance.timeOrigin) → the moment the probe of tests/browser/harness.wait_for_map_painted sees Leaflet's
-zone shapes on screen in the document that holds the map — the page itself (the components-v2 map), or a
-streamlit-folium iframe (stamped there with the same clock) when run against the older dashboard.
+zone shapes on screen in the streamlit-folium iframe that holds the map (the same clock: the probe runs in the
+page and looks into the iframe).
 """
 
 from __future__ import annotations
@@ -252,24 +252,24 @@ def _marker_point(page, zone: str) -> tuple[float, float]:
 
 
 def payload_bytes(cases: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
-    """Bytes of what the map's component hands the browser per view (its data, script and stylesheet), run
-    through AppTest."""
+    """Bytes of what st_folium hands the browser (its component arguments: the base map's script, header and html,
+    the zone group's script) per view, run through AppTest."""
     from streamlit.testing.v1 import AppTest
 
     out = {}
     for label, query in cases.items():
-        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+        at = AppTest.from_file(str(REPO / "pages" / "map.py"), default_timeout=120)
         for k, v in query.items():
             at.query_params[k] = v
         at.run()
-        for node in at.get("bidi_component"):
-            if node.proto.component_name == "zone_atlas_map":
-                data = json.loads(node.proto.json or node.proto.mixed.json)
-                out[label] = {"base": len(data["base"].encode()), "zones": len(data["zones"].encode()),
-                              "js": len(node.proto.js_content.encode()), "css": len(node.proto.css_content.encode()),
-                              "total": node.proto.ByteSize()}
+        for node in at.get("component_instance"):
+            args = json.loads(node.proto.json_args or "{}")
+            if "script" in args:
+                out[label] = {k: len(str(v or "").encode()) for k, v in args.items()
+                              if k in ("script", "header", "html", "feature_group")}
+                out[label]["total"] = len(node.proto.json_args.encode())
         if label not in out:
-            raise RuntimeError(f"{label}: no map component on the page (did the run fail? {at.exception})")
+            raise RuntimeError(f"{label}: no map on the page (did the run fail? {at.exception})")
     return out
 
 
@@ -310,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
                                                "四川 510000": {"prov": "510000"}}).items():
                 parts = ", ".join(f"{k} {v / 1e6:.3f}" for k, v in sizes.items() if k != "total")
                 print(f"   {label}: {sizes['total'] / 1e6:.3f} MB ({parts})")
-        _section("map payload (the map component's data, script and stylesheet, MB)", payload)
+        _section("map payload (st_folium component arguments, MB)", payload)
     with tempfile.TemporaryDirectory() as logs, sync_playwright() as pw:
         app = start_streamlit(REPO / "app.py", Path(logs))
         empty = start_streamlit(EMPTY_APP, Path(logs))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 import streamlit as st
+from streamlit_folium import st_folium
 
 from geo.folium_map import clicked_target
 from loaders.safe_export import to_csv_bytes, to_excel_bytes
@@ -48,7 +49,7 @@ shown = apply_filter(zones, zone_filter, members, zone_tag_names)
 
 def _on_map_click(map_key: str) -> None:
     value = st.session_state.get(map_key) or {}
-    target = clicked_target(value.get("click"))
+    target = clicked_target(value.get("last_active_drawing"))
     if target is None:
         return
     kind, key = target
@@ -102,17 +103,21 @@ def map_area() -> None:
     in_view = shown if province is None else shown[shown.province_adcode == province]
     write_view(ViewState(zone_filter, province, st.session_state.zone, color_mode), owner="map")
 
-    # Layout first, then the map into it before anything else: the first paint waits for the map's component,
-    # and the browser fetches the lazily-loaded script chunks of Streamlit's elements in the order they arrive
-    # (bench.page_speed).
+    # Layout first, then the map into it before anything else: the map's component (its script chunk, then its
+    # iframe) is what the first paint waits for, and the browser fetches the lazily-loaded script chunks of
+    # Streamlit's widgets in the order their elements arrive (bench.page_speed).
     head = st.container(key="map_head")
     left, right = st.columns([5, 3], gap="medium")
     with left:
         zone_map = maps.zone_map(in_view, color_mode, province, st.session_state.zone)
         map_key = f"zone_map_{province or 'nation'}"
-        # The base map stays drawn (same base text) while filters and the selected zone only swap the zone group;
-        # only clicks rerun the page, each one reported anew (static/atlas/live_map.js).
-        maps.live_map(zone_map, map_key, partial(_on_map_click, map_key))
+        # The base map stays mounted (same script → same component) while filters and the selected zone only
+        # swap the zone group; only clicks rerun the page (each one reported anew, see static/atlas/atlas_map.js).
+        st_folium(
+            zone_map.base, key=map_key, height=maps.MAP_HEIGHT, use_container_width=True,
+            feature_group_to_add=zone_map.zones, returned_objects=["last_active_drawing"],
+            on_change=partial(_on_map_click, map_key),
+        )
     with head:
         _header(in_view, province)
     with left:

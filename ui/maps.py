@@ -1,14 +1,14 @@
-"""Map pieces for pages: the live map for a view (a components-v2 component), its legend, source line and
-join notices."""
+"""Map pieces for pages: the cached folium map for a view, its legend, source line and join notices."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+import folium
 import pandas as pd
 import streamlit as st
 
@@ -18,11 +18,12 @@ from geo.folium_map import (
     ZoneLayers,
     ZoneStyle,
     badge_ink,
+    base_map,
     prepare_base,
     prepare_zones,
     taiwan_has_zones,
+    zone_group,
 )
-from geo.live_map import component_css, component_js, map_data
 from geo.styling import LegendEntry, styles_by_batch, styles_by_theme
 from ui import cached
 from ui.session import session_key, session_zones
@@ -42,15 +43,10 @@ PAGE_CSS = Path(__file__).with_name("map_page.css")
 
 
 class ZoneMap(NamedTuple):
-    data: dict[str, Any]  # for live_map: the base (same for every filter) and the zones in view (geo.live_map)
+    base: folium.Map  # provinces, counties, maritime line, inset: the same for every filter
+    zones: folium.FeatureGroup  # the zones in view, for st_folium's feature_group_to_add
     legend: tuple[LegendEntry, ...]
     styles: Mapping[str, ZoneStyle]  # zone_id → colour and badge number
-
-
-# Leaflet in the page itself, not in an iframe (components v2): static/atlas/live_map.js. Not style-isolated
-# (no shadow root): Leaflet's stylesheet only names .leaflet-* classes, ours .atlas-*.
-_LIVE_MAP = st.components.v2.component("zone_atlas_map", css=component_css(), js=component_js(),
-                                       isolate_styles=False)
 
 
 # Prepared map text is immutable and shared by every session (cache_resource: no copy per run). Cleared with
@@ -72,19 +68,16 @@ def _zone_layers(zone_ids: tuple[str, ...], color_mode: str, selected: str | Non
 
 
 def zone_map(view, color_mode: str, province: str | None, selected: str | None) -> ZoneMap:
-    """The map for this view: its component data in two parts, the base (depends on the province only, so the
-    component keeps its map while filters change) and the zones (swapped in place), over cached prepared text."""
+    """The map for this view in two parts: the base (depends on the province only, so st_folium keeps it
+    mounted across filter changes and clicks) and the zones as a feature group (swapped in place by
+    st_folium's feature_group_to_add). Both are fresh folium objects over cached prepared text, because
+    st_folium alters what it renders."""
     base = _base_layers(province, not taiwan_has_zones(session_zones()))
+    fmap = base_map(base, tile_url=os.environ.get("ZONE_ATLAS_TILE_URL") or None,
+                    tile_attribution=os.environ.get("ZONE_ATLAS_TILE_ATTRIBUTION"),
+                    inline_css=True)
     layers, legend_entries, styles = _zone_layers(tuple(view.zone_id), color_mode, selected, session_key())
-    data = map_data(base, layers, MAP_HEIGHT, tile_url=os.environ.get("ZONE_ATLAS_TILE_URL") or None,
-                    tile_attribution=os.environ.get("ZONE_ATLAS_TILE_ATTRIBUTION"))
-    return ZoneMap(data, legend_entries, styles)
-
-
-def live_map(zone_map: ZoneMap, key: str, on_click: Callable[[], None]) -> None:
-    """Draw the map; a click on a zone or province calls `on_click`, with st.session_state[key]["click"] the
-    clicked feature ({"properties": {"kind", "key", "click"}}; geo.folium_map.clicked_target reads it)."""
-    _LIVE_MAP(key=key, data=zone_map.data, height=MAP_HEIGHT, on_click_change=on_click)
+    return ZoneMap(fmap, zone_group(layers), legend_entries, styles)
 
 
 def list_height(rows: int) -> int | str:

@@ -1,7 +1,6 @@
 /* 实验区地图 (Zone Atlas): draws the layers prepared by geo/packed_layers.py, and the 南海诸岛 inset.
  *
- * Runs after the vendored Leaflet, in the page (static/atlas/live_map.js) or in a standalone folium map
- * (geo.folium_map.build_map); needs nothing from the network.
+ * Runs inside the streamlit-folium iframe after the vendored Leaflet; needs nothing from the network.
  * A layer spec is plain data (see geo/packed_layers.py): features whose rings are Encoded Polyline strings in
  * GeoJSON order (longitude first), plus how to draw them. Everything this file defines hangs off `atlas`.
  */
@@ -68,6 +67,13 @@
   }
 
   var registry = {};
+  // Every click stamps the clicked feature with a new serial number, so the `last_active_drawing` that
+  // streamlit-folium reports (toGeoJSON of the clicked layer, read by its click handler, which Leaflet calls
+  // after this earlier-registered one) differs each time: clicking the same zone again after closing its
+  // card reaches the page. (Asking st_folium for `last_object_clicked_count` would too, but that also reruns
+  // the page once whenever the map mounts, as its initial 0 differs from st_folium's default None.)
+  var clickSerial = 0;
+
   function layer(parent, spec) {
     var factor = Math.pow(10, spec.precision);
     var features = spec.features.map(function (f) {
@@ -87,6 +93,7 @@
         return L.circleMarker(latlng, Object.assign({radius: 1}, style(feature), {interactive: interactive}));
       },
       onEachFeature: function (feature, item) {
+        if (interactive) item.on("click", function () { feature.properties.click = ++clickSerial; });
         if (spec.tooltip && interactive && feature.properties.tip) item.bindTooltip(feature.properties.tip, spec.tooltip);
         if (spec.highlight && interactive && item.setStyle) {
           item.on("mouseover", function () { item.setStyle(spec.highlight); });

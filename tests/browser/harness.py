@@ -3,9 +3,8 @@
 Nothing here sleeps for a fixed time: each wait polls for a state the page itself reports (Streamlit's
 `data-test-script-state`, the Leaflet map object `window.map`).
 
-The map helpers find the map where it lives: the dashboard draws it in the page itself (a components-v2
-component, `.atlas-map`, static/atlas/live_map.js); a streamlit-folium map (tests/browser/apps/offline_map_app.py,
-and the dashboard before v2) lives in its own iframe. Either way `window.map` is the Leaflet map in that document.
+Every map (the dashboard's and tests/browser/apps/offline_map_app.py) is shown by streamlit-folium, in its own
+iframe; `window.map` is the Leaflet map in that iframe's document.
 """
 
 from __future__ import annotations
@@ -32,8 +31,7 @@ VIEWPORTS = {"default": (1280, 800), "720p": (1280, 720), "1080p": (1920, 1080)}
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-LIVE_MAP = ".atlas-map"  # the dashboard's map, in the page itself (static/atlas/live_map.js)
-MAP_ELEMENT = f"{FOLIUM_IFRAME}, {LIVE_MAP}"
+MAP_ELEMENT = FOLIUM_IFRAME
 
 
 def is_local(url: str) -> bool:

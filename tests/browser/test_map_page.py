@@ -139,7 +139,7 @@ _INSET_PROBE = """
   const s = window.atlas && window.atlas.insetMap;
   const rect = el => el ? el.getBoundingClientRect().toJSON() : null;
   const out = {exists: !!s, lines: 0, islands: 0, land: 0, ink: 0, samples: 0,
-               box: rect(document.querySelector('.atlas-inset')), map: rect(document.querySelector('.atlas-map, #map_div')),
+               box: rect(document.querySelector('.atlas-inset')), map: rect(document.querySelector('#map_div')),
                note: rect(document.querySelector('.leaflet-tooltip.atlas-note')),
                label: (document.querySelector('.atlas-inset-label') || {}).textContent};
   if (!s) return out;

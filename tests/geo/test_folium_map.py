@@ -105,7 +105,7 @@ def test_every_view_sends_at_most_1_5_mb_and_the_national_map_far_less(zones):
 
 
 def test_the_base_of_a_view_does_not_depend_on_the_filters(zones):
-    # The live map keeps its map while the base stays the same: filters may change only the zone group.
+    # st_folium keeps the map mounted while its script stays the same: filters may change only the zone group.
     grid = zones[zones.zone_id.isin(["CN-2019-11", "CN-2019-20"])]
     assert build_map(zones).get_root().render() != build_map(grid).get_root().render()
     assert prepare_zones(zones) != prepare_zones(grid)

@@ -30,6 +30,8 @@ LOCAL_ASSETS: dict[str, str] = {
     "leaflet": "leaflet/leaflet.js",
     "leaflet_css": "leaflet/leaflet.css",
     "jquery": "jquery/jquery.min.js",
+    "markerclusterjs": "leaflet.markercluster/leaflet.markercluster.js",
+    "markerclustercss": "leaflet.markercluster/MarkerCluster.css",
 }
 # folium.Map declares these for every map although only a few elements use them; they load only when needed.
 ON_DEMAND = frozenset({

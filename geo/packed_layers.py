@@ -33,6 +33,7 @@ import numpy as np
 import shapely
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
+from folium.plugins import MarkerCluster
 from folium.template import Template
 
 ATLAS_JS_FILE = Path(__file__).resolve().parent.parent / "static" / "atlas" / "atlas_map.js"
@@ -224,6 +225,45 @@ class InsetMap(_AtlasScript):
         super().__init__()
         self._name = "InsetMap"
         self.spec = spec
+
+
+class AtlasView(_AtlasScript):
+    """After the map's fit: bounded pan and zoom, layers drawn only once zoomed in, the inset hidden where it
+    would cover zones, place names decluttered (atlas.view). `bounds` and `pad_bottom_right` (px): the view's fit;
+    `max_bounds`: ((south, west), (north, east));
+    `max_zoom`: the map's last zoom level (Leaflet.markercluster spiderfies there)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        atlas.view({{ this._parent.get_name() }}, {{ this.spec }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds, max_bounds, max_zoom: int, pad_bottom_right: tuple[int, int] | None = None):
+        super().__init__()
+        self._name = "AtlasView"
+        self.spec = dumps({"bounds": [list(bounds[0]), list(bounds[1])], "padBottomRight": pad_bottom_right,
+                           "maxBounds": [list(max_bounds[0]), list(max_bounds[1])], "maxZoom": max_zoom})
+
+
+class ZoneCluster(MarkerCluster):
+    """folium's Leaflet.markercluster group for the zone badges: badges that would overlap become one ring with
+    their count; a click zooms in to them, and where they still overlap at the last zoom it spreads them out
+    (spiderfy), so every zone can be clicked. Only the plugin's base stylesheet: the ring is ours (atlas_map.css).
+    """
+
+    ICON = """function (cluster) {
+        var el = document.createElement("span");
+        el.className = "atlas-cluster";
+        el.textContent = cluster.getChildCount();
+        return L.divIcon({html: el, className: "atlas-cluster-icon marker-cluster", iconSize: [26, 26]});
+    }"""
+
+    def __init__(self):
+        super().__init__(name="zone_badges", control=False, icon_create_function=self.ICON,
+                         options={"maxClusterRadius": 22, "showCoverageOnHover": False, "spiderfyOnMaxZoom": True,
+                                  "zoomToBoundsOnClick": True, "spiderfyDistanceMultiplier": 1.6})
+        self.default_css = [c for c in self.default_css if c[0] == "markerclustercss"]
 
 
 def inset_spec(layers: Iterable[str], bounds, label: str, size: tuple[int, int], position: str = "bottomright") -> str:

@@ -66,6 +66,18 @@
     });
   }
 
+  // A place name (province, prefecture, county): text, never markup; not clickable; hidden by declutter()
+  // where it would collide with a name of higher rank or a zone badge.
+  function label(feature, latlng) {
+    var el = document.createElement("span");
+    el.className = "atlas-label atlas-label-" + (feature.properties.level || "province");
+    el.textContent = feature.properties.name || "";
+    return L.marker(latlng, {
+      icon: L.divIcon({html: el, className: "atlas-label-icon", iconSize: null}),
+      interactive: false, keyboard: false, pane: "atlasLabels", rank: feature.properties.rank || 0,
+    });
+  }
+
   var registry = {};
   // Every click stamps the clicked feature with a new serial number, so the `last_active_drawing` that
   // streamlit-folium reports (toGeoJSON of the clicked layer, read by its click handler, which Leaflet calls
@@ -90,6 +102,7 @@
       interactive: interactive,
       pointToLayer: function (feature, latlng) {
         if (spec.marker === "mark") return badge(spec, feature, latlng, interactive);
+        if (spec.marker === "label") return label(feature, latlng);
         return L.circleMarker(latlng, Object.assign({radius: 1}, style(feature), {interactive: interactive}));
       },
       onEachFeature: function (feature, item) {
@@ -101,9 +114,104 @@
         }
       },
     });
-    group.addTo(parent);
+    if (spec.marker === "label" && !parent.getPane("atlasLabels")) {  // labels are drawn into the map itself
+      var pane = parent.createPane("atlasLabels");
+      pane.style.zIndex = 450;  // over the shapes, under the zone badges
+      pane.style.pointerEvents = "none";
+    }
+    if (spec.fitOnly === false) {
+      hiddenAtFit.push(group);  // drawn only once the user zooms in (see view())
+    } else {
+      group.addTo(parent);
+    }
     if (spec.layer) registry[spec.layer] = group;
     return group;
+  }
+
+  var hiddenAtFit = [];
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  // Place names: in rank order, each shown where it collides with no name already shown and no zone badge or
+  // cluster; else tried just above and below; else hidden (it comes back when zooming in gives it room).
+  var SHIFTS = [0, -14, 14];
+  function declutter(map) {
+    var labels = [];
+    Object.keys(registry).forEach(function (name) {
+      var g = registry[name];
+      if (!g._map || g._map !== map) return;
+      g.eachLayer(function (m) { if (m.options.rank !== undefined && m._icon) labels.push(m); });
+    });
+    labels.sort(function (a, b) { return b.options.rank - a.options.rank; });
+    var taken = [];
+    var box = map.getContainer().getBoundingClientRect();
+    map.getContainer().querySelectorAll(".atlas-mark, .marker-cluster, .leaflet-control-zoom")
+      .forEach(function (el) { taken.push(el.getBoundingClientRect()); });
+    var inset = map.getContainer().querySelector(".atlas-inset");
+    if (inset && inset.style.visibility !== "hidden") taken.push(inset.getBoundingClientRect());
+    labels.forEach(function (m) {
+      var icon = m._icon, text = icon.firstChild;
+      icon.style.visibility = "";
+      text.style.transform = "";
+      var base = text.getBoundingClientRect();
+      for (var i = 0; i < SHIFTS.length; i++) {
+        var r = {left: base.left, right: base.right, top: base.top + SHIFTS[i], bottom: base.bottom + SHIFTS[i]};
+        var inside = r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
+        if (inside && !taken.some(function (t) { return overlaps(r, t); })) {
+          if (SHIFTS[i]) text.style.transform = "translate(-50%, calc(-50% + " + SHIFTS[i] + "px))";
+          taken.push(r);
+          return;
+        }
+      }
+      icon.style.visibility = "hidden";
+    });
+  }
+
+  // The view's bounds, the zoom it opens at, and what depends on zooming in: pan and zoom stay near the
+  // country (no empty map after a wheel gesture), layers marked fitOnly:false appear only once zoomed in, the
+  // inset hides when zoomed in or when a zone badge would sit under it, and place names are decluttered.
+  function view(map, spec) {
+    // The zoom that fits the view now: the map's box can change size after the first fit (st_folium sizes its
+    // frame), so "zoomed in" is measured against the fit for the current size, not against the first zoom.
+    var fitBounds = L.latLngBounds(spec.bounds);
+    var fitZoom = function () {
+      return map.getBoundsZoom(fitBounds, false, L.point(spec.padBottomRight || [0, 0]));
+    };
+    map.setMaxZoom(spec.maxZoom);
+    map.setMaxBounds(L.latLngBounds(spec.maxBounds));
+    map.options.maxBoundsViscosity = 1.0;
+    var update = function () {
+      var fit = fitZoom();
+      map.setMinZoom(Math.max(fit - 1, 1));
+      var zoomed = map.getZoom() > fit + 0.1;
+      hiddenAtFit.forEach(function (g) {
+        if (zoomed && !map.hasLayer(g)) g.addTo(map);
+        if (!zoomed && map.hasLayer(g)) map.removeLayer(g);
+      });
+      var inset = map.getContainer().querySelector(".atlas-inset");
+      if (inset) {
+        // visibility, not display: the inset's own map keeps its size (a map fitted at size 0 stays blank)
+        var r = inset.getBoundingClientRect(), covered = false;
+        map.getContainer().querySelectorAll(".atlas-mark, .marker-cluster").forEach(function (el) {
+          if (overlaps(el.getBoundingClientRect(), r)) covered = true;
+        });
+        inset.style.visibility = zoomed || covered ? "hidden" : "";
+      }
+      declutter(map);
+      atlas.fitZoom = fit;
+    };
+    var queued = false;
+    var later = function () {
+      if (queued) return;
+      queued = true;
+      L.Util.requestAnimFrame(function () { queued = false; update(); });
+    };
+    map.on("zoomend moveend layeradd resize", later);
+    map.whenReady(later);
+    atlas.update = update;
+    return map;
   }
 
   // Replace the tooltip texts of a drawn layer's features, by feature key (e.g. zone counts per province).
@@ -149,5 +257,6 @@
     return small;
   }
 
-  window.atlas = {decode: decode, layer: layer, setTips: setTips, inset: inset, registry: registry, insetMap: null};
+  window.atlas = {decode: decode, layer: layer, setTips: setTips, inset: inset, view: view, declutter: declutter,
+                  registry: registry, insetMap: null};
 })();

@@ -311,6 +311,7 @@ def resolve_frame(df: pd.DataFrame) -> pd.DataFrame:
             "level": [r.level for r in out],
             "adcodes": [r.adcodes for r in out],
             "adcode": [r.adcodes[0] if r.adcodes else None for r in out],
+            "designated_codes": [tuple(r.designated_codes) for r in out],
             "province_resolved": [r.province for r in out],
             "prefecture_resolved": [r.prefecture for r in out],
             "county_resolved": [r.county for r in out],

@@ -8,7 +8,9 @@ import pandas as pd
 
 from loaders.text import normalise_text, to_simplified
 
-SEARCH_FIELDS = ("unit_name", "province", "prefecture", "county", "theme", "content", "doc_number", "zone_id")
+# today_names: today's names of a unit designated under an older one (geo.zones.today_names: 上城区 finds 江干区)
+SEARCH_FIELDS = ("unit_name", "province", "prefecture", "county", "theme", "content", "doc_number", "zone_id",
+                 "today_names")
 MAX_QUERY = 60  # characters; longer search text is cut (and the caller tells the user)
 
 

@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 
 from geo.folium_map import clicked_target
 from loaders.safe_export import to_csv_bytes, to_excel_bytes
-from loaders.selection import apply_filter, filter_options, zone_table
+from loaders.selection import apply_filter, clean_query, filter_options, search_mask, zone_table
 from loaders.themes import filter_zone_ids, tags_by_zone
 from ui import cached, maps
 from ui.cards import zone_card
@@ -47,6 +47,22 @@ members = filter_zone_ids(tags, zone_filter.themes, zone_filter.theme_mode) if z
 shown = apply_filter(zones, zone_filter, members, zone_tag_names)
 
 
+def _focus(zone_id: str) -> None:
+    """Open a zone's card and show it on the map (centred, zoomed in; ui.maps.focus_view), from the list, the
+    picker or a search that matches it alone. In a drill-down of another province, back to the nation."""
+    st.session_state.zone = zone_id
+    province = zones.loc[zones.zone_id == zone_id, "province_adcode"].iloc[0]
+    if st.session_state.province not in (None, province):
+        st.session_state.province = None
+    st.session_state.map_focus = (zone_id, st.session_state.get("map_focus", ("", 0))[1] + 1)
+
+
+# A search that matches one zone opens it (once per search text: closing the card keeps it closed).
+if zone_filter.query and len(shown) == 1 and st.session_state.get("_jumped_query") != zone_filter.query:
+    _focus(shown.zone_id.iloc[0])
+st.session_state["_jumped_query"] = zone_filter.query
+
+
 def _on_map_click(map_key: str) -> None:
     value = st.session_state.get(map_key) or {}
     target = clicked_target(value.get("last_active_drawing"))
@@ -65,14 +81,36 @@ def _go_nation() -> None:
 
 def _close_card() -> None:
     st.session_state.zone = None
+    st.session_state.map_focus = None
 
 
 def _on_province_pick() -> None:
     st.session_state.province = st.session_state.prov_pick or None
 
 
-def _on_zone_pick() -> None:
-    st.session_state.zone = st.session_state.zone_pick or None
+def _on_zone_pick(names: dict[str, str]) -> None:
+    """A zone picked, or text typed into the picker and entered (Traditional or Simplified, as in the search box):
+    the one zone it names opens; text naming several goes to the search box, which lists them."""
+    picked = st.session_state.zone_pick or ""
+    if not picked or picked in names:
+        if picked:
+            _focus(picked)
+        else:
+            st.session_state.zone = None
+        return
+    matches = search_mask(shown[shown.zone_id.isin(names)], picked, zone_tag_names)
+    found = shown[shown.zone_id.isin(names)][matches]
+    if len(found) == 1:
+        _focus(found.zone_id.iloc[0])
+    else:
+        st.session_state.f_query = clean_query(picked)
+
+
+def _on_list_select(widget_key: str) -> None:
+    rows = st.session_state[widget_key].selection.rows
+    ids = st.session_state.get("_listed_ids") or []
+    if rows and rows[0] < len(ids):
+        _focus(ids[rows[0]])
 
 
 def _header(in_view, province: str | None) -> None:
@@ -113,10 +151,11 @@ def map_area() -> None:
         map_key = f"zone_map_{province or 'nation'}"
         # The base map stays mounted (same script → same component) while filters and the selected zone only
         # swap the zone group; only clicks rerun the page (each one reported anew, see static/atlas/atlas_map.js).
+        center, zoom = maps.focus_view(in_view, st.session_state.get("map_focus"), st.session_state.zone)
         st_folium(
             zone_map.base, key=map_key, height=maps.MAP_HEIGHT, use_container_width=True,
             feature_group_to_add=zone_map.zones, returned_objects=["last_active_drawing"],
-            on_change=partial(_on_map_click, map_key),
+            on_change=partial(_on_map_click, map_key), center=center, zoom=zoom,
         )
     with head:
         _header(in_view, province)
@@ -143,10 +182,12 @@ def map_area() -> None:
             names = dict(zip(table.zone_id, table.unit_name, strict=True))
             st.session_state.zone_pick = zone if zone in names else ""
             st.selectbox(
-                t("map.open_zone"), ["", *names], key="zone_pick", on_change=_on_zone_pick,
+                t("map.open_zone"), ["", *names], key="zone_pick", on_change=_on_zone_pick, args=(names,),
                 format_func=lambda z: names.get(z, t("map.open_zone_hint")), label_visibility="collapsed",
+                accept_new_options=True,
             )
-            maps.zone_list(table, zone_map.styles)
+            st.session_state["_listed_ids"] = list(table.zone_id)
+            maps.zone_list(table, zone_map.styles, zone, key="zone_rows", on_select=_on_list_select)
         export = table.rename(columns=lambda c: t(f"map.columns.{c}"))
         d1, d2 = st.columns(2)
         d1.download_button(t("map.download_csv"), to_csv_bytes(export), "zones.csv", "text/csv",

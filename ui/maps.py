@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
@@ -86,28 +87,51 @@ def list_height(rows: int) -> int | str:
     return LIST_HEIGHT if ROW_HEIGHT * (rows + 1) > LIST_HEIGHT else "content"
 
 
-def _badge(color: str, mark: str) -> str:
-    return (f'<span class="atlas-badge" style="background:{h(color)};color:{badge_ink(color)}">'
-            f"{h(mark)}</span>")
+FOCUS_ZOOM = 8  # the zoom a zone opened from the list, the picker or a search is shown at
 
 
-def zone_list(table: pd.DataFrame, styles: Mapping[str, ZoneStyle]) -> None:
-    """The zones in view beside the map, each row led by its badge as drawn on the map (colour and number).
+def focus_view(view: pd.DataFrame, focus: tuple[str, int] | None, open_zone: str | None):
+    """st_folium's `center` and `zoom` for the zone last opened from the list, picker or search (None, None when
+    there is none, or its card was closed since): st_folium pans the mounted map when these change, without
+    rebuilding it. The zoom alternates FOCUS_ZOOM and a quarter above it, so opening a zone again after the
+    user zoomed out is a change too (st_folium moves the map only when a value differs from the last one)."""
+    if not focus or focus[0] != open_zone:
+        return None, None
+    row = view[view.zone_id == focus[0]]
+    if row.empty or not bool(row.joined.iloc[0]):
+        return None, None
+    return (float(row.marker_lat.iloc[0]), float(row.marker_lon.iloc[0])), FOCUS_ZOOM + 0.25 * (focus[1] % 2)
 
-    Plain HTML in a scrolling box rather than st.dataframe: the data grid's ≈25 script chunks (≈1.5 MB) were
-    the largest single delay of the map's first paint (bench.page_speed: ≈2.5× → ≈2.1× an empty page).
-    Cards open from the map or from the picker above the list.
-    """
-    head = f"<th>{h(t('map.columns.unit_name'))}</th><th>{h(t('map.columns.tags'))}</th>"
-    rows = []
-    for rec in table.itertuples(index=False):
-        style = styles.get(rec.zone_id)
-        badge = _badge(style.color, style.mark) if style else ""
-        rows.append(f'<tr data-zone="{h(rec.zone_id)}"><td>{badge}{h(rec.unit_name)}'
-                    f'<div class="atlas-zone-sub">{h(rec.batch)} · {h(rec.status)}</div></td>'
-                    f"<td>{h(rec.tags)}</td></tr>")
-    with st.container(height=list_height(len(table)), border=True, key="zone_list"):
-        st.html(f'<table class="atlas-zone-list"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+def zone_list(table: pd.DataFrame, styles: Mapping[str, ZoneStyle], open_zone: str | None, *, key: str,
+              on_select: Callable[[str], None]) -> None:
+    """The zones in view beside the map, each row led by its badge as drawn on the map (colour and number);
+    a click on a row calls `on_select(widget_key)`, where st.session_state[widget_key].selection.rows holds the
+    row's position in `table`. The grid's key names the open zone, so a new grid (nothing selected) follows
+    each opened or closed card and a row can be clicked again after its card was closed."""
+    marks = [styles[z].mark if z in styles else "" for z in table.zone_id]
+    colors = [styles[z].color if z in styles else "#ffffff" for z in table.zone_id]
+    rows = pd.DataFrame({
+        "mark": marks,
+        "unit_name": table.unit_name.to_list(),
+        "sub": [f"{b} · {s}" for b, s in zip(table.batch, table.status, strict=True)],
+        "tags": table.tags.to_list(),
+    })
+    styled = rows.style.apply(
+        lambda col: [f"background-color: {c}; color: {badge_ink(c)}; text-align: center; font-weight: 700"
+                     for c in colors], subset=["mark"])
+    widget_key = f"{key}_{open_zone or ''}"
+    st.dataframe(
+        styled, key=widget_key, on_select=partial(on_select, widget_key), selection_mode="single-row",
+        hide_index=True,
+        height=LIST_HEIGHT if ROW_HEIGHT * (len(rows) + 1) > LIST_HEIGHT else "auto",
+        column_config={
+            "mark": st.column_config.TextColumn("", width=36),
+            "unit_name": st.column_config.TextColumn(t("map.columns.unit_name")),
+            "sub": st.column_config.TextColumn(t("map.columns.batch_status")),
+            "tags": st.column_config.TextColumn(t("map.columns.tags")),
+        },
+    )
 
 
 def page_style() -> None:

@@ -184,7 +184,9 @@
     map.options.maxBoundsViscosity = 1.0;
     var update = function () {
       var fit = fitZoom();
-      map.setMinZoom(Math.max(fit - 1, 1));
+      // A whole number: Leaflet.markercluster builds its cluster levels from floor(minZoom) but compares with
+      // getMinZoom() itself, and with a fractional minimum it lost lone badges after a zoom out.
+      map.setMinZoom(Math.max(Math.floor(fit) - 1, 1));
       var zoomed = map.getZoom() > fit + 0.1;
       hiddenAtFit.forEach(function (g) {
         if (zoomed && !map.hasLayer(g)) g.addTo(map);

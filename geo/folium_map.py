@@ -300,12 +300,9 @@ def prepare_zones(zones: gpd.GeoDataFrame, styles: Mapping[str, ZoneStyle] | Non
             selected={"weight": 3}, highlight={"weight": 3}, tooltip={"sticky": True},
         ))
         # Badges keep zones findable where a district is a few pixels wide at national zoom; where they would
-        # overlap they are clustered (zone_group), except the open zone's, which stays in sight.
-        for name, keep in (("zone_mark", lambda p: not p.get("selected")), ("zone_mark_selected", lambda p: p.get("selected"))):
-            chosen = [(pt, p) for pt, p in zip(points, props, strict=True) if keep(p)]
-            layers.append(pack_layer(name, [pt for pt, _ in chosen], [p for _, p in chosen], MARK_PRECISION,
-                                     marker="mark", markSize=list(MARK_SIZE),
-                                     tooltip={"direction": "top", "offset": [0, -10]}))
+        # overlap they are clustered (zone_group), the open zone's too (atlas.view zooms in to show it).
+        layers.append(pack_layer("zone_mark", points, props, MARK_PRECISION, marker="mark", markSize=list(MARK_SIZE),
+                                 tooltip={"direction": "top", "offset": [0, -10]}))
     counts = _province_counts(zones)
     tips = []
     for rec in load_layer("province").itertuples(index=False):

@@ -261,7 +261,7 @@ class ZoneCluster(MarkerCluster):
 
     def __init__(self):
         super().__init__(name="zone_badges", control=False, icon_create_function=self.ICON,
-                         options={"maxClusterRadius": 30, "showCoverageOnHover": False, "spiderfyOnMaxZoom": True,
+                         options={"maxClusterRadius": 40, "showCoverageOnHover": False, "spiderfyOnMaxZoom": True,
                                   "zoomToBoundsOnClick": True, "spiderfyDistanceMultiplier": 1.6})
         self.default_css = [c for c in self.default_css if c[0] == "markerclustercss"]
 

@@ -87,6 +87,13 @@ def search_mask(zones: pd.DataFrame, query: str, theme_names: dict[str, str] | N
     return hay.str.contains(q, regex=False)
 
 
+def only_match(zones: pd.DataFrame, query: str, theme_names: dict[str, str] | None = None) -> str | None:
+    """The zone_id of the one zone `query` finds (as the search box finds: Traditional or Simplified, today's
+    names of changed units), or None when it finds none or several."""
+    found = zones[search_mask(zones, query, theme_names)] if clean_query(query) else zones.iloc[0:0]
+    return str(found.zone_id.iloc[0]) if len(found) == 1 else None
+
+
 def apply_filter(
     zones: pd.DataFrame,
     f: ZoneFilter,

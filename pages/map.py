@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 
 from geo.folium_map import clicked_target
 from loaders.safe_export import to_csv_bytes, to_excel_bytes
-from loaders.selection import apply_filter, clean_query, filter_options, search_mask, zone_table
+from loaders.selection import apply_filter, clean_query, filter_options, only_match, zone_table
 from loaders.themes import filter_zone_ids, tags_by_zone
 from ui import cached, maps
 from ui.cards import zone_card
@@ -98,10 +98,9 @@ def _on_zone_pick(names: dict[str, str]) -> None:
         else:
             st.session_state.zone = None
         return
-    matches = search_mask(shown[shown.zone_id.isin(names)], picked, zone_tag_names)
-    found = shown[shown.zone_id.isin(names)][matches]
-    if len(found) == 1:
-        _focus(found.zone_id.iloc[0])
+    found = only_match(shown[shown.zone_id.isin(names)], picked, zone_tag_names)
+    if found:
+        _focus(found)
     else:
         st.session_state.f_query = clean_query(picked)
 

@@ -112,6 +112,7 @@ def zone_list(table: pd.DataFrame, styles: Mapping[str, ZoneStyle], open_zone: s
     marks = [styles[z].mark if z in styles else "" for z in table.zone_id]
     colors = [styles[z].color if z in styles else "#ffffff" for z in table.zone_id]
     rows = pd.DataFrame({
+        "zone_id": table.zone_id.to_list(),  # hidden: what a row stands for (tests read it)
         "mark": marks,
         "unit_name": table.unit_name.to_list(),
         "sub": [f"{b} · {s}" for b, s in zip(table.batch, table.status, strict=True)],
@@ -126,6 +127,7 @@ def zone_list(table: pd.DataFrame, styles: Mapping[str, ZoneStyle], open_zone: s
         hide_index=True,
         height=LIST_HEIGHT if ROW_HEIGHT * (len(rows) + 1) > LIST_HEIGHT else "auto",
         column_config={
+            "zone_id": None,
             "mark": st.column_config.TextColumn("", width=36),
             "unit_name": st.column_config.TextColumn(t("map.columns.unit_name")),
             "sub": st.column_config.TextColumn(t("map.columns.batch_status")),

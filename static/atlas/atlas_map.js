@@ -119,6 +119,12 @@
       pane.style.zIndex = 450;  // over the shapes, under the zone badges
       pane.style.pointerEvents = "none";
     }
+    if (spec.marker === "mark") {  // the open zone's badge: shown even where it is clustered (see view())
+      atlas.selected = null;
+      group.eachLayer(function (m) {
+        if (m.feature.properties.selected) atlas.selected = {marker: m, parent: parent, tries: 0};
+      });
+    }
     if (spec.fitOnly === false) {
       hiddenAtFit.push(group);  // drawn only once the user zooms in (see view())
     } else {
@@ -200,6 +206,13 @@
           if (overlaps(el.getBoundingClientRect(), r)) covered = true;
         });
         inset.style.visibility = zoomed || covered ? "hidden" : "";
+      }
+      // The open zone's badge inside a cluster: zoom in (or spread the cluster) until it shows — after its zone
+      // group is drawn and after st_folium's own move to it, not again after that (the user may zoom out).
+      var sel = atlas.selected;
+      if (sel && sel.parent.zoomToShowLayer && sel.tries < 2 && sel.parent._map) {
+        sel.tries++;
+        if (!sel.marker._icon) sel.parent.zoomToShowLayer(sel.marker);
       }
       declutter(map);
       atlas.fitZoom = fit;

@@ -24,10 +24,8 @@ _NEXT_CLICK = """
 (key) => {
   let cluster = null, marker = null;
   window.map.eachLayer(l => { if (l instanceof L.MarkerClusterGroup) cluster = l; });
-  for (const name of ['zone_mark', 'zone_mark_selected']) {
-    const g = window.atlas.registry[name];
-    if (g) g.eachLayer(m => { if (m.feature.properties.key === key) marker = m; });
-  }
+  const g = window.atlas.registry.zone_mark;
+  if (g) g.eachLayer(m => { if (m.feature.properties.key === key) marker = m; });
   if (!marker) return null;
   const shown = cluster && cluster.hasLayer(marker) ? cluster.getVisibleParent(marker) : marker;
   if (!shown || !shown._icon) return {kind: 'hidden', cluster: !!cluster, own: shown === marker, zoom: window.map.getZoom(),
@@ -36,8 +34,9 @@ _NEXT_CLICK = """
   return {kind: shown === marker ? 'badge' : 'cluster', x: r.left + r.width / 2, y: r.top + r.height / 2};
 }
 """
-_SELECTED_DRAWN = """(key) => { const g = window.atlas.registry.zone_mark_selected; let ok = false;
-  if (g) g.eachLayer(m => { if (m.feature.properties.key === key && m._map) ok = true; }); return ok; }"""
+_SELECTED_DRAWN = """(key) => { const g = window.atlas.registry.zone_mark; let ok = false;
+  if (g) g.eachLayer(m => { if (m.feature.properties.key === key && m.feature.properties.selected) ok = true; });
+  return ok; }"""
 # Visible badges and clusters (their screen boxes), and visible place names.
 _BOXES = """
 (selector) => [...document.querySelectorAll(selector)]

@@ -6,6 +6,7 @@ import streamlit as st
 
 from loaders.roster import RosterError
 from ui import cached
+from ui.session import keep_widget_state
 from ui.text import md_escape, t
 
 HERE = Path(__file__).parent
@@ -20,6 +21,7 @@ PAGES = [
     st.Page(HERE / "pages" / "about.py", title=t("common.nav.about"), url_path="about"),
 ]
 navigation = st.navigation(PAGES)
+keep_widget_state(navigation.url_path or "map")  # the filters and the import page's choices survive a visit to another page
 
 with st.sidebar:
     st.markdown(f"**{md_escape(t('common.app_title'))}**  \n{md_escape(t('common.app_subtitle'))}")

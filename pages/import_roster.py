@@ -17,7 +17,7 @@ from loaders.tabular import MAX_BYTES, MAX_ROWS, IntakeError
 from ui import cached
 from ui.admin import admin_refusal, configured_token
 from ui.importing import batch_form, corrections_from_state, input_token, row_choices, uploaded_roster
-from ui.session import SESSION_IMPORT
+from ui.session import SESSION_IMPORT, KeptUpload, forget_upload, kept_upload
 from ui.text import md_escape, t
 
 st.title(t("import.title"))
@@ -28,8 +28,13 @@ mode = st.radio(t("import.source"), ("upload", "paste"), horizontal=True, key="i
 raw, facts, source_name, text, token = None, {}, "", "", ""
 try:
     if mode == "upload":
+        returning = "imp_file" not in st.session_state  # first run here since another page (or ever)
         upload = st.file_uploader(t("import.upload"), type=["csv", "xlsx", "xls", "txt", "tsv"], key="imp_file",
                                   help=t("import.upload_limit", mb=MAX_BYTES // 1_000_000, rows=MAX_ROWS))
+        upload = kept_upload(upload, returning)
+        if isinstance(upload, KeptUpload):
+            st.caption(md_escape(t("import.kept_upload", name=upload.name)))
+            st.button(t("import.forget_upload"), on_click=forget_upload, key="kept_upload_forget")
         if upload is not None:
             source_name = upload.name
             raw, facts, text, token = uploaded_roster(upload)

@@ -106,10 +106,10 @@ def _on_zone_pick(names: dict[str, str]) -> None:
 
 
 def _on_list_select(widget_key: str) -> None:
-    rows = st.session_state[widget_key].selection.rows
+    row = maps.selected_row(st.session_state[widget_key])
     ids = st.session_state.get("_listed_ids") or []
-    if rows and rows[0] < len(ids):
-        _focus(ids[rows[0]])
+    if row is not None and row < len(ids):
+        _focus(ids[row])
 
 
 def _header(in_view, province: str | None) -> None:

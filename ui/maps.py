@@ -106,8 +106,8 @@ def focus_view(view: pd.DataFrame, focus: tuple[str, int] | None, open_zone: str
 def zone_list(table: pd.DataFrame, styles: Mapping[str, ZoneStyle], open_zone: str | None, *, key: str,
               on_select: Callable[[str], None]) -> None:
     """The zones in view beside the map, each row led by its badge as drawn on the map (colour and number);
-    a click on a row calls `on_select(widget_key)`, where st.session_state[widget_key].selection.rows holds the
-    row's position in `table`. The grid's key names the open zone, so a new grid (nothing selected) follows
+    a click on any cell of a row (or on its row marker) calls `on_select(widget_key)`, and selected_row reads
+    the row's position in `table` from st.session_state[widget_key]. The grid's key names the open zone, so a new grid (nothing selected) follows
     each opened or closed card and a row can be clicked again after its card was closed."""
     marks = [styles[z].mark if z in styles else "" for z in table.zone_id]
     colors = [styles[z].color if z in styles else "#ffffff" for z in table.zone_id]
@@ -123,7 +123,7 @@ def zone_list(table: pd.DataFrame, styles: Mapping[str, ZoneStyle], open_zone: s
                      for c in colors], subset=["mark"])
     widget_key = f"{key}_{open_zone or ''}"
     st.dataframe(
-        styled, key=widget_key, on_select=partial(on_select, widget_key), selection_mode="single-row",
+        styled, key=widget_key, on_select=partial(on_select, widget_key), selection_mode=["single-cell", "single-row"],
         hide_index=True,
         height=LIST_HEIGHT if ROW_HEIGHT * (len(rows) + 1) > LIST_HEIGHT else "auto",
         column_config={
@@ -134,6 +134,16 @@ def zone_list(table: pd.DataFrame, styles: Mapping[str, ZoneStyle], open_zone: s
             "tags": st.column_config.TextColumn(t("map.columns.tags")),
         },
     )
+
+
+def selected_row(state) -> int | None:
+    """The row (position) a click in zone_list chose: a selected cell's row or a selected row; None if none."""
+    selection = state.selection
+    cells = list(selection.get("cells", []) if isinstance(selection, dict) else getattr(selection, "cells", []))
+    rows = list(selection.get("rows", []) if isinstance(selection, dict) else getattr(selection, "rows", []))
+    if cells:
+        return int(cells[0][0])
+    return int(rows[0]) if rows else None
 
 
 def page_style() -> None:

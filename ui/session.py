@@ -38,3 +38,59 @@ def session_tags(zones: pd.DataFrame) -> pd.DataFrame:
         return base
     extra = theme_tags(zones[zones["zone_id"].isin(extra_ids)], cached.theme_catalogue())
     return pd.concat([base, extra], ignore_index=True)
+
+
+# Widget keys whose values outlive a visit to another page. Streamlit drops the state of every widget that a run
+# does not draw, so the map's filters (f_*) and the import page's choices and batch form (imp_*) would be lost
+# on a round trip through the sidebar; saving each value again in the entry script, on every page's run, keeps
+# it (the documented way: docs.streamlit.io, "Widget behavior" → "Save widget values in Session State to
+# preserve them between pages"). Left out: what Session State may not set (the file uploader, the grids'
+# selections, the admin token in its form).
+KEPT_PREFIXES = {"f_": "map", "imp_": "import"}  # prefix → the page (url_path) that draws those widgets
+NOT_SETTABLE = frozenset({"imp_file", "imp_preview", "imp_token"})
+KEPT_UPLOAD = "_imp_kept_upload"
+_RETURNED = "_imp_kept_shown"
+
+
+def keep_widget_state(page: str) -> None:
+    """Re-save the kept widgets' values while another page than theirs runs (call before the page draws). Not
+    on their own page: there a value set this run next to a widget's default would make Streamlit warn."""
+    for key in list(st.session_state.keys()):
+        if not isinstance(key, str) or key in NOT_SETTABLE:
+            continue
+        owner = next((page_ for prefix, page_ in KEPT_PREFIXES.items() if key.startswith(prefix)), None)
+        if owner is not None and owner != page:
+            st.session_state[key] = st.session_state[key]
+
+
+class KeptUpload:
+    """The bytes of a file uploaded earlier in this session, read like Streamlit's UploadedFile."""
+
+    def __init__(self, name: str, data: bytes):
+        self.name, self._data = name, data
+        self.size = len(data)
+
+    def getvalue(self) -> bytes:
+        return self._data
+
+
+def kept_upload(upload, returning: bool):
+    """The page's upload, kept across page changes: a new upload replaces the kept one; after a visit to
+    another page (`returning`: the uploader's state was gone before it was drawn) the kept one comes back, and
+    stays until another upload or forget_upload; a file removed from the uploader before any page change is
+    forgotten."""
+    if upload is not None:
+        st.session_state[KEPT_UPLOAD] = (upload.name, upload.getvalue())
+        st.session_state.pop(_RETURNED, None)
+        return upload
+    kept = st.session_state.get(KEPT_UPLOAD)
+    if kept and (returning or st.session_state.get(_RETURNED)):
+        st.session_state[_RETURNED] = True
+        return KeptUpload(*kept)
+    forget_upload()
+    return None
+
+
+def forget_upload() -> None:
+    st.session_state.pop(KEPT_UPLOAD, None)
+    st.session_state.pop(_RETURNED, None)

@@ -15,9 +15,11 @@ page and looks into the iframe).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +31,6 @@ from tests.browser.harness import (
     CHROMIUM,
     CHROMIUM_ARGS,
     FOLIUM_IFRAME,
-    MAP_ELEMENT,
     REPO,
     NetworkGuard,
     map_box,
@@ -45,6 +46,8 @@ EMPTY_TITLE = "空白页"
 CLICK_ZONES = (("CN-2019-31", "甘肃省酒泉市肃州区"), ("CN-2019-04", "黑龙江省双鸭山市岭东区"))
 SEARCHES = (("榆阳", 1), ("", 31))  # query → zones shown (each zone is a polygon and a marker)
 DESKTOP = {"width": 1280, "height": 800}
+# The map's element: streamlit-folium's iframe, or (an older tree measured with --before) the in-page map.
+MAP_ELEMENTS = f"{FOLIUM_IFRAME}, .atlas-map"
 WIDE = {"width": 1920, "height": 1080}
 
 # Records, in ms since navigation start, every change of Streamlit's script state, when the page title (a heading
@@ -61,8 +64,9 @@ new MutationObserver(() => {
 }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true,
                       attributeFilter: ['data-test-script-state']});
 """
+# Zone shapes drawn (polygons: badges may be clustered; the same count for the older in-page map).
 _ZONE_COUNT = """(() => { let n = 0; map.eachLayer(l => {
-  if (l.feature && l.feature.properties.kind === 'zone' && l._map) n++; }); return n; })()"""
+  if (l.feature && l.feature.properties.kind === 'zone' && l._map && !l.getLatLng) n++; }); return n; })()"""
 _NOW = "() => performance.timeOrigin + performance.now()"
 
 
@@ -118,7 +122,7 @@ class Bench:
                                            service_workers="block")
         guard = NetworkGuard()
         guard.install(context)
-        context.add_init_script(f"window.__benchMapElement = {json.dumps(MAP_ELEMENT)};" + _RECORDER)
+        context.add_init_script(f"window.__benchMapElement = {json.dumps(MAP_ELEMENTS)};" + _RECORDER)
         context.set_default_timeout(60_000)
         self.blocked = guard.blocked  # the latest context's list; reported at the end
         return context
@@ -149,16 +153,16 @@ class Bench:
         received = []
         page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
         page.goto(url, wait_until="commit")
-        painted = wait_map_painted_at(page, f"{_ZONE_COUNT} >= 2")
+        painted = wait_map_painted_at(page, f"{_ZONE_COUNT} >= 1")
         origin = page.evaluate("() => performance.timeOrigin")
         title = _title_at(page)
         wait_for_app(page)
         states = page.evaluate("() => window.__bench.states")
-        frame = map_frame(page)
-        if frame == page.main_frame:  # the in-page map: when its element was added
+        handle = page.query_selector(FOLIUM_IFRAME)
+        if handle is None:  # an older tree's in-page map (--before): when its element was added
             map_start = page.evaluate("() => window.__bench.map")
-        else:  # a streamlit-folium iframe: when its document started loading
-            map_start = frame.evaluate("() => performance.timeOrigin") - origin
+        else:  # the streamlit-folium iframe: when its document started loading
+            map_start = handle.content_frame().evaluate("() => performance.timeOrigin") - origin
         self._done(context, page)
         started = next((t for s, t in states if s == "running"), float("nan"))
         done = next((t for s, t in states if s == "notRunning" and t > started), float("nan"))
@@ -172,27 +176,31 @@ class Bench:
         self._done(context, page)
         return title
 
-    def first_paint(self, app_url: str, empty_url: str, warm_cache: bool) -> dict[str, list[float]]:
-        """Alternate empty page and map page; `warm_cache` keeps one browser context per app (HTTP cache)."""
-        cache_map, cache_empty = ("map", "empty") if warm_cache else (None, None)
-        self.visit_map(app_url, cache_map)  # warm the server's caches (and the browser's, if kept) once
+    def first_paint(self, apps: dict[str, str], empty_url: str, warm_cache: bool) -> dict[str, dict[str, list[float]]]:
+        """Alternate the empty page and each map page (`apps`: label → URL, e.g. this tree and an older one), so
+        every ratio comes from the same minutes of machine load; `warm_cache` keeps one browser context per
+        app (HTTP cache)."""
+        cache_empty = "empty" if warm_cache else None
+        for label, url in apps.items():  # warm the servers' caches (and the browser's, if kept) once
+            self.visit_map(url, label if warm_cache else None)
         self.visit_empty(empty_url, cache_empty)
-        out: dict[str, list[float]] = {k: [] for k in ("paint", "title", "map_element", "script_start", "script_done",
-                                                        "ws_bytes", "empty", "ratio")}
+        keys = ("paint", "title", "map_element", "script_start", "script_done", "ws_bytes", "empty", "ratio")
+        out = {label: {k: [] for k in keys} for label in apps}
         for _ in range(self.runs):
             empty = self.visit_empty(empty_url, cache_empty)
-            visit = self.visit_map(app_url, cache_map)
-            for k, v in visit.items():
-                out[k].append(v)
-            out["empty"].append(empty)
-            out["ratio"].append(visit["paint"] / empty)
+            for label, url in apps.items():
+                visit = self.visit_map(url, label if warm_cache else None)
+                for k, v in visit.items():
+                    out[label][k].append(v)
+                out[label]["empty"].append(empty)
+                out[label]["ratio"].append(visit["paint"] / empty)
         return out
 
     def filter_repaint(self, app_url: str) -> list[float]:
         context, page = self.new_page()
         page.goto(app_url)
         wait_for_app(page)
-        wait_map_painted_at(page, f"{_ZONE_COUNT} === 62")
+        wait_map_painted_at(page, f"{_ZONE_COUNT} === 31")
         box = page.get_by_label("搜索")
         times = []
         for i in range(self.runs + 1):
@@ -200,7 +208,7 @@ class Bench:
             box.fill(query)
             started = page.evaluate(_NOW)
             box.press("Enter")
-            done = wait_map_painted_at(page, f"{_ZONE_COUNT} === {2 * zones}")
+            done = wait_map_painted_at(page, f"{_ZONE_COUNT} === {zones}")
             wait_for_app(page)
             if i:  # the first change warms the filtered view's caches
                 times.append(done - started)
@@ -214,7 +222,7 @@ class Bench:
         times = []
         for i in range(self.runs + 1):
             zone, name = CLICK_ZONES[i % 2]
-            wait_map_painted_at(page, f"{_ZONE_COUNT} === 62")
+            wait_map_painted_at(page, f"{_ZONE_COUNT} === 31")
             x, y = _marker_point(page, zone)
             started = page.evaluate(_NOW)
             page.mouse.click(x, y)
@@ -273,6 +281,17 @@ def payload_bytes(cases: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]
     return out
 
 
+def _print_paints(results: dict[str, dict[str, list[float]]]) -> None:
+    for label, r in results.items():
+        print(f"  [{label}]")
+        _print_paint(r)
+    labels = list(results)
+    if len(labels) == 2:  # same-run comparison, visit by visit
+        a, b = (results[x] for x in labels)
+        ratios = [x / y for x, y in zip(a["paint"], b["paint"], strict=True)]
+        print(f"   paint {labels[0]} / {labels[1]} (same rounds): median {_median(ratios):.2f}")
+
+
 def _print_paint(r: dict[str, list[float]]) -> None:
     print(f"   national map painted:  {_spread(r['paint'])}  (target ≤ 1.5 s)")
     print(f"   empty page title:      {_spread(r['empty'])}")
@@ -283,6 +302,19 @@ def _print_paint(r: dict[str, list[float]]) -> None:
           f"{_median(r['title']) / 1e3:.2f}, map element created {_median(r['map_element']) / 1e3:.2f}, "
           f"painted {_median(r['paint']) / 1e3:.2f}")
     print(f"   websocket bytes received per visit: median {_median(r['ws_bytes']) / 1e6:.2f} MB")
+
+
+@contextlib.contextmanager
+def _hogs(n: int):
+    """n processes that each keep one core busy (a loaded machine), ended afterwards by their own ids."""
+    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+    try:
+        time.sleep(2)
+        yield
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
 
 
 def _section(title: str, fn: Callable[[], None]) -> None:
@@ -296,6 +328,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--skip", nargs="*", default=[], choices=["paint", "filter", "click", "payload"])
+    parser.add_argument("--before", type=Path, help="another checkout of the project (e.g. `git archive main`), "
+                        "measured in the same rounds as this one")
+    parser.add_argument("--hog", type=int, default=0, help="also measure first paint with this many busy-looping "
+                        "processes started by the bench (a loaded machine, in the same run)")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing (`make browser-deps`)", file=sys.stderr)
@@ -313,6 +349,8 @@ def main(argv: list[str] | None = None) -> int:
         _section("map payload (st_folium component arguments, MB)", payload)
     with tempfile.TemporaryDirectory() as logs, sync_playwright() as pw:
         app = start_streamlit(REPO / "app.py", Path(logs))
+        before = start_streamlit(args.before / "app.py", Path(logs), root=args.before) if args.before else None
+        apps = {"this tree": app.url, **({"before": before.url} if before else {})}
         empty = start_streamlit(EMPTY_APP, Path(logs))
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         bench = Bench(browser, args.runs)
@@ -321,7 +359,11 @@ def main(argv: list[str] | None = None) -> int:
                 for warm_cache, label in ((False, "fresh browser context per visit (new user)"),
                                           (True, "browser HTTP cache warm (returning user, new tab)")):
                     _section(f"warm-server first paint, 1280×800, {label}",
-                             lambda w=warm_cache: _print_paint(bench.first_paint(app.url, empty.url, w)))
+                             lambda w=warm_cache: _print_paints(bench.first_paint(apps, empty.url, w)))
+                if args.hog:
+                    with _hogs(args.hog):
+                        _section(f"first paint with {args.hog} busy processes started by the bench, fresh context",
+                                 lambda: _print_paints(bench.first_paint(apps, empty.url, False)))
             if "filter" not in args.skip:
                 _section("filter change (search box) → map repainted",
                          lambda: print(f"   {_spread(bench.filter_repaint(app.url))}  (target ≤ 0.5 s)"))
@@ -333,6 +375,8 @@ def main(argv: list[str] | None = None) -> int:
             browser.close()
             app.stop()
             empty.stop()
+            if before:
+                before.stop()
     if bench.blocked:
         print(f"external requests blocked: {bench.blocked}")
     print(f"\ndone; {_load()}")

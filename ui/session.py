@@ -42,25 +42,33 @@ def session_tags(zones: pd.DataFrame) -> pd.DataFrame:
 
 # Widget keys whose values outlive a visit to another page. Streamlit drops the state of every widget that a run
 # does not draw, so the map's filters (f_*) and the import page's choices and batch form (imp_*) would be lost
-# on a round trip through the sidebar; saving each value again in the entry script, on every page's run, keeps
-# it (the documented way: docs.streamlit.io, "Widget behavior" → "Save widget values in Session State to
-# preserve them between pages"). Left out: what Session State may not set (the file uploader, the grids'
-# selections, the admin token in its form).
-KEPT_PREFIXES = {"f_": "map", "imp_": "import"}  # prefix → the page (url_path) that draws those widgets
+# on a round trip through the sidebar. Their values are copied to a plain key after each run of their page and
+# put back, where they were dropped, before its next run (docs.streamlit.io, "Widget behavior": save widget
+# values in Session State to keep them between pages; re-saving the widget keys themselves on every page did
+# not bring the multiselect's value back to its widget in 1.67). Left out: what Session State may not set (the
+# file uploader, the grids' selections, the admin token in its form).
+KEPT_PREFIXES = {"map": ("f_",), "import": ("imp_",)}  # page (url_path) → prefixes of the widget keys it draws
 NOT_SETTABLE = frozenset({"imp_file", "imp_preview", "imp_token"})
+_KEPT_WIDGETS = "_kept_widget_values"
 KEPT_UPLOAD = "_imp_kept_upload"
 _RETURNED = "_imp_kept_shown"
 
 
-def keep_widget_state(page: str) -> None:
-    """Re-save the kept widgets' values while another page than theirs runs (call before the page draws). Not
-    on their own page: there a value set this run next to a widget's default would make Streamlit warn."""
-    for key in list(st.session_state.keys()):
-        if not isinstance(key, str) or key in NOT_SETTABLE:
-            continue
-        owner = next((page_ for prefix, page_ in KEPT_PREFIXES.items() if key.startswith(prefix)), None)
-        if owner is not None and owner != page:
-            st.session_state[key] = st.session_state[key]
+def restore_widget_state(page: str) -> None:
+    """Before `page` runs: put back the values of its widgets that Streamlit dropped while another page ran."""
+    for key, value in st.session_state.get(_KEPT_WIDGETS, {}).get(page, {}).items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def save_widget_state(page: str) -> None:
+    """After `page` ran (also when it stopped or reran): remember its widgets' values."""
+    prefixes = KEPT_PREFIXES.get(page)
+    if not prefixes:
+        return
+    kept = {k: st.session_state[k] for k in list(st.session_state.keys())
+            if isinstance(k, str) and k.startswith(prefixes) and k not in NOT_SETTABLE}
+    st.session_state.setdefault(_KEPT_WIDGETS, {})[page] = kept
 
 
 class KeptUpload:

@@ -77,14 +77,15 @@ class StreamlitServer:
 
 
 def start_streamlit(app: str | Path, log_dir: Path, timeout: float = 90.0, *, env: dict[str, str | None] | None = None,
-                    args: tuple[str, ...] = ()) -> StreamlitServer:
+                    args: tuple[str, ...] = (), root: Path = REPO) -> StreamlitServer:
     """Start `streamlit run <app>` from the repo root and return once /_stcore/health answers ok.
 
     `env` adds to (or, with value None, removes from) this process's environment — e.g. another roster via
-    ZONE_ATLAS_ROSTER or a private boundary cache via ZONE_ATLAS_CACHE; `args` are extra `streamlit run` options.
+    ZONE_ATLAS_ROSTER or a private boundary cache via ZONE_ATLAS_CACHE; `args` are extra `streamlit run` options;
+    `root`: another checkout of the project to run from (bench.page_speed --before).
     """
     app = Path(app)
-    app = app if app.is_absolute() else REPO / app
+    app = app if app.is_absolute() else root / app
     if not app.is_file():
         raise FileNotFoundError(app)
     port = free_port()
@@ -93,7 +94,7 @@ def start_streamlit(app: str | Path, log_dir: Path, timeout: float = 90.0, *, en
     cmd = [
         str(VENV_PYTHON if VENV_PYTHON.exists() else Path(sys.executable)),
         # The dashboard itself starts the way `make run` starts it (ui.serve: st.navigation mode from the start).
-        *(["-m", "ui.serve"] if app == REPO / "app.py" else ["-m", "streamlit", "run", str(app)]),
+        *(["-m", "ui.serve"] if app == root / "app.py" else ["-m", "streamlit", "run", str(app)]),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *args,
     ]
@@ -104,7 +105,7 @@ def start_streamlit(app: str | Path, log_dir: Path, timeout: float = 90.0, *, en
         else:
             server_env[key] = value
     with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=server_env, stdout=log, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(cmd, cwd=root, env=server_env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     server = StreamlitServer(app=app, port=port, proc=proc, log_path=log_path)
     deadline = time.monotonic() + timeout
@@ -157,7 +158,7 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
 
 # Counts what Leaflet actually drew, for SVG and canvas renderers. Runs in the page (or in any frame): the map is
 # looked for in a streamlit-folium iframe inside that document if there is one, else in that document itself
-# (the dashboard's in-page map). Either way `map` is the document's window.map.
+# (an older tree's in-page map, measured by bench.page_speed --before). Either way `map` is the document's window.map.
 _PAINT_PROBE = """
 () => {
   const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
@@ -193,14 +194,14 @@ _PAINT_PROBE = """
 
 def map_frame(page, index: int = 0):
     """The Playwright Frame whose document holds the n-th map on the page: the streamlit-folium iframe, or the page
-    itself for the dashboard's in-page map (waits for the map element to exist). Only one in-page map per page:
+    itself for an in-page map (waits for the map element to exist). Only one in-page map per page:
     `window.map` is the last one drawn."""
     handle = page.locator(MAP_ELEMENT).nth(index).element_handle(timeout=60_000)
     return handle.content_frame() or page.main_frame
 
 
 def map_box(page, index: int = 0) -> dict:
-    """The n-th map's box on the page (the iframe, or the in-page map's container)."""
+    """The n-th map's box on the page (the streamlit-folium iframe)."""
     return page.locator(MAP_ELEMENT).nth(index).bounding_box()
 
 

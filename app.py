@@ -6,7 +6,6 @@ import streamlit as st
 
 from loaders.roster import RosterError
 from ui import cached
-from ui.session import restore_widget_state, save_widget_state
 from ui.text import md_escape, t
 
 HERE = Path(__file__).parent
@@ -21,8 +20,6 @@ PAGES = [
     st.Page(HERE / "pages" / "about.py", title=t("common.nav.about"), url_path="about"),
 ]
 navigation = st.navigation(PAGES)
-page = navigation.url_path or "map"
-restore_widget_state(page)  # the filters and the import page's choices survive a visit to another page
 
 with st.sidebar:
     st.markdown(f"**{md_escape(t('common.app_title'))}**  \n{md_escape(t('common.app_subtitle'))}")
@@ -32,7 +29,4 @@ try:
 except RosterError as exc:  # the whole file is unusable: say why on every page (retried on the next run)
     st.error(md_escape(t("common.roster_unusable", path=Path(cached.roster_path()).name, error=exc)))
     st.stop()
-try:
-    navigation.run()
-finally:  # also after st.stop() or st.rerun()
-    save_widget_state(page)
+navigation.run()

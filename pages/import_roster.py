@@ -17,9 +17,17 @@ from loaders.tabular import MAX_BYTES, MAX_ROWS, IntakeError
 from ui import cached
 from ui.admin import admin_refusal, configured_token
 from ui.importing import batch_form, corrections_from_state, input_token, row_choices, uploaded_roster
-from ui.session import SESSION_IMPORT, KeptUpload, forget_upload, kept_upload
+from ui.session import (
+    SESSION_IMPORT,
+    KeptUpload,
+    forget_upload,
+    kept_upload,
+    restore_widget_state,
+    save_widget_state,
+)
 from ui.text import md_escape, t
 
+restore_widget_state("import")  # the form and choices as left before a visit to another page (ui.session)
 st.title(t("import.title"))
 st.markdown(md_escape(t("import.intro")))
 
@@ -48,6 +56,7 @@ except IntakeError as exc:
     st.error(md_escape(t("import.error", error=exc)))
     raw = None
 if raw is None:
+    save_widget_state("import")  # kept across page changes (ui.session)
     st.stop()
 
 table = raw if hasattr(raw, "unmapped") else None
@@ -101,6 +110,7 @@ if st.session_state.get(SESSION_IMPORT) is not None and st.button(t("import.clea
 st.subheader(t("import.save_title"))
 if not configured_token():
     st.caption(t("import.save_disabled"))
+    save_widget_state("import")
     st.stop()
 st.caption(t("import.save_help"))
 with st.form("imp_save"):
@@ -125,3 +135,4 @@ if submitted:
             cached.reload_roster()
             st.success(md_escape(t("import.saved", rows=result.rows_written, added=result.rows_added,
                                    previous=result.previous.name if result.previous else "—")))
+save_widget_state("import")

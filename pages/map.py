@@ -14,10 +14,11 @@ from loaders.themes import filter_zone_ids, tags_by_zone
 from ui import cached, maps
 from ui.cards import zone_card
 from ui.filters import filter_sidebar, filter_values, seed_from_view
-from ui.session import session_key, session_tags, session_zones
+from ui.session import restore_widget_state, save_widget_state, session_key, session_tags, session_zones
 from ui.state import ViewState, arrived_with_new_view, read_view, write_view
 from ui.text import md_escape, t
 
+restore_widget_state("map")  # the filters as left before a visit to another page (ui.session)
 zones = session_zones()
 tags = session_tags(zones)
 catalogue = cached.theme_catalogue()
@@ -203,3 +204,4 @@ map_area()
 # expected): then the page is drawn again with the widgets' values.
 if filter_sidebar(options, theme_names) != (zone_filter, color_mode):
     st.rerun()
+save_widget_state("map")

@@ -42,10 +42,10 @@ def session_tags(zones: pd.DataFrame) -> pd.DataFrame:
 
 # Widget keys whose values outlive a visit to another page. Streamlit drops the state of every widget that a run
 # does not draw, so the map's filters (f_*) and the import page's choices and batch form (imp_*) would be lost
-# on a round trip through the sidebar. Their values are copied to a plain key after each run of their page and
-# put back, where they were dropped, before its next run (docs.streamlit.io, "Widget behavior": save widget
-# values in Session State to keep them between pages; re-saving the widget keys themselves on every page did
-# not bring the multiselect's value back to its widget in 1.67). Left out: what Session State may not set (the
+# on a round trip through the sidebar. Each page copies its widgets' values to a plain key when it ends and puts
+# back the dropped ones when it starts (docs.streamlit.io, "Widget behavior": save widget values in Session
+# State to keep them between pages; re-saving the widget keys themselves on every page did not bring the
+# multiselect's value back to its widget in 1.67, and nothing can be read after st.stop()). Left out: what Session State may not set (the
 # file uploader, the grids' selections, the admin token in its form).
 KEPT_PREFIXES = {"map": ("f_",), "import": ("imp_",)}  # page (url_path) → prefixes of the widget keys it draws
 NOT_SETTABLE = frozenset({"imp_file", "imp_preview", "imp_token"})
@@ -55,20 +55,20 @@ _RETURNED = "_imp_kept_shown"
 
 
 def restore_widget_state(page: str) -> None:
-    """Before `page` runs: put back the values of its widgets that Streamlit dropped while another page ran."""
+    """Call at the top of `page` (not in the entry script: Streamlit drops the previous page's widgets when the
+    new page starts): put back its widgets' values dropped while another page ran."""
     for key, value in st.session_state.get(_KEPT_WIDGETS, {}).get(page, {}).items():
         if key not in st.session_state:
             st.session_state[key] = value
 
 
 def save_widget_state(page: str) -> None:
-    """After `page` ran (also when it stopped or reran): remember its widgets' values."""
-    prefixes = KEPT_PREFIXES.get(page)
-    if not prefixes:
-        return
-    kept = {k: st.session_state[k] for k in list(st.session_state.keys())
-            if isinstance(k, str) and k.startswith(prefixes) and k not in NOT_SETTABLE}
-    st.session_state.setdefault(_KEPT_WIDGETS, {})[page] = kept
+    """Remember the values of `page`'s kept widgets (a page that ends with st.stop() calls this first: nothing
+    can be read from Session State after it). Values already dropped leave the remembered ones as they were."""
+    present = {k: st.session_state[k] for k in list(st.session_state.keys())
+               if isinstance(k, str) and k.startswith(KEPT_PREFIXES[page]) and k not in NOT_SETTABLE}
+    if present:
+        st.session_state.setdefault(_KEPT_WIDGETS, {})[page] = present
 
 
 class KeptUpload:

@@ -106,7 +106,7 @@ def test_the_sidebar_round_trip_and_back_keep_filters_province_and_open_zone(str
 
 def test_repeated_url_keys_are_combined_and_the_url_rewritten(streamlit_app, page):
     server = streamlit_app(APP)
-    open_map(page, server.url + "/?theme=grid&theme=smart", min_paths=60)
+    open_map(page, server.url + "/?theme=grid&theme=smart", min_paths=30)
     themes = page.locator('[data-testid="stSidebar"] .st-key-f_themes').inner_text()
     assert "网格化服务管理" in themes and "智慧社区/信息化" in themes
     page.wait_for_function("() => location.search.split('theme=').length === 2")  # one key, both values

@@ -93,11 +93,10 @@ def _on_zone_pick(names: dict[str, str]) -> None:
     """A zone picked, or text typed into the picker and entered (Traditional or Simplified, as in the search box):
     the one zone it names opens; text naming several goes to the search box, which lists them."""
     picked = st.session_state.zone_pick or ""
-    if not picked or picked in names:
-        if picked:
-            _focus(picked)
-        else:
-            st.session_state.zone = None
+    if not picked:  # an emptied picker closes nothing (the card has its own button; a remounted picker reports
+        return      # its empty value after a page change)
+    if picked in names:
+        _focus(picked)
         return
     found = only_match(shown[shown.zone_id.isin(names)], picked, zone_tag_names)
     if found:

@@ -41,6 +41,11 @@ from folium.template import Template
 
 ATLAS_JS_FILE = Path(__file__).resolve().parent.parent / "static" / "atlas" / "atlas_map.js"
 ATLAS_CSS = ("atlas_map_css", "/app/static/atlas/atlas_map.css")
+# Leaflet.markercluster (vendored, static/vendor/README.md): pasted into the map's script and, with the dashboard's
+# inline stylesheets, into its header, like atlas_map.js — a linked script is one more round trip before the
+# first paint (streamlit-folium loads them one after another). ZoneCluster then links nothing itself.
+CLUSTER_JS_FILE = ATLAS_JS_FILE.parent.parent / "vendor" / "leaflet.markercluster" / "leaflet.markercluster.js"
+CLUSTER_CSS = ("markerclustercss", "/app/static/vendor/leaflet.markercluster/MarkerCluster.css")
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-~"  # 6-bit values; 0x20 = more follow
 _INDEX = {c: i for i, c in enumerate(ALPHABET)}
 # Outside JSON strings a `{` is always followed by `"` or `}`; inside them (user text) these pairs would open
@@ -160,14 +165,16 @@ def dumps(value) -> str:
 
 @lru_cache(maxsize=1)
 def atlas_library() -> str:
-    """The source of static/atlas/atlas_map.js (it passes through Jinja unchanged: tested)."""
-    return ATLAS_JS_FILE.read_text(encoding="utf-8").rstrip("\n")  # Jinja drops a final newline anyway
+    """The source of static/atlas/atlas_map.js after Leaflet.markercluster's (both pass through Jinja
+    unchanged: tested)."""
+    cluster = CLUSTER_JS_FILE.read_text(encoding="utf-8").replace("//# sourceMappingURL=leaflet.markercluster.js.map", "")
+    return cluster.rstrip("\n") + "\n" + ATLAS_JS_FILE.read_text(encoding="utf-8").rstrip("\n")
 
 
 class AtlasLibrary(JSCSSMixin):
     """atlas_map.js itself, first in the map's script; every other element here needs it (base_map adds it)."""
 
-    default_css = [ATLAS_CSS]
+    default_css = [ATLAS_CSS, CLUSTER_CSS]
     _template = Template("""
         {% macro script(this, kwargs) %}
         {{ this.source }}
@@ -252,7 +259,8 @@ class AtlasView(_AtlasScript):
 class ZoneCluster(MarkerCluster):
     """folium's Leaflet.markercluster group for the zone badges: badges that would overlap become one ring with
     their count; a click zooms in to them, and where they still overlap at the last zoom it spreads them out
-    (spiderfy), so every zone can be clicked. Only the plugin's base stylesheet: the ring is ours (atlas_map.css).
+    (spiderfy), so every zone can be clicked. The plugin's code and base stylesheet come with AtlasLibrary; the
+    ring is ours (atlas_map.css).
     """
 
     ICON = """function (cluster) {
@@ -266,7 +274,7 @@ class ZoneCluster(MarkerCluster):
         super().__init__(name="zone_badges", control=False, icon_create_function=self.ICON,
                          options={"maxClusterRadius": 40, "showCoverageOnHover": False, "spiderfyOnMaxZoom": True,
                                   "zoomToBoundsOnClick": True, "spiderfyDistanceMultiplier": 1.6})
-        self.default_css = [c for c in self.default_css if c[0] == "markerclustercss"]
+        self.default_js, self.default_css = [], []  # pasted by AtlasLibrary into the base map
 
 
 def inset_spec(layers: Iterable[str], bounds, label: str, size: tuple[int, int], position: str = "bottomright") -> str:

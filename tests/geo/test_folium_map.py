@@ -185,8 +185,10 @@ def test_place_names_are_provinces_nationally_and_prefectures_before_counties_in
 def test_zone_badges_are_clustered_by_the_vendored_markercluster_plugin(zones):
     html = build_map(zones).get_root().render()
     assert "L.markerClusterGroup(" in html and '"spiderfyOnMaxZoom": true' in html
-    assert "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
-    assert "MarkerCluster.Default.css" not in html  # the ring is ours (static/atlas/atlas_map.css)
+    # the plugin's code is pasted into the script (no round trip before the first paint), its stylesheet linked
+    assert "L.MarkerClusterGroup=L.FeatureGroup.extend" in html
+    assert "/app/static/vendor/leaflet.markercluster/MarkerCluster.css" in html
+    assert "leaflet.markercluster.js" not in html and "MarkerCluster.Default.css" not in html
     assert external_urls(html) == []
     assert re.search(r"atlas\.layer\(marker_cluster_\w+, \{\"layer\": \"zone_mark\"", html)  # badges in the cluster
     assert '"maxBounds": [[0.0, 60.0], [58.0, 150.0]]' in html  # pan and zoom stay near China (atlas.view)

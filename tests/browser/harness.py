@@ -302,3 +302,12 @@ def page_point(page, x: float, y: float, index: int = 0) -> tuple[float, float]:
     px, py = box["x"] + x, box["y"] + y
     assert py < page.viewport_size["height"], "map point below the fold: use a taller viewport"
     return px, py
+
+
+def upload_on_import_page(page, server_url: str, name: str, data: bytes, mime: str = "text/csv") -> None:
+    """Open the import page and upload `data` as a file called `name` through its file chooser."""
+    page.goto(server_url + "/import")
+    wait_for_app(page)
+    with page.expect_file_chooser() as chooser:
+        page.locator('[data-testid="stFileUploaderDropzone"] button').first.click()
+    chooser.value.set_files({"name": name, "mimeType": mime, "buffer": data})

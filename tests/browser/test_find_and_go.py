@@ -6,7 +6,14 @@ keeps its upload and form across page changes; repeated URL keys are combined. H
 import pytest
 
 from loaders.i18n import text as t
-from tests.browser.harness import map_frame, open_map, screenshot, wait_for_app, wait_for_map_painted
+from tests.browser.harness import (
+    map_frame,
+    open_map,
+    screenshot,
+    upload_on_import_page,
+    wait_for_app,
+    wait_for_map_painted,
+)
 
 pytestmark = pytest.mark.browser
 APP = "app.py"
@@ -121,11 +128,7 @@ IMPORT_CSV = "省份,城市,区县,实验单位,实验主题,实验内容\n吉�
 
 def test_the_import_page_keeps_its_upload_and_form_across_page_changes(streamlit_app, page):
     server = streamlit_app(APP)
-    page.goto(server.url + "/import")
-    wait_for_app(page)
-    with page.expect_file_chooser() as chooser:
-        page.locator('[data-testid="stFileUploaderDropzone"] button').first.click()
-    chooser.value.set_files({"name": "jilin.csv", "mimeType": "text/csv", "buffer": IMPORT_CSV})
+    upload_on_import_page(page, server.url, "jilin.csv", IMPORT_CSV)
     page.get_by_text("读取 1 行").wait_for()
     wait_for_app(page)
     batch = page.locator(".st-key-imp_batch input")

@@ -65,6 +65,15 @@ def _zoom_by(frame, delta: float) -> None:
     _settle(frame)
 
 
+def _national_map_at(streamlit_app, page, width: int):
+    """The national map in a window `width` wide (1080 tall for 1920, else 800), at rest: its frame."""
+    page.set_viewport_size({"width": width, "height": 1080 if width > 1800 else 800})
+    open_map(page, streamlit_app(APP).url, min_paths=60)
+    frame = map_frame(page)
+    _settle(frame)
+    return frame
+
+
 def _pairs(boxes):
     return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if _overlap(a, b)]
 
@@ -102,11 +111,7 @@ def test_every_zone_badge_opens_its_card_through_its_clusters(streamlit_app, pag
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_badge_covers_another_at_any_zoom(streamlit_app, page, width):
-    page.set_viewport_size({"width": width, "height": 1080 if width > 1800 else 800})
-    server = streamlit_app(APP)
-    open_map(page, server.url, min_paths=60)
-    frame = map_frame(page)
-    _settle(frame)
+    frame = _national_map_at(streamlit_app, page, width)
     for step in range(6):
         badges = frame.evaluate(_BOXES, ".atlas-mark, .atlas-cluster")
         assert badges, step
@@ -118,11 +123,7 @@ def test_no_badge_covers_another_at_any_zoom(streamlit_app, page, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_province_names_are_readable_and_do_not_collide(streamlit_app, page, width):
-    page.set_viewport_size({"width": width, "height": 1080 if width > 1800 else 800})
-    server = streamlit_app(APP)
-    open_map(page, server.url, min_paths=60)
-    frame = map_frame(page)
-    _settle(frame)
+    frame = _national_map_at(streamlit_app, page, width)
     names = frame.evaluate(_BOXES, ".atlas-label")
     badges = frame.evaluate(_BOXES, ".atlas-mark, .atlas-cluster")
     assert len(names) >= 12 and {"新疆维吾尔自治区", "西藏自治区", "黑龙江省"} <= {n["text"] for n in names}
@@ -152,11 +153,7 @@ def test_prefecture_and_county_names_in_a_drill_down_do_not_collide(streamlit_ap
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_inset_shows_the_south_china_sea_and_never_covers_zones(streamlit_app, page, width):
-    page.set_viewport_size({"width": width, "height": 1080 if width > 1800 else 800})
-    server = streamlit_app(APP)
-    open_map(page, server.url, min_paths=60)
-    frame = map_frame(page)
-    _settle(frame)
+    frame = _national_map_at(streamlit_app, page, width)
     state = ("() => ({inset: getComputedStyle(document.querySelector('.atlas-inset')).visibility, "
              "line: !!window.atlas.registry.maritime._map, islands: !!window.atlas.registry.south_sea_islands._map, "
              "box: document.querySelector('.atlas-inset').getBoundingClientRect().toJSON()})")

@@ -39,7 +39,7 @@ def _styles(zones, catalogue, tags, color_mode):
 
 MAP_HEIGHT = 500  # px: with the compact header, the national map and its inset fit a 1280×800 window
 LIST_HEIGHT = 330  # px at most: beside the map
-ROW_HEIGHT = 52  # px per row of the zone list (name and batch · status lines; ui/map_page.css)
+ROW_HEIGHT = 35  # px per row of the zone list (Streamlit's data grid)
 PAGE_CSS = Path(__file__).with_name("map_page.css")
 
 
@@ -79,12 +79,6 @@ def zone_map(view, color_mode: str, province: str | None, selected: str | None) 
                     inline_css=True)
     layers, legend_entries, styles = _zone_layers(tuple(view.zone_id), color_mode, selected, session_key())
     return ZoneMap(fmap, zone_group(layers), legend_entries, styles)
-
-
-def list_height(rows: int) -> int | str:
-    """The zone list's height: its content when that is short (no empty box under three zones), else a
-    LIST_HEIGHT box that scrolls, so the list stays beside the map."""
-    return LIST_HEIGHT if ROW_HEIGHT * (rows + 1) > LIST_HEIGHT else "content"
 
 
 FOCUS_ZOOM = 8  # the zoom a zone opened from the list, the picker or a search is shown at

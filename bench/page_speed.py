@@ -8,16 +8,18 @@ internet blocked. Each first-paint sample is a fresh browser context (new user, 
 unmeasured visit); the dashboard and the empty page are measured alternately, so their ratio comes from the
 same minutes of machine load. Times are taken inside the browser: navigation start of the page (its
 performance.timeOrigin) → the moment the probe of tests/browser/harness.wait_for_map_painted sees Leaflet's
-zone shapes on screen in the document that holds the map — the page itself (the components-v2 map), or a
-streamlit-folium iframe (stamped there with the same clock) when run against the older dashboard.
+zone shapes on screen in the streamlit-folium iframe that holds the map (the same clock: the probe runs in the
+page and looks into the iframe).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +31,6 @@ from tests.browser.harness import (
     CHROMIUM,
     CHROMIUM_ARGS,
     FOLIUM_IFRAME,
-    MAP_ELEMENT,
     MISSING_CHROMIUM,
     REPO,
     NetworkGuard,
@@ -46,6 +47,8 @@ EMPTY_TITLE = "空白页"
 CLICK_ZONES = (("CN-2019-31", "甘肃省酒泉市肃州区"), ("CN-2019-04", "黑龙江省双鸭山市岭东区"))
 SEARCHES = (("榆阳", 1), ("", 31))  # query → zones shown (each zone is a polygon and a marker)
 DESKTOP = {"width": 1280, "height": 800}
+# The map's element: streamlit-folium's iframe, or (an older tree measured with --before) the in-page map.
+MAP_ELEMENTS = f"{FOLIUM_IFRAME}, .atlas-map"
 WIDE = {"width": 1920, "height": 1080}
 
 # Records, in ms since navigation start, every change of Streamlit's script state, when the page title (a heading
@@ -62,8 +65,9 @@ new MutationObserver(() => {
 }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true,
                       attributeFilter: ['data-test-script-state']});
 """
+# Zone shapes drawn (polygons: badges may be clustered; the same count for the older in-page map).
 _ZONE_COUNT = """(() => { let n = 0; map.eachLayer(l => {
-  if (l.feature && l.feature.properties.kind === 'zone' && l._map) n++; }); return n; })()"""
+  if (l.feature && l.feature.properties.kind === 'zone' && l._map && !l.getLatLng) n++; }); return n; })()"""
 _NOW = "() => performance.timeOrigin + performance.now()"
 
 
@@ -119,7 +123,7 @@ class Bench:
                                            service_workers="block")
         guard = NetworkGuard()
         guard.install(context)
-        context.add_init_script(f"window.__benchMapElement = {json.dumps(MAP_ELEMENT)};" + _RECORDER)
+        context.add_init_script(f"window.__benchMapElement = {json.dumps(MAP_ELEMENTS)};" + _RECORDER)
         context.set_default_timeout(60_000)
         self.blocked = guard.blocked  # the latest context's list; reported at the end
         return context
@@ -150,16 +154,16 @@ class Bench:
         received = []
         page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
         page.goto(url, wait_until="commit")
-        painted = wait_map_painted_at(page, f"{_ZONE_COUNT} >= 2")
+        painted = wait_map_painted_at(page, f"{_ZONE_COUNT} >= 1")
         origin = page.evaluate("() => performance.timeOrigin")
         title = _title_at(page)
         wait_for_app(page)
         states = page.evaluate("() => window.__bench.states")
-        frame = map_frame(page)
-        if frame == page.main_frame:  # the in-page map: when its element was added
+        handle = page.query_selector(FOLIUM_IFRAME)
+        if handle is None:  # an older tree's in-page map (--before): when its element was added
             map_start = page.evaluate("() => window.__bench.map")
-        else:  # a streamlit-folium iframe: when its document started loading
-            map_start = frame.evaluate("() => performance.timeOrigin") - origin
+        else:  # the streamlit-folium iframe: when its document started loading
+            map_start = handle.content_frame().evaluate("() => performance.timeOrigin") - origin
         self._done(context, page)
         started = next((t for s, t in states if s == "running"), float("nan"))
         done = next((t for s, t in states if s == "notRunning" and t > started), float("nan"))
@@ -173,27 +177,31 @@ class Bench:
         self._done(context, page)
         return title
 
-    def first_paint(self, app_url: str, empty_url: str, warm_cache: bool) -> dict[str, list[float]]:
-        """Alternate empty page and map page; `warm_cache` keeps one browser context per app (HTTP cache)."""
-        cache_map, cache_empty = ("map", "empty") if warm_cache else (None, None)
-        self.visit_map(app_url, cache_map)  # warm the server's caches (and the browser's, if kept) once
+    def first_paint(self, apps: dict[str, str], empty_url: str, warm_cache: bool) -> dict[str, dict[str, list[float]]]:
+        """Alternate the empty page and each map page (`apps`: label → URL, e.g. this tree and an older one), so
+        every ratio comes from the same minutes of machine load; `warm_cache` keeps one browser context per
+        app (HTTP cache)."""
+        cache_empty = "empty" if warm_cache else None
+        for label, url in apps.items():  # warm the servers' caches (and the browser's, if kept) once
+            self.visit_map(url, label if warm_cache else None)
         self.visit_empty(empty_url, cache_empty)
-        out: dict[str, list[float]] = {k: [] for k in ("paint", "title", "map_element", "script_start", "script_done",
-                                                        "ws_bytes", "empty", "ratio")}
+        keys = ("paint", "title", "map_element", "script_start", "script_done", "ws_bytes", "empty", "ratio")
+        out = {label: {k: [] for k in keys} for label in apps}
         for _ in range(self.runs):
             empty = self.visit_empty(empty_url, cache_empty)
-            visit = self.visit_map(app_url, cache_map)
-            for k, v in visit.items():
-                out[k].append(v)
-            out["empty"].append(empty)
-            out["ratio"].append(visit["paint"] / empty)
+            for label, url in apps.items():
+                visit = self.visit_map(url, label if warm_cache else None)
+                for k, v in visit.items():
+                    out[label][k].append(v)
+                out[label]["empty"].append(empty)
+                out[label]["ratio"].append(visit["paint"] / empty)
         return out
 
     def filter_repaint(self, app_url: str) -> list[float]:
         context, page = self.new_page()
         page.goto(app_url)
         wait_for_app(page)
-        wait_map_painted_at(page, f"{_ZONE_COUNT} === 62")
+        wait_map_painted_at(page, f"{_ZONE_COUNT} === 31")
         box = page.get_by_label("搜索")
         times = []
         for i in range(self.runs + 1):
@@ -201,7 +209,7 @@ class Bench:
             box.fill(query)
             started = page.evaluate(_NOW)
             box.press("Enter")
-            done = wait_map_painted_at(page, f"{_ZONE_COUNT} === {2 * zones}")
+            done = wait_map_painted_at(page, f"{_ZONE_COUNT} === {zones}")
             wait_for_app(page)
             if i:  # the first change warms the filtered view's caches
                 times.append(done - started)
@@ -215,7 +223,7 @@ class Bench:
         times = []
         for i in range(self.runs + 1):
             zone, name = CLICK_ZONES[i % 2]
-            wait_map_painted_at(page, f"{_ZONE_COUNT} === 62")
+            wait_map_painted_at(page, f"{_ZONE_COUNT} === 31")
             x, y = _marker_point(page, zone)
             started = page.evaluate(_NOW)
             page.mouse.click(x, y)
@@ -253,25 +261,36 @@ def _marker_point(page, zone: str) -> tuple[float, float]:
 
 
 def payload_bytes(cases: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
-    """Bytes of what the map's component hands the browser per view (its data, script and stylesheet), run
-    through AppTest."""
+    """Bytes of what st_folium hands the browser (its component arguments: the base map's script, header and html,
+    the zone group's script) per view, run through AppTest."""
     from streamlit.testing.v1 import AppTest
 
     out = {}
     for label, query in cases.items():
-        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+        at = AppTest.from_file(str(REPO / "pages" / "map.py"), default_timeout=120)
         for k, v in query.items():
             at.query_params[k] = v
         at.run()
-        for node in at.get("bidi_component"):
-            if node.proto.component_name == "zone_atlas_map":
-                data = json.loads(node.proto.json or node.proto.mixed.json)
-                out[label] = {"base": len(data["base"].encode()), "zones": len(data["zones"].encode()),
-                              "js": len(node.proto.js_content.encode()), "css": len(node.proto.css_content.encode()),
-                              "total": node.proto.ByteSize()}
+        for node in at.get("component_instance"):
+            args = json.loads(node.proto.json_args or "{}")
+            if "script" in args:
+                out[label] = {k: len(str(v or "").encode()) for k, v in args.items()
+                              if k in ("script", "header", "html", "feature_group")}
+                out[label]["total"] = len(node.proto.json_args.encode())
         if label not in out:
-            raise RuntimeError(f"{label}: no map component on the page (did the run fail? {at.exception})")
+            raise RuntimeError(f"{label}: no map on the page (did the run fail? {at.exception})")
     return out
+
+
+def _print_paints(results: dict[str, dict[str, list[float]]]) -> None:
+    for label, r in results.items():
+        print(f"  [{label}]")
+        _print_paint(r)
+    labels = list(results)
+    if len(labels) == 2:  # same-run comparison, visit by visit
+        a, b = (results[x] for x in labels)
+        ratios = [x / y for x, y in zip(a["paint"], b["paint"], strict=True)]
+        print(f"   paint {labels[0]} / {labels[1]} (same rounds): median {_median(ratios):.2f}")
 
 
 def _print_paint(r: dict[str, list[float]]) -> None:
@@ -286,6 +305,19 @@ def _print_paint(r: dict[str, list[float]]) -> None:
     print(f"   websocket bytes received per visit: median {_median(r['ws_bytes']) / 1e6:.2f} MB")
 
 
+@contextlib.contextmanager
+def _hogs(n: int):
+    """n processes that each keep one core busy (a loaded machine), ended afterwards by their own ids."""
+    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+    try:
+        time.sleep(2)
+        yield
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+
+
 def _section(title: str, fn: Callable[[], None]) -> None:
     print(f"\n== {title}  [{_load()}]", flush=True)
     started = time.monotonic()
@@ -297,6 +329,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--skip", nargs="*", default=[], choices=["paint", "filter", "click", "payload"])
+    parser.add_argument("--before", type=Path, help="another checkout of the project (e.g. `git archive main`), "
+                        "measured in the same rounds as this one")
+    parser.add_argument("--hog", type=int, default=0, help="also measure first paint with this many busy-looping "
+                        "processes started by the bench (a loaded machine, in the same run)")
     args = parser.parse_args(argv)
     if CHROMIUM is None:
         print(MISSING_CHROMIUM, file=sys.stderr)
@@ -311,9 +347,11 @@ def main(argv: list[str] | None = None) -> int:
                                                "四川 510000": {"prov": "510000"}}).items():
                 parts = ", ".join(f"{k} {v / 1e6:.3f}" for k, v in sizes.items() if k != "total")
                 print(f"   {label}: {sizes['total'] / 1e6:.3f} MB ({parts})")
-        _section("map payload (the map component's data, script and stylesheet, MB)", payload)
+        _section("map payload (st_folium component arguments, MB)", payload)
     with tempfile.TemporaryDirectory() as logs, sync_playwright() as pw:
         app = start_streamlit(REPO / "app.py", Path(logs))
+        before = start_streamlit(args.before / "app.py", Path(logs), root=args.before) if args.before else None
+        apps = {"this tree": app.url, **({"before": before.url} if before else {})}
         empty = start_streamlit(EMPTY_APP, Path(logs))
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         bench = Bench(browser, args.runs)
@@ -322,7 +360,11 @@ def main(argv: list[str] | None = None) -> int:
                 for warm_cache, label in ((False, "fresh browser context per visit (new user)"),
                                           (True, "browser HTTP cache warm (returning user, new tab)")):
                     _section(f"warm-server first paint, 1280×800, {label}",
-                             lambda w=warm_cache: _print_paint(bench.first_paint(app.url, empty.url, w)))
+                             lambda w=warm_cache: _print_paints(bench.first_paint(apps, empty.url, w)))
+                if args.hog:
+                    with _hogs(args.hog):
+                        _section(f"first paint with {args.hog} busy processes started by the bench, fresh context",
+                                 lambda: _print_paints(bench.first_paint(apps, empty.url, False)))
             if "filter" not in args.skip:
                 _section("filter change (search box) → map repainted",
                          lambda: print(f"   {_spread(bench.filter_repaint(app.url))}  (target ≤ 0.5 s)"))
@@ -334,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
             browser.close()
             app.stop()
             empty.stop()
+            if before:
+                before.stop()
     if bench.blocked:
         print(f"external requests blocked: {bench.blocked}")
     print(f"\ndone; {_load()}")

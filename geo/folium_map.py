@@ -22,8 +22,17 @@ import geopandas as gpd
 import shapely
 
 from geo.boundaries import load_layer
-from geo.offline import localize, offline_map
-from geo.packed_layers import AtlasLibrary, FeatureTips, InsetMap, PackedLayer, inset_spec, pack_layer
+from geo.offline import inline_stylesheets, localize, offline_map
+from geo.packed_layers import (
+    AtlasLibrary,
+    AtlasView,
+    FeatureTips,
+    InsetMap,
+    PackedLayer,
+    ZoneCluster,
+    inset_spec,
+    pack_layer,
+)
 from loaders.i18n import text
 
 # Coordinate precision per view (decimal places): the national view shows the province layer, simplified at
@@ -45,6 +54,11 @@ OFFSHORE_DEG = 0.5
 ISLANDS_NORTH = 21.2
 TAIWAN = "710000"
 TAIWAN_NOTE_AT = (24.9, 122.1)  # off the north-east coast, written eastwards over the sea, above the inset
+# How far the user can pan and how far out zoom (the fitted zoom minus one): the country with room around it,
+# south to the 南海诸岛's southern tip, so a wheel gesture never leaves an empty map.
+MAX_ZOOM = 12  # county streets need no more; Leaflet.markercluster needs a maximum to spiderfy at
+SOUTH_SEA_NORTH = 17.5  # °N: Hainan island reaches 18.2°N; the 西沙/中沙/南沙 islands lie south of 17.1°N
+MAX_BOUNDS = ((0.0, 60.0), (58.0, 150.0))
 # The national view keeps this much room (px) under the country, so the inset in the bottom-right corner sits
 # in open sea below the Taiwan note instead of beside Taiwan.
 NATIONAL_BOTTOM_ROOM = 60
@@ -154,6 +168,18 @@ def _inset() -> str:
                       INSET_SIZE)
 
 
+def _split_south_sea(geometries) -> tuple[list, shapely.Geometry]:
+    """Each province's shape without its parts south of SOUTH_SEA_NORTH, and those parts together (the islands
+    of the 南海诸岛, which the inset shows at the national zoom)."""
+    kept, south = [], []
+    for geom in geometries:
+        parts = shapely.get_parts(geom)
+        far = shapely.get_y(shapely.point_on_surface(parts)) < SOUTH_SEA_NORTH
+        kept.append(shapely.union_all(parts[~far]) if far.any() else geom)
+        south.extend(parts[far])
+    return kept, shapely.union_all(south)
+
+
 def prepare_base(province: str | None, taiwan_note: bool = True, inset: bool | None = None) -> BaseLayers:
     """The base of the national view (province=None) or of one province's drill-down, prepared once.
 
@@ -161,7 +187,11 @@ def prepare_base(province: str | None, taiwan_note: bool = True, inset: bool | N
     inset; by default on the national view only (a drill-down shows one province).
     """
     provinces = load_layer("province")
+    show_inset = province is None if inset is None else inset
     precision = NATIONAL_PRECISION if province is None else DETAIL_PRECISION
+    geometries, islands = provinces.geometry.values, None
+    if show_inset:  # the inset shows the 南海诸岛: in the main map they appear only once the user zooms in
+        geometries, islands = _split_south_sea(geometries)
     props = []
     for rec in provinces.itertuples(index=False):
         p = {"kind": "province", "key": rec.adcode,
@@ -170,7 +200,7 @@ def prepare_base(province: str | None, taiwan_note: bool = True, inset: bool | N
             p["dim"] = True
         props.append(p)
     layers = [pack_layer(
-        "province", provinces.geometry.values, props, precision,
+        "province", geometries, props, precision,
         style={"fillColor": BASE_FILL, "fillOpacity": 1.0, "color": EDGE, "weight": 0.8},
         dim={"fillOpacity": 0.55}, highlight={"weight": 2, "color": "#444444"}, tooltip={"sticky": False},
     )]
@@ -182,15 +212,25 @@ def prepare_base(province: str | None, taiwan_note: bool = True, inset: bool | N
             [{"kind": "county", "key": r.adcode, "tip": _tip(r.name)} for r in counties.itertuples(index=False)],
             DETAIL_PRECISION, style={"fillOpacity": 0, "color": "#9a9a9a", "weight": 0.6}, tooltip={"sticky": True},
         ))
+    if islands is not None:
+        layers.append(pack_layer("south_sea_islands", [islands], [{}], precision, interactive=False, fitOnly=False,
+                                 style={"fillColor": BASE_FILL, "fillOpacity": 1.0, "color": EDGE, "weight": 0.8}))
+    # With the inset showing the 南海诸岛, the main map leaves the line out until the user zooms in (else, at
+    # the national zoom, its southern part runs off the map's bottom edge beside the inset).
     layers.append(pack_layer("maritime", load_layer("maritime").geometry.values, [{"kind": "maritime"}],
-                             precision + 1, interactive=False, style={"color": MARITIME, "weight": 1.2}))
-    show_inset = province is None if inset is None else inset
+                             precision + 1, interactive=False, style={"color": MARITIME, "weight": 1.2},
+                             **({"fitOnly": False} if show_inset else {})))
+    layers.append(place_labels(province))
     bounds = province_bounds(province) if province else CHINA_BOUNDS
     return BaseLayers(province, tuple(layers), _inset() if show_inset else None, taiwan_note, bounds)
 
 
-def base_map(base: BaseLayers, *, tile_url: str | None = None, tile_attribution: str | None = None) -> folium.Map:
-    """A fresh folium map from prepared base layers (cheap: the layers are pasted as text)."""
+def base_map(base: BaseLayers, *, tile_url: str | None = None, tile_attribution: str | None = None,
+             inline_css: bool = False) -> folium.Map:
+    """A fresh folium map from prepared base layers (cheap: the layers are pasted as text).
+
+    `inline_css`: Leaflet's and our stylesheets pasted into the map's header rather than linked (the dashboard:
+    two fewer requests in the map frame before its first paint)."""
     m = offline_map(location=(35.0, 105.0), zoom_start=4, tile_url=tile_url, tile_attribution=tile_attribution,
                     zoom_snap=0.25, zoom_delta=0.5)
     AtlasLibrary().add_to(m)  # first: the layers below and the zone group are drawn by it
@@ -204,8 +244,35 @@ def base_map(base: BaseLayers, *, tile_url: str | None = None, tile_attribution:
         ).add_to(m)
     if base.inset:
         InsetMap(base.inset).add_to(m)
-    m.fit_bounds(base.bounds, padding_bottom_right=(0, NATIONAL_BOTTOM_ROOM) if base.inset else None)
-    return localize(m)
+    pad = (0, NATIONAL_BOTTOM_ROOM) if base.inset else None
+    m.fit_bounds(base.bounds, padding_bottom_right=pad)
+    AtlasView(base.bounds, MAX_BOUNDS, MAX_ZOOM, pad).add_to(m)  # after the fit: bounds and minimum zoom from the fitted view
+    localize(m)
+    return inline_stylesheets(m) if inline_css else m
+
+
+def place_labels(province: str | None) -> str:
+    """Place names as a prepared layer: province names on the national map; in a drill-down the province's
+    prefecture-level names (ranked first) and county-level names. Ranked by area, so that where names collide
+    atlas.declutter keeps the larger unit's and zooming in brings the others back (label points are the
+    boundary cache's label_lon/label_lat, inside each unit)."""
+    if province is None:
+        units = load_layer("province")
+        units = units.assign(rank=units.area_km2, level="province")
+    else:
+        prefectures = load_layer("prefecture")
+        prefectures = prefectures[prefectures.province_adcode == province]
+        counties = load_layer("county")
+        counties = counties[(counties.province_adcode == province) & ~counties.adcode.isin(prefectures.adcode)]
+        units = gpd.GeoDataFrame(
+            [*({"name": r.name, "label_lon": r.label_lon, "label_lat": r.label_lat, "rank": 1e9 + r.area_km2,
+                "level": "prefecture"} for r in prefectures.itertuples(index=False)),
+             *({"name": r.name, "label_lon": r.label_lon, "label_lat": r.label_lat, "rank": r.area_km2,
+                "level": "county"} for r in counties.itertuples(index=False))])
+    points = shapely.points(units.label_lon.to_numpy(float), units.label_lat.to_numpy(float))
+    props = [{"kind": "label", "name": r.name, "rank": round(float(r.rank), 1), "level": r.level}
+             for r in units.itertuples(index=False)]
+    return pack_layer("labels", points, props, MARK_PRECISION, interactive=False, marker="label")
 
 
 # --- the zones: polygons, numbered badges, counts in the province tooltips -----------------------------------
@@ -232,7 +299,8 @@ def prepare_zones(zones: gpd.GeoDataFrame, styles: Mapping[str, ZoneStyle] | Non
             style={"color": ZONE_EDGE, "weight": 1, "fillOpacity": 0.8}, styleFrom={"fillColor": "color"},
             selected={"weight": 3}, highlight={"weight": 3}, tooltip={"sticky": True},
         ))
-        # Badges keep zones findable where a district is a few pixels wide at national zoom.
+        # Badges keep zones findable where a district is a few pixels wide at national zoom; where they would
+        # overlap they are clustered (zone_group), the open zone's too (atlas.view zooms in to show it).
         layers.append(pack_layer("zone_mark", points, props, MARK_PRECISION, marker="mark", markSize=list(MARK_SIZE),
                                  tooltip={"direction": "top", "offset": [0, -10]}))
     counts = _province_counts(zones)
@@ -245,12 +313,13 @@ def prepare_zones(zones: gpd.GeoDataFrame, styles: Mapping[str, ZoneStyle] | Non
 
 
 def zone_group(zone_layers: ZoneLayers) -> folium.FeatureGroup:
-    """A fresh feature group from prepared zone layers (added to a standalone map by build_map)."""
+    """A fresh feature group from prepared zone layers (for st_folium's feature_group_to_add, or a map)."""
     group = folium.FeatureGroup(name="zones", control=False)
+    cluster = ZoneCluster().add_to(group)  # always there, so its script is linked from the first render on
     for spec in zone_layers.layers:
-        PackedLayer(spec).add_to(group)
+        PackedLayer(spec).add_to(cluster if spec.startswith('{"layer": "zone_mark"') else group)
     FeatureTips("province", dict(zone_layers.province_tips)).add_to(group)
-    return group
+    return localize(group)
 
 
 def build_map(
@@ -270,8 +339,7 @@ def build_map(
 
 
 def clicked_target(drawing: Mapping | None) -> tuple[str, str] | None:
-    """(kind, key) of the feature a user clicked, as the live map reports it (a GeoJSON-like feature whose
-    properties carry kind and key; static/atlas/live_map.js); None if not ours."""
+    """(kind, key) of the feature a user clicked, from st_folium's `last_active_drawing`; None if not ours."""
     if not isinstance(drawing, Mapping):
         return None
     props = drawing.get("properties")

@@ -30,6 +30,8 @@ LOCAL_ASSETS: dict[str, str] = {
     "leaflet": "leaflet/leaflet.js",
     "leaflet_css": "leaflet/leaflet.css",
     "jquery": "jquery/jquery.min.js",
+    "markerclusterjs": "leaflet.markercluster/leaflet.markercluster.js",
+    "markerclustercss": "leaflet.markercluster/MarkerCluster.css",
 }
 # folium.Map declares these for every map although only a few elements use them; they load only when needed.
 ON_DEMAND = frozenset({
@@ -157,15 +159,24 @@ def asset_files(m: folium.Map, prefix: str = LOCAL_PREFIX) -> list[Path]:
     return sorted(VENDOR_DIR / u[len(base):] for u in urls if u.startswith(base))
 
 
-def stylesheet_text(url: str, prefix: str = "/app/static") -> str:
-    """The text of one of our stylesheets served at `url` (under `prefix`), to paste into a page: comments
-    dropped (they cite URLs) and relative url()s made absolute."""
-    if not url.startswith(prefix.rstrip("/") + "/"):
-        raise OfflineAssetError(f"stylesheet {url} is not one of ours under {prefix}")
-    path = STATIC_DIR / url[len(prefix.rstrip("/")) + 1:]
-    folder = url.rsplit("/", 1)[0]
-    css = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
-    return re.sub(r"url\((?![#/]|data:)([^)]+)\)", rf"url({folder}/\1)", css)
+def inline_stylesheets(m: folium.Map, prefix: str = "/app/static") -> folium.Map:
+    """Paste the (localized) map's own stylesheets into its header as <style> instead of linking them, so that
+    the map frame does not wait for more requests before it paints. Their relative url()s are made absolute."""
+    root = m.get_root()
+    for el in _elements(root):
+        if not isinstance(el, JSCSSMixin) or not el.default_css:
+            continue
+        for name, url in el.default_css:
+            if not url.startswith(prefix.rstrip("/") + "/"):
+                raise OfflineAssetError(f"stylesheet {url} is not one of ours under {prefix}")
+            path = STATIC_DIR / url[len(prefix.rstrip("/")) + 1:]
+            folder = url.rsplit("/", 1)[0]
+            style = Element("<style>{{ this.css }}</style>")
+            css = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)  # comments cite URLs
+            style.css = re.sub(r"url\((?![#/]|data:)([^)]+)\)", rf"url({folder}/\1)", css)
+            root.header.add_child(style, name=f"inline_{name}")
+        el.default_css = []
+    return m
 
 
 class PlainAttributionPrefix(MacroElement):

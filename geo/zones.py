@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import pandas as pd
 import shapely
@@ -58,7 +60,40 @@ def join_zones(resolved: pd.DataFrame) -> gpd.GeoDataFrame:
     out["province_adcode"] = [
         (c[:2] + "0000") if isinstance(c, str) and c else None for c in out["adcode"].tolist()
     ]
+    out["today_names"] = [" ".join(today_names(rec)) for rec in out.itertuples(index=False)]
     return out
+
+
+_CODE_IN_NOTE = re.compile(r"（(\d{6})）")
+
+
+def today_names(rec) -> list[str]:
+    """Today's names of the units a zone designated under an older division now lies in, so that a search
+    for today's name finds it (江干区 → 上城区, and 钱塘区, which took part of it): the units it is drawn as
+    (`adcodes`) and every unit a division-change note for its designated code names with its code
+    (data/division_notes.csv via the resolver's notes). Empty for a zone whose unit did not change."""
+    if getattr(rec, "method", None) != "historical":
+        return []
+    names = dict(zip(units_table().adcode, units_table().name, strict=True))
+    codes = list(rec.adcodes or ())
+    for note in getattr(rec, "resolution_notes", None) or ():
+        codes.extend(_CODE_IN_NOTE.findall(note))
+    return list(dict.fromkeys(names[c] for c in codes if c in names))
+
+
+def designated_line(rec) -> str | None:
+    """"330104 江干区": the code and name of the unit as designated (the designation year's MCA table), or None
+    when the unit did not change (then the drawn code is the designated one)."""
+    codes = tuple(getattr(rec, "designated_adcodes", None) or ())
+    if getattr(rec, "method", None) != "historical" or not codes:
+        return None
+    return "、".join(f"{code} {designated_name(rec)}" for code in codes)
+
+
+def drawn_line(rec) -> str:
+    """"330102 上城区": the code(s) and today's name(s) of the unit(s) the map draws for the zone."""
+    names = dict(zip(units_table().adcode, units_table().name, strict=True))
+    return "、".join(f"{code} {names.get(code, '')}".strip() for code in (rec.adcodes or ()))
 
 
 def zone_layer(zones: pd.DataFrame) -> gpd.GeoDataFrame:

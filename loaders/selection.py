@@ -8,7 +8,9 @@ import pandas as pd
 
 from loaders.text import normalise_text, to_simplified
 
-SEARCH_FIELDS = ("unit_name", "province", "prefecture", "county", "theme", "content", "doc_number", "zone_id")
+# today_names: today's names of a unit designated under an older one (geo.zones.today_names: 上城区 finds 江干区)
+SEARCH_FIELDS = ("unit_name", "province", "prefecture", "county", "theme", "content", "doc_number", "zone_id",
+                 "today_names")
 MAX_QUERY = 60  # characters; longer search text is cut (and the caller tells the user)
 
 
@@ -83,6 +85,13 @@ def search_mask(zones: pd.DataFrame, query: str, theme_names: dict[str, str] | N
     if theme_names:
         hay = hay + " " + zones["zone_id"].map(theme_names).fillna("")
     return hay.str.contains(q, regex=False)
+
+
+def only_match(zones: pd.DataFrame, query: str, theme_names: dict[str, str] | None = None) -> str | None:
+    """The zone_id of the one zone `query` finds (as the search box finds: Traditional or Simplified, today's
+    names of changed units), or None when it finds none or several."""
+    found = zones[search_mask(zones, query, theme_names)] if clean_query(query) else zones.iloc[0:0]
+    return str(found.zone_id.iloc[0]) if len(found) == 1 else None
 
 
 def apply_filter(

@@ -15,9 +15,17 @@ from loaders.tabular import MAX_BYTES, MAX_ROWS, IntakeError
 from ui import cached
 from ui.admin import admin_refusal, configured_token
 from ui.importing import batch_form, corrections_from_state, input_token, row_choices, uploaded_roster
-from ui.session import SESSION_IMPORT
+from ui.session import (
+    SESSION_IMPORT,
+    KeptUpload,
+    forget_upload,
+    kept_upload,
+    restore_widget_state,
+    save_widget_state,
+)
 from ui.text import md_escape, t, uploader_css
 
+restore_widget_state("import")  # the form and choices as left before a visit to another page (ui.session)
 st.title(t("import.title"))
 st.markdown(md_escape(t("import.intro")))
 
@@ -28,8 +36,13 @@ try:
     if mode == "upload":
         st.html(uploader_css(t("import.uploader.instructions"),
                              t("import.uploader.limit", mb=MAX_BYTES // 1_000_000), t("import.uploader.button")))
+        returning = "imp_file" not in st.session_state  # first run here since another page (or ever)
         upload = st.file_uploader(t("import.upload"), type=["csv", "xlsx", "xls", "txt", "tsv"], key="imp_file",
                                   help=t("import.upload_limit", mb=MAX_BYTES // 1_000_000, rows=MAX_ROWS))
+        upload = kept_upload(upload, returning)
+        if isinstance(upload, KeptUpload):
+            st.caption(md_escape(t("import.kept_upload", name=upload.name)))
+            st.button(t("import.forget_upload"), on_click=forget_upload, key="kept_upload_forget")
         if upload is not None:
             source_name = upload.name
             raw, facts, text, token = uploaded_roster(upload)
@@ -43,6 +56,7 @@ except IntakeError as exc:
     st.error(md_escape(t("import.error", error=exc)))
     raw = None
 if raw is None:
+    save_widget_state("import")  # kept across page changes (ui.session)
     st.stop()
 
 table = raw if hasattr(raw, "unmapped") else None
@@ -99,6 +113,7 @@ if st.session_state.get(SESSION_IMPORT) is not None and st.button(t("import.clea
 st.subheader(t("import.save_title"))
 if not configured_token():
     st.caption(t("import.save_disabled"))
+    save_widget_state("import")
     st.stop()
 st.caption(t("import.save_help_database" if cached.uses_database() else "import.save_help"))
 with st.form("imp_save"):
@@ -125,3 +140,4 @@ if submitted:
             cached.reload_roster()
             st.success(md_escape(t("import.saved", rows=result.rows_written, added=result.rows_added,
                                    previous=result.previous)))
+save_widget_state("import")

@@ -5,19 +5,21 @@ from __future__ import annotations
 from functools import partial
 
 import streamlit as st
+from streamlit_folium import st_folium
 
 from geo.captions import export_file_name
 from geo.folium_map import clicked_target
 from loaders.safe_export import to_csv_bytes, to_excel_bytes
-from loaders.selection import apply_filter, filter_options, zone_table
+from loaders.selection import apply_filter, clean_query, filter_options, only_match, zone_table
 from loaders.themes import filter_zone_ids, tags_by_zone
 from ui import cached, maps
 from ui.cards import zone_card
 from ui.filters import filter_sidebar, filter_values, seed_from_view
-from ui.session import session_key, session_tags, session_zones
+from ui.session import restore_widget_state, save_widget_state, session_key, session_tags, session_zones
 from ui.state import ViewState, arrived_with_new_view, read_view, write_view
 from ui.text import md_escape, t
 
+restore_widget_state("map")  # the filters as left before a visit to another page (ui.session)
 zones = session_zones()
 tags = session_tags(zones)
 catalogue = cached.theme_catalogue()
@@ -47,9 +49,25 @@ members = filter_zone_ids(tags, zone_filter.themes, zone_filter.theme_mode) if z
 shown = apply_filter(zones, zone_filter, members, zone_tag_names)
 
 
+def _focus(zone_id: str) -> None:
+    """Open a zone's card and show it on the map (centred, zoomed in; ui.maps.focus_view), from the list, the
+    picker or a search that matches it alone. In a drill-down of another province, back to the nation."""
+    st.session_state.zone = zone_id
+    province = zones.loc[zones.zone_id == zone_id, "province_adcode"].iloc[0]
+    if st.session_state.province not in (None, province):
+        st.session_state.province = None
+    st.session_state.map_focus = (zone_id, st.session_state.get("map_focus", ("", 0))[1] + 1)
+
+
+# A search that matches one zone opens it (once per search text: closing the card keeps it closed).
+if zone_filter.query and len(shown) == 1 and st.session_state.get("_jumped_query") != zone_filter.query:
+    _focus(shown.zone_id.iloc[0])
+st.session_state["_jumped_query"] = zone_filter.query
+
+
 def _on_map_click(map_key: str) -> None:
     value = st.session_state.get(map_key) or {}
-    target = clicked_target(value.get("click"))
+    target = clicked_target(value.get("last_active_drawing"))
     if target is None:
         return
     kind, key = target
@@ -65,14 +83,34 @@ def _go_nation() -> None:
 
 def _close_card() -> None:
     st.session_state.zone = None
+    st.session_state.map_focus = None
 
 
 def _on_province_pick() -> None:
     st.session_state.province = st.session_state.prov_pick or None
 
 
-def _on_zone_pick() -> None:
-    st.session_state.zone = st.session_state.zone_pick or None
+def _on_zone_pick(names: dict[str, str]) -> None:
+    """A zone picked, or text typed into the picker and entered (Traditional or Simplified, as in the search box):
+    the one zone it names opens; text naming several goes to the search box, which lists them."""
+    picked = st.session_state.zone_pick or ""
+    if not picked:  # an emptied picker closes nothing (the card has its own button; a remounted picker reports
+        return      # its empty value after a page change)
+    if picked in names:
+        _focus(picked)
+        return
+    found = only_match(shown[shown.zone_id.isin(names)], picked, zone_tag_names)
+    if found:
+        _focus(found)
+    else:
+        st.session_state.f_query = clean_query(picked)
+
+
+def _on_list_select(widget_key: str) -> None:
+    row = maps.selected_row(st.session_state[widget_key])
+    ids = st.session_state.get("_listed_ids") or []
+    if row is not None and row < len(ids):
+        _focus(ids[row])
 
 
 def _header(in_view, province: str | None) -> None:
@@ -103,17 +141,22 @@ def map_area() -> None:
     in_view = shown if province is None else shown[shown.province_adcode == province]
     write_view(ViewState(zone_filter, province, st.session_state.zone, color_mode), owner="map")
 
-    # Layout first, then the map into it before anything else: the first paint waits for the map's component,
-    # and the browser fetches the lazily-loaded script chunks of Streamlit's elements in the order they arrive
-    # (bench.page_speed).
+    # Layout first, then the map into it before anything else: the map's component (its script chunk, then its
+    # iframe) is what the first paint waits for, and the browser fetches the lazily-loaded script chunks of
+    # Streamlit's widgets in the order their elements arrive (bench.page_speed).
     head = st.container(key="map_head")
     left, right = st.columns([5, 3], gap="medium")
     with left:
         zone_map = maps.zone_map(in_view, color_mode, province, st.session_state.zone, zone_filter.themes)
         map_key = f"zone_map_{province or 'nation'}"
-        # The base map stays drawn (same base text) while filters and the selected zone only swap the zone group;
-        # only clicks rerun the page, each one reported anew (static/atlas/live_map.js).
-        maps.live_map(zone_map, map_key, partial(_on_map_click, map_key))
+        # The base map stays mounted (same script → same component) while filters and the selected zone only
+        # swap the zone group; only clicks rerun the page (each one reported anew, see static/atlas/atlas_map.js).
+        center, zoom = maps.focus_view(in_view, st.session_state.get("map_focus"), st.session_state.zone)
+        st_folium(
+            zone_map.base, key=map_key, height=maps.MAP_HEIGHT, use_container_width=True,
+            feature_group_to_add=zone_map.zones, returned_objects=["last_active_drawing"],
+            on_change=partial(_on_map_click, map_key), center=center, zoom=zoom,
+        )
     with head:
         _header(in_view, province)
     with left:
@@ -143,10 +186,12 @@ def map_area() -> None:
             names = dict(zip(table.zone_id, table.unit_name, strict=True))
             st.session_state.zone_pick = zone if zone in names else ""
             st.selectbox(
-                t("map.open_zone"), ["", *names], key="zone_pick", on_change=_on_zone_pick,
+                t("map.open_zone"), ["", *names], key="zone_pick", on_change=_on_zone_pick, args=(names,),
                 format_func=lambda z: names.get(z, t("map.open_zone_hint")), label_visibility="collapsed",
+                accept_new_options=True,
             )
-            maps.zone_list(table, zone_map.styles)
+            st.session_state["_listed_ids"] = list(table.zone_id)
+            maps.zone_list(table, zone_map.styles, zone, key="zone_rows", on_select=_on_list_select)
         export = table.rename(columns=lambda c: t(f"map.columns.{c}"))
         d1, d2 = st.columns(2)
         list_name = t("map.export.list")
@@ -165,3 +210,4 @@ map_area()
 # expected): then the page is drawn again with the widgets' values.
 if filter_sidebar(options, theme_names) != (zone_filter, color_mode):
     st.rerun()
+save_widget_state("map")

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from geo.zones import successor_summary
+from geo.zones import designated_line, drawn_line
 from loaders.roster import period_end, status_outdated, status_today
 from ui.text import md_escape, t
 
@@ -43,11 +43,14 @@ def zone_card(zone: pd.Series, tags: pd.DataFrame, theme_names: dict[str, str], 
             (t("map.card.programme"), t(f"common.programme.{zone.programme}")),
             (t("map.card.unit"), "".join(x for x in (zone.province_resolved, zone.prefecture_resolved,
                                                       zone.county_resolved) if isinstance(x, str))),
-            (t("map.card.adcode"), f"{'、'.join(zone.adcodes or ())}（{t('common.level.' + zone.level) if zone.level else '—'}）"),
         ]
-        drawn_as = successor_summary(zone)  # the code above is today's unit, not the designated one's
-        if drawn_as:
-            rows.append((t("map.card.drawn_as"), drawn_as))
+        level = f"（{t('common.level.' + zone.level) if zone.level else '—'}）"
+        designated = designated_line(zone)  # a unit changed since designation: both codes, plainly
+        if designated:
+            rows.append((t("map.card.designated_code"), designated))
+            rows.append((t("map.card.drawn_today"), drawn_line(zone) + level))
+        else:
+            rows.append((t("map.card.adcode"), (drawn_line(zone) or "—") + level))
         st.markdown("  \n".join(f"**{md_escape(k)}**：{md_escape(v)}" for k, v in rows))
         st.markdown(f"**{md_escape(t('map.card.content'))}**")
         st.markdown(md_escape(zone.content))

@@ -1,14 +1,15 @@
-"""Map pieces for pages: the live map for a view (a components-v2 component), its legend, source line and
-join notices."""
+"""Map pieces for pages: the cached folium map for a view, its legend, source line and join notices."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+import folium
 import pandas as pd
 import streamlit as st
 
@@ -19,11 +20,12 @@ from geo.folium_map import (
     ZoneLayers,
     ZoneStyle,
     badge_ink,
+    base_map,
     prepare_base,
     prepare_zones,
     taiwan_has_zones,
+    zone_group,
 )
-from geo.live_map import component_css, component_js, map_data
 from geo.styling import LegendEntry, styles_by_batch, styles_by_theme
 from ui import cached
 from ui.session import session_key, session_zones
@@ -38,20 +40,15 @@ def _styles(zones, catalogue, tags, color_mode, focus=()):
 
 MAP_HEIGHT = 500  # px: with the compact header, the national map and its inset fit a 1280×800 window
 LIST_HEIGHT = 330  # px at most: beside the map
-ROW_HEIGHT = 52  # px per row of the zone list (name and batch · status lines; ui/map_page.css)
+ROW_HEIGHT = 35  # px per row of the zone list (Streamlit's data grid)
 PAGE_CSS = Path(__file__).with_name("map_page.css")
 
 
 class ZoneMap(NamedTuple):
-    data: dict[str, Any]  # for live_map: the base (same for every filter) and the zones in view (geo.live_map)
+    base: folium.Map  # provinces, counties, maritime line, inset: the same for every filter
+    zones: folium.FeatureGroup  # the zones in view, for st_folium's feature_group_to_add
     legend: tuple[LegendEntry, ...]
     styles: Mapping[str, ZoneStyle]  # zone_id → colour and badge number
-
-
-# Leaflet in the page itself, not in an iframe (components v2): static/atlas/live_map.js. Not style-isolated
-# (no shadow root): Leaflet's stylesheet only names .leaflet-* classes, ours .atlas-*.
-_LIVE_MAP = st.components.v2.component("zone_atlas_map", css=component_css(), js=component_js(),
-                                       isolate_styles=False)
 
 
 # Prepared map text is immutable and shared by every session (cache_resource: no copy per run). The base layers
@@ -75,49 +72,75 @@ def _zone_layers(zone_ids: tuple[str, ...], color_mode: str, selected: str | Non
 
 def zone_map(view, color_mode: str, province: str | None, selected: str | None,
              focus: tuple[str, ...] = ()) -> ZoneMap:
-    """The map for this view: its component data in two parts, the base (depends on the province only, so the
-    component keeps its map while filters change) and the zones (swapped in place), over cached prepared text."""
+    """The map for this view in two parts: the base (depends on the province only, so st_folium keeps it
+    mounted across filter changes and clicks) and the zones as a feature group (swapped in place by
+    st_folium's feature_group_to_add). Both are fresh folium objects over cached prepared text, because
+    st_folium alters what it renders. `focus`: the themes a theme filter asked for (the legend shows those)."""
     base = _base_layers(province, not taiwan_has_zones(session_zones()))
+    fmap = base_map(base, tile_url=os.environ.get("ZONE_ATLAS_TILE_URL") or None,
+                    tile_attribution=os.environ.get("ZONE_ATLAS_TILE_ATTRIBUTION"),
+                    inline_css=True)
     layers, legend_entries, styles = _zone_layers(tuple(view.zone_id), color_mode, selected, session_key(), focus)
-    data = map_data(base, layers, MAP_HEIGHT, tile_url=os.environ.get("ZONE_ATLAS_TILE_URL") or None,
-                    tile_attribution=os.environ.get("ZONE_ATLAS_TILE_ATTRIBUTION"))
-    return ZoneMap(data, legend_entries, styles)
+    return ZoneMap(fmap, zone_group(layers), legend_entries, styles)
 
 
-def live_map(zone_map: ZoneMap, key: str, on_click: Callable[[], None]) -> None:
-    """Draw the map; a click on a zone or province calls `on_click`, with st.session_state[key]["click"] the
-    clicked feature ({"properties": {"kind", "key", "click"}}; geo.folium_map.clicked_target reads it)."""
-    _LIVE_MAP(key=key, data=zone_map.data, height=MAP_HEIGHT, on_click_change=on_click)
+FOCUS_ZOOM = 8  # the zoom a zone opened from the list, the picker or a search is shown at
 
 
-def list_height(rows: int) -> int | str:
-    """The zone list's height: its content when that is short (no empty box under three zones), else a
-    LIST_HEIGHT box that scrolls, so the list stays beside the map."""
-    return LIST_HEIGHT if ROW_HEIGHT * (rows + 1) > LIST_HEIGHT else "content"
+def focus_view(view: pd.DataFrame, focus: tuple[str, int] | None, open_zone: str | None):
+    """st_folium's `center` and `zoom` for the zone last opened from the list, picker or search (None, None when
+    there is none, or its card was closed since): st_folium pans the mounted map when these change, without
+    rebuilding it. The zoom alternates FOCUS_ZOOM and a quarter above it, so opening a zone again after the
+    user zoomed out is a change too (st_folium moves the map only when a value differs from the last one)."""
+    if not focus or focus[0] != open_zone:
+        return None, None
+    row = view[view.zone_id == focus[0]]
+    if row.empty or not bool(row.joined.iloc[0]):
+        return None, None
+    return (float(row.marker_lat.iloc[0]), float(row.marker_lon.iloc[0])), FOCUS_ZOOM + 0.25 * (focus[1] % 2)
 
 
-def _badge(color: str, mark: str) -> str:
-    return (f'<span class="atlas-badge" style="background:{h(color)};color:{badge_ink(color)}">'
-            f"{h(mark)}</span>")
+def zone_list(table: pd.DataFrame, styles: Mapping[str, ZoneStyle], open_zone: str | None, *, key: str,
+              on_select: Callable[[str], None]) -> None:
+    """The zones in view beside the map, each row led by its badge as drawn on the map (colour and number);
+    a click on any cell of a row (or on its row marker) calls `on_select(widget_key)`, and selected_row reads
+    the row's position in `table` from st.session_state[widget_key]. The grid's key names the open zone, so a new grid (nothing selected) follows
+    each opened or closed card and a row can be clicked again after its card was closed."""
+    marks = [styles[z].mark if z in styles else "" for z in table.zone_id]
+    colors = [styles[z].color if z in styles else "#ffffff" for z in table.zone_id]
+    rows = pd.DataFrame({
+        "zone_id": table.zone_id.to_list(),  # hidden: what a row stands for (tests read it)
+        "mark": marks,
+        "unit_name": table.unit_name.to_list(),
+        "sub": [f"{b} · {s}" for b, s in zip(table.batch, table.status, strict=True)],
+        "tags": table.tags.to_list(),
+    })
+    styled = rows.style.apply(
+        lambda col: [f"background-color: {c}; color: {badge_ink(c)}; text-align: center; font-weight: 700"
+                     for c in colors], subset=["mark"])
+    widget_key = f"{key}_{open_zone or ''}"
+    st.dataframe(
+        styled, key=widget_key, on_select=partial(on_select, widget_key), selection_mode=["single-cell", "single-row"],
+        hide_index=True,
+        height=LIST_HEIGHT if ROW_HEIGHT * (len(rows) + 1) > LIST_HEIGHT else "auto",
+        column_config={
+            "zone_id": None,
+            "mark": st.column_config.TextColumn("", width=36),
+            "unit_name": st.column_config.TextColumn(t("map.columns.unit_name")),
+            "sub": st.column_config.TextColumn(t("map.columns.batch_status")),
+            "tags": st.column_config.TextColumn(t("map.columns.tags")),
+        },
+    )
 
 
-def zone_list(table: pd.DataFrame, styles: Mapping[str, ZoneStyle]) -> None:
-    """The zones in view beside the map, each row led by its badge as drawn on the map (colour and number).
-
-    Plain HTML in a scrolling box rather than st.dataframe: the data grid's ≈25 script chunks (≈1.5 MB) were
-    the largest single delay of the map's first paint (bench.page_speed: ≈2.5× → ≈2.1× an empty page).
-    Cards open from the map or from the picker above the list.
-    """
-    head = f"<th>{h(t('map.columns.unit_name'))}</th><th>{h(t('map.columns.tags'))}</th>"
-    rows = []
-    for rec in table.itertuples(index=False):
-        style = styles.get(rec.zone_id)
-        badge = _badge(style.color, style.mark) if style else ""
-        rows.append(f'<tr data-zone="{h(rec.zone_id)}"><td>{badge}{h(rec.unit_name)}'
-                    f'<div class="atlas-zone-sub">{h(rec.batch)} · {h(rec.status)}</div></td>'
-                    f"<td>{h(rec.tags)}</td></tr>")
-    with st.container(height=list_height(len(table)), border=True, key="zone_list"):
-        st.html(f'<table class="atlas-zone-list"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+def selected_row(state) -> int | None:
+    """The row (position) a click in zone_list chose: a selected cell's row or a selected row; None if none."""
+    selection = state.selection
+    cells = list(selection.get("cells", []) if isinstance(selection, dict) else getattr(selection, "cells", []))
+    rows = list(selection.get("rows", []) if isinstance(selection, dict) else getattr(selection, "rows", []))
+    if cells:
+        return int(cells[0][0])
+    return int(rows[0]) if rows else None
 
 
 def page_style() -> None:

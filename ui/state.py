@@ -12,6 +12,7 @@ from loaders.selection import FilterOptions, ZoneFilter, sanitise
 MAX_PARAM = 300  # characters; a longer value is ignored as malformed
 COLOR_MODES = ("theme", "batch")
 VIEW_PARAMS = ("q", "theme", "mode", "batch", "prog", "status", "prov", "zone", "color")
+LIST_PARAMS = frozenset({"theme", "batch", "prog", "status"})  # comma-separated lists: repeated keys add up
 LAST_VIEW = "_last_view"  # the view this session last wrote (so the briefing page can present it)
 
 
@@ -36,12 +37,21 @@ def _split(value: str | None) -> tuple[str, ...]:
 
 
 def read_view(options: FilterOptions, zone_ids: set[str]) -> tuple[ViewState, list[str]]:
-    """ViewState from st.query_params; unknown, oversized or malformed values fall back to defaults (reported)."""
+    """ViewState from st.query_params; unknown, oversized or malformed values fall back to defaults (reported).
+    A repeated list key (theme, batch, prog, status) combines its values; another repeated key with different
+    values is reported and falls back to its default."""
     qp = st.query_params
     notices: list[str] = []
 
     def get(key: str) -> str:
-        value = qp.get(key, "")
+        values = [v for v in qp.get_all(key) if v != ""]
+        if key in LIST_PARAMS:  # ?theme=grid&theme=smart is ?theme=grid,smart
+            value = ",".join(values)
+        elif len(set(values)) > 1:  # ?prov=330000&prov=110000: which one was meant is not known
+            notices.append(key)
+            return ""
+        else:
+            value = values[0] if values else ""
         if len(value) > MAX_PARAM or _malformed(value):
             notices.append(key)  # the name, not the value: junk may be huge or reorder the notice (U+202E)
             return ""
@@ -102,7 +112,7 @@ def write_view(view: ViewState, *, owner: str | None = None) -> None:
     for key in VIEW_PARAMS:
         value = wanted.get(key)
         if value:
-            if qp.get(key) != value:
+            if qp.get_all(key) != [value]:  # also rewrites a repeated key (?theme=a&theme=b) as one
                 qp[key] = value
         elif key in qp:
             del qp[key]

@@ -1,7 +1,6 @@
 /* 实验区地图 (Zone Atlas): draws the layers prepared by geo/packed_layers.py, and the 南海诸岛 inset.
  *
- * Runs after the vendored Leaflet, in the page (static/atlas/live_map.js) or in a standalone folium map
- * (geo.folium_map.build_map); needs nothing from the network.
+ * Runs inside the streamlit-folium iframe after the vendored Leaflet; needs nothing from the network.
  * A layer spec is plain data (see geo/packed_layers.py): features whose rings are Encoded Polyline strings in
  * GeoJSON order (longitude first), plus how to draw them. Everything this file defines hangs off `atlas`.
  */
@@ -67,7 +66,26 @@
     });
   }
 
+  // A place name (province, prefecture, county): text, never markup; not clickable; hidden by declutter()
+  // where it would collide with a name of higher rank or a zone badge.
+  function label(feature, latlng) {
+    var el = document.createElement("span");
+    el.className = "atlas-label atlas-label-" + (feature.properties.level || "province");
+    el.textContent = feature.properties.name || "";
+    return L.marker(latlng, {
+      icon: L.divIcon({html: el, className: "atlas-label-icon", iconSize: null}),
+      interactive: false, keyboard: false, pane: "atlasLabels", rank: feature.properties.rank || 0,
+    });
+  }
+
   var registry = {};
+  // Every click stamps the clicked feature with a new serial number, so the `last_active_drawing` that
+  // streamlit-folium reports (toGeoJSON of the clicked layer, read by its click handler, which Leaflet calls
+  // after this earlier-registered one) differs each time: clicking the same zone again after closing its
+  // card reaches the page. (Asking st_folium for `last_object_clicked_count` would too, but that also reruns
+  // the page once whenever the map mounts, as its initial 0 differs from st_folium's default None.)
+  var clickSerial = 0;
+
   function layer(parent, spec) {
     var factor = Math.pow(10, spec.precision);
     var features = spec.features.map(function (f) {
@@ -84,9 +102,11 @@
       interactive: interactive,
       pointToLayer: function (feature, latlng) {
         if (spec.marker === "mark") return badge(spec, feature, latlng, interactive);
+        if (spec.marker === "label") return label(feature, latlng);
         return L.circleMarker(latlng, Object.assign({radius: 1}, style(feature), {interactive: interactive}));
       },
       onEachFeature: function (feature, item) {
+        if (interactive) item.on("click", function () { feature.properties.click = ++clickSerial; });
         if (spec.tooltip && interactive && feature.properties.tip) item.bindTooltip(feature.properties.tip, spec.tooltip);
         if (spec.highlight && interactive && item.setStyle) {
           item.on("mouseover", function () { item.setStyle(spec.highlight); });
@@ -94,9 +114,119 @@
         }
       },
     });
-    group.addTo(parent);
+    if (spec.marker === "label" && !parent.getPane("atlasLabels")) {  // labels are drawn into the map itself
+      var pane = parent.createPane("atlasLabels");
+      pane.style.zIndex = 450;  // over the shapes, under the zone badges
+      pane.style.pointerEvents = "none";
+    }
+    if (spec.marker === "mark") {  // the open zone's badge: shown even where it is clustered (see view())
+      atlas.selected = null;
+      group.eachLayer(function (m) {
+        if (m.feature.properties.selected) atlas.selected = {marker: m, parent: parent, tries: 0};
+      });
+    }
+    if (spec.fitOnly === false) {
+      hiddenAtFit.push(group);  // drawn only once the user zooms in (see view())
+    } else {
+      group.addTo(parent);
+    }
     if (spec.layer) registry[spec.layer] = group;
     return group;
+  }
+
+  var hiddenAtFit = [];
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  // Place names: in rank order, each shown where it collides with no name already shown and no zone badge or
+  // cluster; else tried just above and below; else hidden (it comes back when zooming in gives it room).
+  var SHIFTS = [0, -14, 14];
+  function declutter(map) {
+    var labels = [];
+    Object.keys(registry).forEach(function (name) {
+      var g = registry[name];
+      if (!g._map || g._map !== map) return;
+      g.eachLayer(function (m) { if (m.options.rank !== undefined && m._icon) labels.push(m); });
+    });
+    labels.sort(function (a, b) { return b.options.rank - a.options.rank; });
+    var taken = [];
+    var box = map.getContainer().getBoundingClientRect();
+    map.getContainer().querySelectorAll(".atlas-mark, .marker-cluster, .leaflet-control-zoom")
+      .forEach(function (el) { taken.push(el.getBoundingClientRect()); });
+    var inset = map.getContainer().querySelector(".atlas-inset");
+    if (inset && inset.style.visibility !== "hidden") taken.push(inset.getBoundingClientRect());
+    labels.forEach(function (m) {
+      var icon = m._icon, text = icon.firstChild;
+      icon.style.visibility = "";
+      text.style.transform = "";
+      var base = text.getBoundingClientRect();
+      for (var i = 0; i < SHIFTS.length; i++) {
+        var r = {left: base.left, right: base.right, top: base.top + SHIFTS[i], bottom: base.bottom + SHIFTS[i]};
+        var inside = r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
+        if (inside && !taken.some(function (t) { return overlaps(r, t); })) {
+          if (SHIFTS[i]) text.style.transform = "translate(-50%, calc(-50% + " + SHIFTS[i] + "px))";
+          taken.push(r);
+          return;
+        }
+      }
+      icon.style.visibility = "hidden";
+    });
+  }
+
+  // The view's bounds, the zoom it opens at, and what depends on zooming in: pan and zoom stay near the
+  // country (no empty map after a wheel gesture), layers marked fitOnly:false appear only once zoomed in, the
+  // inset hides when zoomed in or when a zone badge would sit under it, and place names are decluttered.
+  function view(map, spec) {
+    // The zoom that fits the view now: the map's box can change size after the first fit (st_folium sizes its
+    // frame), so "zoomed in" is measured against the fit for the current size, not against the first zoom.
+    var fitBounds = L.latLngBounds(spec.bounds);
+    var fitZoom = function () {
+      return map.getBoundsZoom(fitBounds, false, L.point(spec.padBottomRight || [0, 0]));
+    };
+    map.setMaxZoom(spec.maxZoom);
+    map.setMaxBounds(L.latLngBounds(spec.maxBounds));
+    map.options.maxBoundsViscosity = 1.0;
+    var update = function () {
+      var fit = fitZoom();
+      // A whole number: Leaflet.markercluster builds its cluster levels from floor(minZoom) but compares with
+      // getMinZoom() itself, and with a fractional minimum it lost lone badges after a zoom out.
+      map.setMinZoom(Math.max(Math.floor(fit) - 1, 1));
+      var zoomed = map.getZoom() > fit + 0.1;
+      hiddenAtFit.forEach(function (g) {
+        if (zoomed && !map.hasLayer(g)) g.addTo(map);
+        if (!zoomed && map.hasLayer(g)) map.removeLayer(g);
+      });
+      var inset = map.getContainer().querySelector(".atlas-inset");
+      if (inset) {
+        // visibility, not display: the inset's own map keeps its size (a map fitted at size 0 stays blank)
+        var r = inset.getBoundingClientRect(), covered = false;
+        map.getContainer().querySelectorAll(".atlas-mark, .marker-cluster").forEach(function (el) {
+          if (overlaps(el.getBoundingClientRect(), r)) covered = true;
+        });
+        inset.style.visibility = zoomed || covered ? "hidden" : "";
+      }
+      // The open zone's badge inside a cluster: zoom in (or spread the cluster) until it shows — after its zone
+      // group is drawn and after st_folium's own move to it, not again after that (the user may zoom out).
+      var sel = atlas.selected;
+      if (sel && sel.parent.zoomToShowLayer && sel.tries < 2 && sel.parent._map) {
+        sel.tries++;
+        if (!sel.marker._icon) sel.parent.zoomToShowLayer(sel.marker);
+      }
+      declutter(map);
+      atlas.fitZoom = fit;
+    };
+    var queued = false;
+    var later = function () {
+      if (queued) return;
+      queued = true;
+      L.Util.requestAnimFrame(function () { queued = false; update(); });
+    };
+    map.on("zoomend moveend layeradd resize", later);
+    map.whenReady(later);
+    atlas.update = update;
+    return map;
   }
 
   // Replace the tooltip texts of a drawn layer's features, by feature key (e.g. zone counts per province).
@@ -142,5 +272,6 @@
     return small;
   }
 
-  window.atlas = {decode: decode, layer: layer, setTips: setTips, inset: inset, registry: registry, insetMap: null};
+  window.atlas = {decode: decode, layer: layer, setTips: setTips, inset: inset, view: view, declutter: declutter,
+                  registry: registry, insetMap: null};
 })();

@@ -3,9 +3,8 @@
 Nothing here sleeps for a fixed time: each wait polls for a state the page itself reports (Streamlit's
 `data-test-script-state`, the Leaflet map object `window.map`).
 
-The map helpers find the map where it lives: the dashboard draws it in the page itself (a components-v2
-component, `.atlas-map`, static/atlas/live_map.js); a streamlit-folium map (tests/browser/apps/offline_map_app.py,
-and the dashboard before v2) lives in its own iframe. Either way `window.map` is the Leaflet map in that document.
+Every map (the dashboard's and tests/browser/apps/offline_map_app.py) is shown by streamlit-folium, in its own
+iframe; `window.map` is the Leaflet map in that iframe's document.
 """
 
 from __future__ import annotations
@@ -48,8 +47,7 @@ VIEWPORTS = {"default": (1280, 800), "720p": (1280, 720), "1080p": (1920, 1080),
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-LIVE_MAP = ".atlas-map"  # the dashboard's map, in the page itself (static/atlas/live_map.js)
-MAP_ELEMENT = f"{FOLIUM_IFRAME}, {LIVE_MAP}"
+MAP_ELEMENT = FOLIUM_IFRAME
 
 
 def is_local(url: str) -> bool:
@@ -95,14 +93,15 @@ class StreamlitServer:
 
 
 def start_streamlit(app: str | Path, log_dir: Path, timeout: float = 90.0, *, env: dict[str, str | None] | None = None,
-                    args: tuple[str, ...] = ()) -> StreamlitServer:
+                    args: tuple[str, ...] = (), root: Path = REPO) -> StreamlitServer:
     """Start `streamlit run <app>` from the repo root and return once /_stcore/health answers ok.
 
     `env` adds to (or, with value None, removes from) this process's environment — e.g. another roster via
-    ZONE_ATLAS_ROSTER or a private boundary cache via ZONE_ATLAS_CACHE; `args` are extra `streamlit run` options.
+    ZONE_ATLAS_ROSTER or a private boundary cache via ZONE_ATLAS_CACHE; `args` are extra `streamlit run` options;
+    `root`: another checkout of the project to run from (bench.page_speed --before).
     """
     app = Path(app)
-    app = app if app.is_absolute() else REPO / app
+    app = app if app.is_absolute() else root / app
     if not app.is_file():
         raise FileNotFoundError(app)
     port = free_port()
@@ -111,7 +110,7 @@ def start_streamlit(app: str | Path, log_dir: Path, timeout: float = 90.0, *, en
     cmd = [
         str(VENV_PYTHON if VENV_PYTHON.exists() else Path(sys.executable)),
         # The dashboard itself starts the way `make run` starts it (ui.serve: st.navigation mode from the start).
-        *(["-m", "ui.serve"] if app == REPO / "app.py" else ["-m", "streamlit", "run", str(app)]),
+        *(["-m", "ui.serve"] if app == root / "app.py" else ["-m", "streamlit", "run", str(app)]),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *args,
     ]
@@ -122,7 +121,7 @@ def start_streamlit(app: str | Path, log_dir: Path, timeout: float = 90.0, *, en
         else:
             server_env[key] = value
     with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=server_env, stdout=log, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(cmd, cwd=root, env=server_env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     server = StreamlitServer(app=app, port=port, proc=proc, log_path=log_path)
     deadline = time.monotonic() + timeout
@@ -175,7 +174,7 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
 
 # Counts what Leaflet actually drew, for SVG and canvas renderers. Runs in the page (or in any frame): the map is
 # looked for in a streamlit-folium iframe inside that document if there is one, else in that document itself
-# (the dashboard's in-page map). Either way `map` is the document's window.map.
+# (an older tree's in-page map, measured by bench.page_speed --before). Either way `map` is the document's window.map.
 _PAINT_PROBE = """
 () => {
   const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
@@ -211,14 +210,14 @@ _PAINT_PROBE = """
 
 def map_frame(page, index: int = 0):
     """The Playwright Frame whose document holds the n-th map on the page: the streamlit-folium iframe, or the page
-    itself for the dashboard's in-page map (waits for the map element to exist). Only one in-page map per page:
+    itself for an in-page map (waits for the map element to exist). Only one in-page map per page:
     `window.map` is the last one drawn."""
     handle = page.locator(MAP_ELEMENT).nth(index).element_handle(timeout=60_000)
     return handle.content_frame() or page.main_frame
 
 
 def map_box(page, index: int = 0) -> dict:
-    """The n-th map's box on the page (the iframe, or the in-page map's container)."""
+    """The n-th map's box on the page (the streamlit-folium iframe)."""
     return page.locator(MAP_ELEMENT).nth(index).bounding_box()
 
 
@@ -319,3 +318,12 @@ def page_point(page, x: float, y: float, index: int = 0) -> tuple[float, float]:
     px, py = box["x"] + x, box["y"] + y
     assert py < page.viewport_size["height"], "map point below the fold: use a taller viewport"
     return px, py
+
+
+def upload_on_import_page(page, server_url: str, name: str, data: bytes, mime: str = "text/csv") -> None:
+    """Open the import page and upload `data` as a file called `name` through its file chooser."""
+    page.goto(server_url + "/import")
+    wait_for_app(page)
+    with page.expect_file_chooser() as chooser:
+        page.locator('[data-testid="stFileUploaderDropzone"] button').first.click()
+    chooser.value.set_files({"name": name, "mimeType": mime, "buffer": data})

@@ -21,6 +21,7 @@ from tests.browser.harness import (
     map_frame,
     open_map,
     screenshot,
+    upload_on_import_page,
     wait_for_app,
     wait_for_map_painted,
 )
@@ -102,11 +103,7 @@ IMPORT_CSV = (
 
 def test_import_preview_counts_rows_and_shows_them_on_this_sessions_map(streamlit_app, page):
     server = streamlit_app(APP)
-    page.goto(server.url + "/import")
-    wait_for_app(page)
-    with page.expect_file_chooser() as chooser:
-        page.locator('[data-testid="stFileUploaderDropzone"] button').first.click()
-    chooser.value.set_files({"name": "jilin.csv", "mimeType": "text/csv", "buffer": IMPORT_CSV})
+    upload_on_import_page(page, server.url, "jilin.csv", IMPORT_CSV)
     counts = page.get_by_text("读取 2 行")
     counts.wait_for()
     wait_for_app(page)

@@ -202,7 +202,7 @@ _INSET_PROBE = """
   const s = window.atlas && window.atlas.insetMap;
   const rect = el => el ? el.getBoundingClientRect().toJSON() : null;
   const out = {exists: !!s, lines: 0, islands: 0, land: 0, ink: 0, samples: 0,
-               box: rect(document.querySelector('.atlas-inset')), map: rect(document.querySelector('.atlas-map, #map_div')),
+               box: rect(document.querySelector('.atlas-inset')), map: rect(document.querySelector('#map_div')),
                note: rect(document.querySelector('.leaflet-tooltip.atlas-note')),
                label: (document.querySelector('.atlas-inset-label') || {}).textContent};
   if (!s) return out;
@@ -269,7 +269,7 @@ def test_national_map_with_its_inset_fits_a_1280x800_window_beside_the_zone_list
     assert page.viewport_size == {"width": 1280, "height": 800}
     mbox = map_box(page)
     assert _inside(mbox, viewport), mbox  # the whole map, no scrolling
-    zone_list = page.locator(".st-key-zone_list").bounding_box()
+    zone_list = page.locator('[class*="st-key-zone_rows_"] [data-testid="stDataFrame"]').bounding_box()
     assert zone_list["x"] >= mbox["x"] + mbox["width"]  # beside the map
     assert zone_list["y"] < mbox["y"] + mbox["height"] / 2 and _inside(zone_list, viewport)
     inset = map_frame(page).evaluate(_INSET_PROBE)
@@ -335,7 +335,7 @@ def test_clicking_a_zone_again_after_closing_its_card_reopens_it(streamlit_app, 
 def test_picking_a_zone_above_the_list_opens_its_card_and_marks_it_on_the_map(streamlit_app, page):
     server = streamlit_app(APP)
     open_map(page, server.url, min_paths=60)
-    assert page.locator(".st-key-zone_list tr[data-zone]").count() == 31
+    page.locator('[class*="st-key-zone_rows_"] [data-testid="stDataFrame"]').wait_for()  # the list (a data grid)
     pick = page.locator(".st-key-zone_pick input")
     pick.click()
     page.keyboard.type("榆阳")

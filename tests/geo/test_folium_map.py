@@ -12,11 +12,14 @@ from geo.boundaries import load_layer
 from geo.folium_map import (
     NATIONAL_PRECISION,
     SOUTH_SEA_BOUNDS,
+    SOUTH_SEA_NORTH,
     TAIWAN,
     build_map,
+    place_labels,
     prepare_base,
     prepare_zones,
 )
+from geo.offline import external_urls
 from geo.packed_layers import (
     ALPHABET,
     atlas_library,
@@ -106,7 +109,7 @@ def test_every_view_sends_at_most_1_5_mb_and_the_national_map_far_less(zones):
 
 def _base_html(html: str) -> str:
     """The rendered map up to its zone group (folium's random element ids made equal): the base of the view."""
-    return re.sub(r"_[0-9a-f]{32}\b", "_ID", html.split("L.featureGroup(")[0])
+    return re.sub(r"_[0-9a-f]{32}\b", "_ID", re.split(r"var \w+ = L\.featureGroup\(", html)[0])
 
 
 def test_the_base_of_a_view_does_not_depend_on_the_filters(zones):
@@ -115,7 +118,7 @@ def test_the_base_of_a_view_does_not_depend_on_the_filters(zones):
     two = zones[zones.zone_id.isin(["CN-2019-13", "CN-2019-17"])]
     for province, views in ((None, (zones, grid, two)), ("330000", (zones, grid[grid.province_adcode == "330000"]))):
         html = [build_map(v, province=province).get_root().render() for v in views]
-        assert all('"layer": "province"' in h.split("L.featureGroup(")[0] for h in html)
+        assert all('"layer": "province"' in _base_html(h) for h in html)
         assert all(_base_html(h) == _base_html(html[0]) for h in html[1:]), province
         zone_keys = [{f["p"]["key"] for f in _specs(h)["zone"]["features"]} for h in html]
         assert zone_keys == [set(v.zone_id[v.joined]) for v in views]  # …while the zones follow the filter
@@ -162,3 +165,39 @@ def test_the_map_library_is_pasted_into_the_script_and_survives_jinja():
     html = build_map(zone_layer(load_roster().zones).head(0)).get_root().render()
     assert html.index("window.atlas") < html.index("atlas.layer(")
     assert "atlas_map.js" not in html  # not a link: no extra round trip before the map can draw
+
+
+def test_the_national_main_map_leaves_the_south_china_sea_to_the_inset_until_zoomed_in():
+    layers = {json.loads(spec)["layer"]: json.loads(spec) for spec in prepare_base(None).layers}
+    assert layers["maritime"]["fitOnly"] is False and layers["south_sea_islands"]["fitOnly"] is False
+    islands = layers["south_sea_islands"]
+    south = unpack_geometry(islands["features"][0]["g"], islands["precision"])
+    assert south.bounds[3] < SOUTH_SEA_NORTH and south.bounds[1] < 10  # 西沙…南沙, drawn once the user zooms in
+    hainan = next(f for f in layers["province"]["features"] if f["p"]["key"] == "460000")
+    assert unpack_geometry(hainan["g"], layers["province"]["precision"]).bounds[1] > SOUTH_SEA_NORTH - 0.5
+    # a drill-down has no inset: there the main map draws everything, always
+    drill = {json.loads(spec)["layer"]: json.loads(spec) for spec in prepare_base("460000").layers}
+    assert "fitOnly" not in drill["maritime"] and "south_sea_islands" not in drill
+
+
+def test_place_names_are_provinces_nationally_and_prefectures_before_counties_in_a_drill_down():
+    national = json.loads(place_labels(None))["features"]
+    assert sorted(f["p"]["name"] for f in national) == sorted(load_layer("province").name)
+    zhejiang = json.loads(place_labels("330000"))["features"]
+    prefectures = [f["p"] for f in zhejiang if f["p"]["level"] == "prefecture"]
+    counties = [f["p"] for f in zhejiang if f["p"]["level"] == "county"]
+    assert {"杭州市", "宁波市", "温州市", "舟山市"} <= {p["name"] for p in prefectures} and len(prefectures) == 11
+    assert min(p["rank"] for p in prefectures) > max(p["rank"] for p in counties)  # kept first where names collide
+    assert all(f["g"][0] == "Point" for f in zhejiang)
+
+
+def test_zone_badges_are_clustered_by_the_vendored_markercluster_plugin(zones):
+    html = build_map(zones).get_root().render()
+    assert "L.markerClusterGroup(" in html and '"spiderfyOnMaxZoom": true' in html
+    # the plugin's code is pasted into the script (no round trip before the first paint), its stylesheet linked
+    assert "L.MarkerClusterGroup=L.FeatureGroup.extend" in html
+    assert "/app/static/vendor/leaflet.markercluster/MarkerCluster.css" in html
+    assert "leaflet.markercluster.js" not in html and "MarkerCluster.Default.css" not in html
+    assert external_urls(html) == []
+    assert re.search(r"atlas\.layer\(marker_cluster_\w+, \{\"layer\": \"zone_mark\"", html)  # badges in the cluster
+    assert '"maxBounds": [[0.0, 60.0], [58.0, 150.0]]' in html  # pan and zoom stay near China (atlas.view)

@@ -9,6 +9,7 @@ import folium.plugins
 import pytest
 
 from geo.boundaries import load_layer
+from geo.folium_map import base_map, prepare_base
 from geo.offline import (
     LOCAL_PREFIX,
     STATIC_DIR,
@@ -115,6 +116,14 @@ def test_tile_attribution_prefix_is_plain_text_not_a_link_to_leafletjs():
     html = m.get_root().render()
     assert "leafletjs.com" not in html
     assert f'attributionControl.setPrefix("{PlainAttributionPrefix.PREFIX}")' in html
+
+
+def test_inlined_stylesheets_leave_no_css_link_and_keep_their_images():
+    html = base_map(prepare_base(None), inline_css=True).get_root().render()  # as the dashboard draws it
+    assert not [u for u in LINK.findall(html) if u.endswith(".css")]
+    assert ".leaflet-pane" in html and ".atlas-mark" in html  # Leaflet's rules and ours
+    assert f"url({LOCAL_PREFIX}/leaflet/images/layers.png)" in html
+    assert external_urls(html) == []
 
 
 def test_map_rendered_before_localize_loses_its_cdn_header_links():

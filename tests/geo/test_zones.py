@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.zones import zone_layer
+from geo.zones import designated_line, drawn_line, today_names, zone_layer
 from loaders.roster import load_roster
 
 
@@ -38,3 +38,13 @@ def test_unresolvable_row_is_kept_with_a_reason():
     assert out.joined.tolist() == [True, False]
     assert out.join_problem.iloc[1]
     assert pd.isna(out.marker_lon.iloc[1])
+
+
+def test_a_zone_designated_under_an_older_unit_is_found_by_todays_names_and_shows_both_codes(zones):
+    jianggan = zones[zones.zone_id == "CN-2019-11"].iloc[0]  # 江干区 (330104), merged into 上城区 in 2021
+    assert today_names(jianggan) == ["上城区", "钱塘区"]  # drawn as 上城区; 钱塘区 took two of its 街道
+    assert designated_line(jianggan) == "330104 江干区"
+    assert drawn_line(jianggan) == "330102 上城区"
+    unchanged = zones[zones.zone_id == "CN-2019-30"].iloc[0]  # 榆阳区
+    assert today_names(unchanged) == [] and designated_line(unchanged) is None
+    assert drawn_line(unchanged) == "610802 榆阳区"

@@ -56,25 +56,12 @@ def all_text(at: AppTest) -> str:
     return re.sub(r"\\(.)", r"\1", "\n".join(parts))  # as rendered: markdown escapes removed
 
 
-def map_node(at: AppTest):
-    """The live map's component element (ui.maps.live_map: a components-v2 component) on the page."""
-    for node in at.get("bidi_component"):
-        if node.proto.component_name == "zone_atlas_map":
-            return node
-    raise AssertionError("no live map component on the page")
-
-
-def map_data(at: AppTest) -> dict:
-    """What the live map was given this run (geo.live_map.map_data): base and zones as JSON texts."""
-    proto = map_node(at).proto
-    return json.loads(proto.json or proto.mixed.json)
-
-
 def map_html(at: AppTest) -> str:
-    """Everything the live map's component hands the browser: the base text (provinces, inset, notes), the zones
-    text it swaps in place, the rest of its data, and the component's own script and stylesheet."""
-    proto = map_node(at).proto
-    data = map_data(at)
-    rest = {k: v for k, v in data.items() if k not in ("base", "zones")}
-    return "\n".join([data["base"], data["zones"], json.dumps(rest, ensure_ascii=False), proto.js_content,
-                      proto.css_content])
+    """What streamlit-folium was given for the map: its script, the script of the feature group it swaps in
+    place (the zones), plus every other argument (asset links, CSS)."""
+    for node in at.get("component_instance"):
+        args = json.loads(node.proto.json_args or "{}")
+        if "script" in args:
+            rest = {k: v for k, v in args.items() if k not in ("script", "feature_group")}
+            return "\n".join([args["script"], args.get("feature_group") or "", json.dumps(rest, ensure_ascii=False)])
+    raise AssertionError("no streamlit-folium component on the page")

@@ -1,18 +1,28 @@
 """The map page as a user drives it: filters, URL state, zone card, drill-down, exports, escaping, offline."""
 
+import json
 import re
-from html import escape, unescape
+from html import unescape
 
+import pytest
+
+from geo.boundaries import load_layer
 from geo.offline import external_urls
+from geo.zones import zone_layer
 from loaders.roster import load_roster
+from loaders.selection import only_match
 from tests.known_answers import GRID
-from tests.pages.conftest import XSS, all_text, map_data, map_html, map_node
+from tests.pages.conftest import XSS, all_text, map_html
+
+
+def zone_rows(at):
+    """The zone list beside the map (a data grid whose rows are clicked to open a zone): its data frame."""
+    return at.dataframe[0].value
 
 
 def listed(at) -> list[str]:
-    """zone_ids in the zone list beside the map, in order (each row carries its id as data-zone)."""
-    body = next(e.proto.body for e in at.get("html") if "atlas-zone-list" in e.proto.body)
-    return re.findall(r'<tr data-zone="([^"]+)"', body)
+    """zone_ids in the zone list beside the map, in order (a hidden column of the grid)."""
+    return list(zone_rows(at).zone_id)
 
 
 def test_national_map_page_runs_and_shows_all_31_zones(app):
@@ -48,7 +58,9 @@ def test_zone_from_url_opens_its_card_with_document_facts(app):
     assert "杭州市江干区" in text
     assert "民函〔2019〕41号" in text
     assert "钱塘" in text  # division-change note
-    assert "**地图所绘区划**：江干区→今上城区（330102）" in text  # the code shown is today's unit, said so
+    # both codes, plainly: the unit as designated (2019 table) and the unit the map draws today
+    assert "**批复时区划**：330104 江干区" in text
+    assert "**地图所绘区划（今）**：330102 上城区（县级）" in text
     # 实验中 as recorded on 2019-03-25; the two-year period ended 2021-03-25 and the roster says nothing since
     assert "实验期已于 2021-03-25 届满" in text
 
@@ -76,18 +88,18 @@ def test_roster_text_is_escaped_everywhere(app, roster_edited):
     html = map_html(at)
     i = html.find("<img src=x")
     assert i < 0, html[max(0, i - 400):i + 50]
-    # the prepared layers are JSON with HTML-safe escapes: & is \u0026 — the tooltip carries &lt;img… i.e. text
+    # folium writes the GeoJSON with JSON escapes: & is \u0026 — the tooltip carries &lt;img… i.e. text
     assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
     md = "\n".join(m.value for m in at.markdown)
     assert "<img" not in md.replace("\\<img", "")
-    assert not any("<img" in e.proto.body for e in at.get("html"))  # zone list, legend, header figures
+    assert not any("<img" in e.proto.body for e in at.get("html"))  # legend, header figures
     # …and each payload is there to read as its own text: the card's name, theme and content, and the zone list
     text = unescape(all_text(at)).replace("\u2060", "")  # as rendered: &lt; shows as <; no word joiners
     name = "北京市石景山区" + XSS.replace(" ", "")  # names are read without spaces
     assert f"##### {name}" in text and f"**实验主题**：{XSS}" in text
     assert "=HYPERLINK(\"http://evil\")" + XSS in text
-    zone_list = next(e.proto.body for e in at.get("html") if "atlas-zone-list" in e.proto.body)
-    assert escape(name, quote=False) in zone_list
+    # the zone list is a data grid: the roster's text is a cell value, drawn as text (never parsed as HTML)
+    assert zone_rows(at).set_index("zone_id").loc["CN-2019-01", "unit_name"] == name
 
 
 def test_bad_roster_rows_are_reported_and_the_rest_still_shows(app, roster_edited):
@@ -98,29 +110,48 @@ def test_bad_roster_rows_are_reported_and_the_rest_still_shows(app, roster_edite
     assert any("1 处问题" in e.label for e in at.expander)
 
 
+def _map_args(at) -> dict:
+    node = next(n for n in at.get("component_instance") if "script" in json.loads(n.proto.json_args or "{}"))
+    return json.loads(node.proto.json_args)
+
+
 def test_filters_and_the_open_zone_change_only_the_zone_group_so_the_map_stays_mounted(app):
-    plain, narrowed = app().run(), app(theme="grid", zone="CN-2019-11").run()
-    everything, filtered = map_data(plain), map_data(narrowed)
-    assert filtered["base"] == everything["base"]  # static/atlas/live_map.js keeps its map while the base is the same
-    assert map_node(narrowed).proto.id == map_node(plain).proto.id  # the same component: no remount
-    assert filtered["zones"] != everything["zones"]
-    # Only a click is reported (a trigger): no state value that panning or zooming would change and rerun the page.
-    assert "setStateValue" not in map_node(plain).proto.js_content
-    assert 'setTriggerValue' in map_node(plain).proto.js_content
+    everything = _map_args(app().run())
+    filtered = _map_args(app(theme="grid", zone="CN-2019-11").run())
+    assert filtered["script"] == everything["script"]
+    assert filtered["key"] == everything["key"]  # streamlit-folium's component identity: no remount, no reload
+    assert filtered["feature_group"] != everything["feature_group"]
+    assert everything["returned_objects"] == ["last_active_drawing"]  # panning and zooming never rerun the page
 
 
-def test_the_map_sends_well_under_the_payload_budget(app):
-    national = map_node(app().run()).proto.ByteSize()
-    xinjiang = map_node(app(prov="650000").run()).proto.ByteSize()
-    assert national < 300_000 and xinjiang < 1_500_000  # were 0.71 MB and 1.49 MB as folium.GeoJson
+NATIONAL_BUDGET = 300_000  # bytes of st_folium's arguments (issue 15: ≤ 300 kB nationally)
+PROVINCE_BUDGET = 400_000  # the largest drill-down (四川, 183 counties) sent 329 kB on 2026-11-30
 
 
-def test_zone_list_shows_each_zone_with_its_map_badge_and_escapes_roster_text(app):
+def _payload(at) -> int:
+    return len(next(n for n in at.get("component_instance") if "script" in json.loads(n.proto.json_args or "{}"))
+               .proto.json_args.encode())
+
+
+def test_the_national_map_sends_well_under_the_payload_budget(app):
+    assert _payload(app().run()) < NATIONAL_BUDGET  # was 0.71 MB as folium.GeoJson at full precision
+
+
+@pytest.mark.parametrize("province", sorted(load_layer("province").adcode))
+def test_every_province_drill_down_sends_under_its_payload_budget(app, province):
+    at = app(prov=province).run()
+    assert at.query_params["prov"] in (province, [province])  # the drill-down itself, not a fallback
+    assert _payload(at) < PROVINCE_BUDGET
+
+
+def test_zone_list_shows_each_zone_with_its_map_badge(app):
     at = app().run()
-    body = next(e.proto.body for e in at.get("html") if "atlas-zone-list" in e.proto.body)
+    rows = zone_rows(at)
     assert len(listed(at)) == 31
-    assert body.count('class="atlas-badge"') == 31  # the colour and number the zone has on the map
-    assert "<script" not in body and "onerror" not in body
+    # the number the zone has on the map, in the colour it has there (the grid's cell style)
+    styles = at.dataframe[0].proto.arrow_data.styler.styles
+    assert sorted(set(rows["mark"])) == ["", "1", "2", "3", "4", "6", "7", "8"]
+    assert all(re.search(rf"row{i}_col1\b", styles) for i in range(31))  # every row's badge cell is coloured
 
 
 def test_picking_a_zone_above_the_list_opens_its_card(app):
@@ -128,6 +159,34 @@ def test_picking_a_zone_above_the_list_opens_its_card(app):
     at.selectbox(key="zone_pick").select("CN-2019-30").run()
     assert "陕西省榆林市榆阳区" in all_text(at)
     assert at.query_params["zone"] in ("CN-2019-30", ["CN-2019-30"])
+
+
+def test_todays_names_find_the_zone_designated_under_an_older_one(app):
+    for today in ("上城区", "钱塘区", "錢塘區"):  # 江干区 merged into 上城区 in 2021, part of it into 钱塘区
+        at = app(q=today).run()
+        assert listed(at) == ["CN-2019-11"], today
+        assert "浙江省杭州市江干区" in all_text(at)  # one match: its card opens
+        assert at.query_params["zone"] in ("CN-2019-11", ["CN-2019-11"])
+
+
+def test_a_search_matching_one_zone_opens_it_once(app):
+    at = app().run()
+    at.text_input(key="f_query").input("榆阳").run()
+    assert at.query_params["zone"] in ("CN-2019-30", ["CN-2019-30"])
+    at.button(key="card_close").click().run()
+    assert "zone" not in at.query_params  # closed stays closed while the search is the same
+    at.text_input(key="f_query").input("").run()
+    assert len(listed(at)) == 31 and "zone" not in at.query_params  # several matches: nothing opens
+
+
+def test_the_picker_finds_one_zone_from_traditional_text_like_the_search_box():
+    # what the picker does with entered text (pages/map.py _on_zone_pick; typed in a real browser in
+    # tests/browser/test_find_and_go.py): one zone found opens, several go to the search box
+    roster = zone_layer(load_roster().zones)
+    assert only_match(roster, "榆陽區") == "CN-2019-30"
+    assert only_match(roster, "陝西省榆林市") == "CN-2019-30"
+    assert only_match(roster, "錢塘區") == "CN-2019-11"  # today's name of part of 江干区
+    assert only_match(roster, "上海") is None and only_match(roster, "") is None
 
 
 def test_a_link_with_another_view_replaces_the_sessions_filters_and_province(app):

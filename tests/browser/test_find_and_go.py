@@ -1,0 +1,144 @@
+"""Find a zone and go to it, and keep the view while moving around (issue 15): a row of the zone list, a search
+with one match and Traditional text typed into the picker each open the zone's card and show it on the map; the
+sidebar round trip and the browser's Back return to the same filters, province and open zone; the import page
+keeps its upload and form across page changes; repeated URL keys are combined. Headless Chromium, offline."""
+
+import pytest
+
+from loaders.i18n import text as t
+from tests.browser.harness import (
+    map_frame,
+    open_map,
+    screenshot,
+    upload_on_import_page,
+    wait_for_app,
+    wait_for_map_painted,
+)
+
+pytestmark = pytest.mark.browser
+APP = "app.py"
+# Runs in the map's frame: the map's centre and zoom, and whether zone `key`'s badge is on screen.
+_SHOWN = """(key) => { let badge = false; const b = window.map.getBounds();
+  window.atlas.registry.zone_mark.eachLayer(m => {
+    if (m.feature.properties.key === key && m._icon && b.contains(m.getLatLng())) badge = true; });
+  const c = window.map.getCenter(); return {lat: c.lat, lng: c.lng, zoom: window.map.getZoom(), badge}; }"""
+YUYANG = ("CN-2019-30", "陕西省榆林市榆阳区", 38.28, 109.74)  # zone, name, about its marker (lat, lon)
+
+
+def _card(page, name: str) -> None:
+    page.locator(".st-key-zone_card").get_by_text(name).first.wait_for(timeout=30_000)
+    wait_for_app(page)
+
+
+def _shown_on_map(page, zone: str, lat: float, lon: float) -> None:
+    """The map moved to the zone (zoomed in, centred within a degree) and its badge is on screen."""
+    frame = map_frame(page)
+    frame.wait_for_function(f"() => ({_SHOWN})({zone!r}).zoom >= 8 && ({_SHOWN})({zone!r}).badge", timeout=30_000)
+    now = frame.evaluate(_SHOWN, zone)
+    assert abs(now["lat"] - lat) < 1 and abs(now["lng"] - lon) < 1, now
+
+
+def _nav(page, name: str) -> None:
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(t(f"common.nav.{name}"), exact=True).click()
+    wait_for_app(page)
+
+
+def test_clicking_a_row_of_the_zone_list_opens_the_zone_and_shows_it_on_the_map(streamlit_app, page):
+    server = streamlit_app(APP)
+    open_map(page, server.url, min_paths=60)
+    grid = page.locator('[class*="st-key-zone_rows_"] [data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 150, box["y"] + 35 + 35 * 2 + 17)  # the third row's name: 辽宁省沈阳市和平区
+    _card(page, "辽宁省沈阳市和平区")
+    assert "zone=CN-2019-03" in page.url
+    _shown_on_map(page, "CN-2019-03", 41.75, 123.41)
+    screenshot(page, "find_list_row")
+
+
+def test_a_search_with_one_match_opens_the_zone_and_shows_it_on_the_map(streamlit_app, page):
+    server = streamlit_app(APP)
+    open_map(page, server.url, min_paths=60)
+    box = page.get_by_label(t("map.search"))
+    box.fill("榆阳")
+    box.press("Enter")
+    _card(page, YUYANG[1])
+    _shown_on_map(page, YUYANG[0], *YUYANG[2:])
+    screenshot(page, "find_search_one")
+
+
+def test_todays_name_finds_the_zone_designated_under_the_old_one(streamlit_app, page):
+    server = streamlit_app(APP)
+    open_map(page, server.url, min_paths=60)
+    box = page.get_by_label(t("map.search"))
+    box.fill("钱塘区")  # created in 2021 from part of 江干区
+    box.press("Enter")
+    _card(page, "浙江省杭州市江干区")
+    card = page.locator(".st-key-zone_card").inner_text()
+    assert "330104 江干区" in card and "330102 上城区" in card  # designated and drawn today, both plainly
+
+
+def test_the_picker_accepts_traditional_text(streamlit_app, page):
+    server = streamlit_app(APP)
+    open_map(page, server.url, min_paths=60)
+    picker = page.locator(".st-key-zone_pick input")
+    picker.click()
+    picker.fill("榆陽區")
+    picker.press("Enter")
+    _card(page, YUYANG[1])
+    _shown_on_map(page, YUYANG[0], *YUYANG[2:])
+
+
+def test_the_sidebar_round_trip_and_back_keep_filters_province_and_open_zone(streamlit_app, page):
+    server = streamlit_app(APP)
+    open_map(page, server.url + "/?theme=grid&prov=330000&zone=CN-2019-11", min_paths=90)
+    _card(page, "浙江省杭州市江干区")
+    view = page.url.split("?", 1)[1]
+
+    _nav(page, "compare")
+    _nav(page, "map")
+    wait_for_map_painted(page, min_paths=90)
+    _card(page, "浙江省杭州市江干区")
+    assert page.url.split("?", 1)[1] == view  # the URL says the same view again
+    themes = page.locator('[data-testid="stSidebar"] .st-key-f_themes').inner_text()
+    assert "网格化服务管理" in themes  # the filter widget itself, not only the URL
+
+    _nav(page, "about")
+    page.go_back()
+    wait_for_app(page)
+    wait_for_map_painted(page, min_paths=90)
+    _card(page, "浙江省杭州市江干区")
+    assert page.url.split("?", 1)[1] == view
+    screenshot(page, "view_after_back")
+
+
+def test_repeated_url_keys_are_combined_and_the_url_rewritten(streamlit_app, page):
+    server = streamlit_app(APP)
+    open_map(page, server.url + "/?theme=grid&theme=smart", min_paths=30)
+    themes = page.locator('[data-testid="stSidebar"] .st-key-f_themes').inner_text()
+    assert "网格化服务管理" in themes and "智慧社区/信息化" in themes
+    page.wait_for_function("() => location.search.split('theme=').length === 2")  # one key, both values
+    assert "grid" in page.url and "smart" in page.url
+    open_map(page, server.url + "/?prov=330000&prov=110000", min_paths=60)
+    page.get_by_text("prov").first.wait_for()  # reported like other junk: the key is named in the notice
+    page.wait_for_function("() => !location.search.includes('prov=')")
+
+
+IMPORT_CSV = "省份,城市,区县,实验单位,实验主题,实验内容\n吉林省,长春市,南关区,吉林省长春市南关区,网格化服务管理,以网格为单元\n".encode()
+
+
+def test_the_import_page_keeps_its_upload_and_form_across_page_changes(streamlit_app, page):
+    server = streamlit_app(APP)
+    upload_on_import_page(page, server.url, "jilin.csv", IMPORT_CSV)
+    page.get_by_text("读取 1 行").wait_for()
+    wait_for_app(page)
+    batch = page.locator(".st-key-imp_batch input")
+    batch.fill("2026试点")
+    batch.press("Enter")
+    wait_for_app(page)
+
+    _nav(page, "map")
+    _nav(page, "import")
+    page.get_by_text("读取 1 行").wait_for()  # the upload is still read
+    assert "jilin.csv" in page.get_by_text(t("import.kept_upload", name="jilin.csv")).inner_text()
+    assert page.locator(".st-key-imp_batch input").input_value() == "2026试点"
+    screenshot(page, "import_after_round_trip")

@@ -3,6 +3,7 @@ headers (AppTest, real roster and boundaries) hold no Latin-letter word outside 
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -24,8 +25,11 @@ def shown_text(at) -> str:
             parts.append(str(getattr(w.proto, "placeholder", "")))
             parts += [str(option) for option in getattr(w, "options", []) or []]  # as displayed (formatted)
     for frame in at.dataframe:
-        parts += [str(c) for c in frame.value.columns]
-        parts += [str(v) for v in frame.value.to_numpy().ravel()[:2000] if isinstance(v, str)]  # empty cells: blank
+        # what the grid shows: a column's configured label in place of its name; hidden columns not at all
+        config = json.loads(frame.proto.columns or "{}")
+        shown = [c for c in frame.value.columns if not config.get(str(c), {}).get("hidden")]
+        parts += [str(config.get(str(c), {}).get("label", c)) for c in shown]
+        parts += [str(v) for v in frame.value[shown].to_numpy().ravel()[:2000] if isinstance(v, str)]  # empty: blank
     return "\n".join(parts)
 
 

@@ -16,7 +16,8 @@ from loaders.roster_store import read_import_log, save_import, token_matches, up
 @pytest.fixture
 def roster(tmp_path):
     path = tmp_path / "roster.csv"
-    read_roster_csv().to_csv(path, index=False)
+    raw = read_roster_csv()
+    raw[raw.batch == "2019"].to_csv(path, index=False)  # the 31 units of 2019: counts below are 31 + new rows
     return path
 
 
@@ -101,7 +102,8 @@ def test_save_writes_the_batch_and_its_official_size_beside_the_roster(roster):
     result = save_import(rows, roster, source_file="jilin.xlsx", batch="吉林省2019", batch_record=jilin_batch())
     batches = load_batches(result.batches_path)
     assert result.batches_path == roster.parent / "batches.csv"
-    assert list(batches.batch) == ["2019", "吉林省2019"]  # the bundled batch kept, the new one added
+    bundled = list(load_batches().batch)
+    assert list(batches.batch) == [*bundled, "吉林省2019"]  # the bundled batches kept, the new one added
     assert batches.set_index("batch").loc["吉林省2019", "official_size"] == 40
     assert batches_path_for(roster) == result.batches_path
     entry = read_import_log(roster.parent)[-1]
@@ -147,7 +149,7 @@ def test_saving_the_batch_again_without_a_size_keeps_the_known_size(roster):
 def test_a_batch_label_used_by_the_other_programme_is_refused_and_nothing_changes(roster):
     before = roster.read_bytes()
     clash = dict(jilin_batch(), batch="2019")
-    with pytest.raises(RosterError, match="已用于全国实验区"):
+    with pytest.raises(RosterError, match="已用于全国（城市社区）"):
         save_import(new_rows(), roster, source_file="x.csv", batch="2019", batch_record=clash)
     assert roster.read_bytes() == before and not (roster.parent / "batches.csv").exists()
 

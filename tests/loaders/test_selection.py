@@ -8,7 +8,7 @@ from loaders.selection import FilterOptions, ZoneFilter, apply_filter, sanitise,
 
 @pytest.fixture(scope="module")
 def zones():
-    return load_roster().zones
+    return load_roster().zones.query("batch == '2019'").reset_index(drop=True)
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,12 @@ from datetime import date
 import pandas as pd
 
 from geo.snapshot_draw import ACCENT
-from geo.styling import OTHER_COLOR, LegendEntry, styles_by_batch, styles_by_theme
+from geo.styling import OTHER_COLOR, LegendEntry, styles_by_batch, styles_by_programme, styles_by_theme
 from geo.zones import successor_summary
 from loaders.i18n import text
-from loaders.roster import period_end, status_outdated
+from loaders.partial_dates import format_partial_date
+from loaders.programmes import batch_name, programme_label
+from loaders.roster import period_end_text, status_outdated
 from loaders.selection import ZoneFilter
 from loaders.themes import ThemeCatalogue, primary_theme
 
@@ -113,9 +115,11 @@ def scope_line(f: ZoneFilter, province: str | None, theme_names: Mapping[str, st
         parts.append(text("briefing.scope_batches", batches="、".join(f.batches)))
     if f.programmes:
         parts.append(text("briefing.scope_programmes",
-                          programmes="、".join(text(f"common.programme.{p}") for p in f.programmes)))
+                          programmes="、".join(programme_label(p) for p in f.programmes)))
     if f.statuses:
         parts.append(text("briefing.scope_statuses", statuses="、".join(f.statuses)))
+    if getattr(f, "year", None):
+        parts.append(text("briefing.scope_year", year=f.year))
     if province:
         parts.append(text("briefing.scope_province", province=province_names.get(province, province)))
     return text("briefing.scope", parts="；".join(parts)) if parts else text("briefing.scope_all")
@@ -136,6 +140,8 @@ def build_deck(zones: pd.DataFrame, tags: pd.DataFrame, catalogue: ThemeCatalogu
     theme_styles, theme_legend = styles_by_theme(zones, tags, catalogue)
     if color_mode == "batch":
         styles, legend = styles_by_batch(zones)
+    elif color_mode == "programme":
+        styles, legend = styles_by_programme(zones)
     else:
         styles, legend = theme_styles, theme_legend
     colour = {z: s.color for z, s in styles.items()}
@@ -186,7 +192,7 @@ def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, provin
     batches = zones.groupby("batch").size()
     batch_colour = {e.label: e.color for e in legend}
     by_batch = tuple(Tally(label, int(n), batch_colour.get(label, "")) for label, n in
-                     ((text("common.batch_label", batch=b), n) for b, n in batches.items()))
+                     ((batch_name(b), n) for b, n in batches.items()))
     per_theme = tags.groupby("theme_key").zone_id.nunique()
     by_theme = [Tally(th.name, int(per_theme.get(th.key, 0)), th.color) for th in catalogue.themes
                 if th.headline and per_theme.get(th.key, 0)]
@@ -253,7 +259,7 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
     zone_tags = tuple(LegendItem(by_key[k].name, by_key[k].color, by_key[k].hatch)
                       for k in tags.theme_key[tags.zone_id == rec.zone_id] if k in by_key)
     facts = (
-        (text("briefing.zone.approved_on"), str(rec.approved_on)),
+        (text("briefing.zone.approved_on"), format_partial_date(str(rec.approved_on))),
         (text("briefing.zone.period"), _period(rec)),
         (text("briefing.zone.status"), _status(rec)),
     )
@@ -261,7 +267,7 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
     return Slide(
         kind="zone", key=f"zone:{rec.zone_id}", title=str(rec.unit_name),
         subtitle=text("briefing.zone.subtitle", province=province_name,
-                      batch=text("common.batch_label", batch=rec.batch), doc=rec.doc_number),
+                      batch=batch_name(rec.batch), doc=rec.doc_number),
         map=_spec(code, ids, colours, hatch_of) if code else None, legend=legend,
         quote=str(rec.theme), body=str(rec.content), facts=facts, tags=zone_tags,
         note=_zone_note(rec, joined), subject=(rec.zone_id,),
@@ -269,8 +275,10 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
 
 
 def _period(rec) -> str:
-    end = period_end(str(rec.approved_on), rec.period_years)
-    return text("briefing.zone.period_until", n=rec.period_years, end=end.isoformat()) if end \
+    if pd.isna(rec.period_years):
+        return text("map.card.period_unknown")
+    end = period_end_text(str(rec.approved_on), rec.period_years)  # partial dates: a range of years
+    return text("briefing.zone.period_until", n=rec.period_years, end=end) if end \
         else text("briefing.zone.period_years", n=rec.period_years)
 
 

@@ -102,7 +102,13 @@ def programme_style(key: str) -> ProgrammeStyle:
     p = programme(key) or programme("provincial")
     if p.level == "national":
         return ProgrammeStyle(p.color, True, 0.55, "", 1.0, p.short)
-    return ProgrammeStyle(p.color, False, 0.0, "6 4", 2.5, p.short)
+    return ProgrammeStyle(p.color, False, 0.12, "6 4", 2.5, p.short)
+
+
+def batch_name(batch: str) -> str:
+    """A batch as shown: 2019 → 2019年批次; a named batch (第一批, 甘肃首批, 批次不详) as it is."""
+    s = str(batch)
+    return f"{s}年批次" if re.fullmatch(r"\d{4}", s) else s
 
 
 def programme_of(cell: str, authority: str = "") -> str | None:
@@ -121,3 +127,13 @@ def programme_of(cell: str, authority: str = "") -> str | None:
         own = [p.key for p in load_programmes() if p.level == "provincial" and _key(p.authority) == _key(authority)]
         found = own[0] if own else found
     return found
+
+
+def programme_table(zones):
+    """Every programme with its authority, level and the number of designations on the roster (0 for a programme
+    whose list is not entered yet). Columns: key, name, authority, level, designations, note."""
+    import pandas as pd
+
+    counts = zones["programme"].value_counts() if len(zones) else pd.Series(dtype=int)
+    return pd.DataFrame([{"key": p.key, "name": p.name, "authority": p.authority, "level": p.level,
+                          "designations": int(counts.get(p.key, 0)), "note": p.note} for p in load_programmes()])

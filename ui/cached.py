@@ -15,6 +15,7 @@ from geo import boundaries
 from geo.zones import zone_layer
 from loaders import roster as roster_io
 from loaders import themes as theme_io
+from loaders.history import with_results
 
 
 @st.cache_resource(show_spinner=False)
@@ -74,7 +75,7 @@ def base_zone_layer() -> gpd.GeoDataFrame:
 
 @st.cache_resource(show_spinner=False)
 def _theme_tags(path: str) -> pd.DataFrame:
-    return theme_io.theme_tags(_loaded_roster(path).zones, theme_catalogue())
+    return theme_io.theme_tags(with_results(_loaded_roster(path).zones), theme_catalogue())
 
 
 def base_theme_tags() -> pd.DataFrame:
@@ -135,15 +136,12 @@ def map_snapshot_png(zone_ids: tuple[str, ...], province: str | None, color_mode
 
     from geo.captions import approval_line, source_line
     from geo.snapshot import snapshot_bytes
-    from geo.styling import styles_by_batch, styles_by_theme
+    from geo.styling import zone_styles
     from ui.session import session_tags, session_zones
 
     zones = session_zones()
     view = zones[zones.zone_id.isin(zone_ids)]
-    if color_mode == "batch":
-        styles, legend = styles_by_batch(view)
-    else:
-        styles, legend = styles_by_theme(view, session_tags(zones), theme_catalogue())
+    styles, legend = zone_styles(view, session_tags(zones), theme_catalogue(), color_mode)
     return snapshot_bytes(
         view, "png", title=title, province=province,
         highlight_colors={z: s.color for z, s in styles.items()},

@@ -149,7 +149,7 @@ def test_saving_the_batch_again_without_a_size_keeps_the_known_size(roster):
 def test_a_batch_label_used_by_the_other_programme_is_refused_and_nothing_changes(roster):
     before = roster.read_bytes()
     clash = dict(jilin_batch(), batch="2019")
-    with pytest.raises(RosterError, match="已用于全国（城市社区）"):
+    with pytest.raises(RosterError, match="已用于全国实验区"):
         save_import(new_rows(), roster, source_file="x.csv", batch="2019", batch_record=clash)
     assert roster.read_bytes() == before and not (roster.parent / "batches.csv").exists()
 

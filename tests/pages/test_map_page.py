@@ -13,22 +13,27 @@ def listed(at) -> list[str]:
     return re.findall(r'<tr data-zone="([^"]+)"', body)
 
 
-def test_national_map_page_runs_and_shows_all_31_zones(app):
+def test_national_map_page_runs_and_shows_every_zone_of_every_list(app):
     at = app().run()
     assert not at.exception
     html = map_html(at)
-    ids = set(load_roster().zones.zone_id)
-    assert all(f'"key": "{z}"' in html for z in ids)
+    roster = load_roster().zones
+    drawn = set(roster.zone_id[roster.parent_adcode == ""])  # 街道/镇/园区 have no polygon: listed, not drawn
+    assert len(drawn) == 85 and all(f'"key": "{z}"' in html for z in drawn)
     assert external_urls(html) == []
-    assert "31 / 31" in all_text(at)
-    assert "2019 批次：已录入 31/31" in all_text(at)  # the batch's official size, counted as on the compare page
+    text = all_text(at)
+    assert "90 / 90" in text
+    # each batch's official size, counted as on the compare page: never a bare count
+    assert "全国实验区（城市社区）·2019年批次：已录入 31/31" in text
+    assert "全国实验区（城市社区）·第三批：已录入 10/40" in text
+    assert "省级实验区（甘肃）·甘肃首批：已录入 16/16" in text
 
 
 def test_theme_filter_from_the_url_narrows_map_and_list(app):
     at = app(theme="grid").run()
     assert not at.exception
     shown = listed(at)
-    assert 0 < len(shown) < 31
+    assert 0 < len(shown) < 90
     html = map_html(at)
     assert html.count('"kind": "zone"') == 2 * len(shown)  # one polygon + one marker per zone
 
@@ -63,7 +68,7 @@ def test_malformed_url_values_fall_back_with_a_notice(app):
     at = app(theme="nope", prov="999999", zone="x" * 500, color="rainbow").run()
     assert not at.exception
     assert at.warning and "默认" in at.warning[0].value
-    assert len(listed(at)) == 31
+    assert len(listed(at)) == 90
 
 
 def test_roster_text_is_escaped_everywhere(app, roster_edited):
@@ -85,7 +90,7 @@ def test_bad_roster_rows_are_reported_and_the_rest_still_shows(app, roster_edite
     roster_edited({(2, "status"): "进行中"})
     at = app().run()
     assert not at.exception
-    assert len(listed(at)) == 30
+    assert len(listed(at)) == 89
     assert any("1 处问题" in e.label for e in at.expander)
 
 
@@ -109,8 +114,8 @@ def test_the_map_sends_well_under_the_payload_budget(app):
 def test_zone_list_shows_each_zone_with_its_map_badge_and_escapes_roster_text(app):
     at = app().run()
     body = next(e.proto.body for e in at.get("html") if "atlas-zone-list" in e.proto.body)
-    assert len(listed(at)) == 31
-    assert body.count('class="atlas-badge"') == 31  # the colour and number the zone has on the map
+    assert len(listed(at)) == 90
+    assert body.count('class="atlas-badge"') == 90  # the colour and number the zone has on the map
     assert "<script" not in body and "onerror" not in body
 
 

@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import boundaries
+from geo import boundaries, compare
 from geo.zones import zone_layer
 from loaders import roster as roster_io
 from loaders import themes as theme_io
@@ -165,7 +165,9 @@ def briefing_deck(zone_filter, province: str | None, color_mode: str, session: s
     provinces = layer("province")
     names = dict(zip(provinces.adcode, provinces.name, strict=True))
     shown = select_zones(zones, tags, zone_filter, province, theme_names)
-    source = "；".join(x for x in (source_line(shown if len(shown) else zones), approval_line()) if x)
+    counts = compare.completeness(shown, batches())  # known/official size of each batch in the deck
+    known = compare.completeness_line(counts[counts.known > 0])
+    source = "；".join(x for x in (known, source_line(shown if len(shown) else zones), approval_line()) if x)
     return build_deck(shown, tags, catalogue, province_names=names, province=province, color_mode=color_mode,
                       scope=scope_line(zone_filter, province, theme_names, names), source=source)
 

@@ -63,7 +63,8 @@ def styles_by_programme(zones: pd.DataFrame) -> tuple[dict[str, ZoneStyle], list
                                      marks.get(rec.programme, ""))
               for rec in zones[["zone_id", "programme"]].itertuples(index=False)}
     counts = zones.groupby("programme").size().to_dict()
-    legend = [LegendEntry(programme_label(k), programme_style(k).color, "", int(counts[k]), marks[k]) for k in keys]
+    legend = [LegendEntry(programme_label(k), programme_style(k).color, "" if programme_style(k).fill else "outline",
+                          int(counts[k]), marks[k]) for k in keys]
     return styles, legend
 
 

@@ -135,7 +135,7 @@ def legend(entries) -> None:
     if not entries:
         return
     def swatch(e) -> str:  # a badge; the national/provincial entries as a filled or dashed square
-        if e.hatch in ("fill", "outline"):
+        if e.hatch in ("fill", "outline") and not e.mark:
             look = (f"background:{h(e.color)};border:1px solid #333" if e.hatch == "fill"
                     else f"background:#fff;border:2px dashed {h(e.color)}")
             return f'<span style="width:18px;height:14px;{look};margin-right:6px"></span>'

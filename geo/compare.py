@@ -30,6 +30,7 @@ from loaders.text import normalise_name
 
 NO_DATA_PROVINCES = ("710000",)  # 台湾省
 BASE_MEASURES = ("zones", "coverage", "per_100_counties")
+LEVEL_MEASURES = ("places", "national", "provincial")  # places (a place designated twice counts once); by level
 THEME_PREFIX = "theme:"
 BATCH_PREFIX = "batch:"
 PROGRAMME_PREFIX = "programme:"

@@ -76,7 +76,7 @@ def status_history(zone, results: pd.DataFrame | None = None) -> list[StatusStep
         steps.append(StatusStep("结项验收", f"/{approved}" if date_bounds(approved) and "/" not in approved else "",
                                 f"{zone.doc_number}：已通过结项验收，以新的实验主题开展实验工作",
                                 "此前批次（批次未载明）"))
-    steps.append(StatusStep("确认", approved, _source_of(zone), str(getattr(zone, "batch", ""))))
+    steps.append(StatusStep("确认", approved, _source_of(zone)))
     steps.append(StatusStep("实验中", approved, _source_of(zone)))
     status, as_of = str(zone.status), str(getattr(zone, "status_as_of", "") or "")
     if status not in ("实验中", "申报"):

@@ -47,9 +47,12 @@ def _history(zone: pd.Series) -> None:
     steps = status_history(zone)
     st.markdown(f"**{md_escape(t('map.card.history'))}**：" + " → ".join(
         md_escape(t("map.card.history_step", step=s.step, when=s.when_shown)) for s in steps))
+    by_source: dict[str, list[str]] = {}  # steps resting on the same source share one line
     for s in steps:
         detail = f"{s.detail}；" if s.detail and s.step != "成果通报" else ""
-        st.caption(md_escape(f"{s.step}（{s.when_shown}）{t('map.card.history_source')}：{detail}{s.source}"))
+        by_source.setdefault(detail + s.source, []).append(f"{s.step}（{s.when_shown}）")
+    for source, named in by_source.items():
+        st.caption(md_escape(f"{'、'.join(named)} {t('map.card.history_source')}：{source}"))
     for s in steps:
         if s.step == "成果通报" and s.detail:
             st.markdown(f"**{md_escape(t('map.card.results'))}**：{md_escape(s.detail)}")

@@ -153,7 +153,7 @@ def test_junk_in_the_url_falls_back_to_defaults_with_a_notice(hostile_server, pa
     notice = page.locator('[data-testid="stAlert"]').filter(has_text="已使用默认值")
     assert notice.count() == 1
     assert all(ch.isprintable() for ch in notice.inner_text().replace("\n", " ").replace("\u2060", ""))
-    assert "31 / 31" in page.locator(".atlas-figure").first.inner_text()
+    assert "90 / 90" in page.locator(".atlas-figure").first.inner_text()
 
 
 def test_script_in_the_url_shows_as_text_in_the_notice_and_the_search_box(hostile_server, page, guard):

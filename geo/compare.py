@@ -10,6 +10,9 @@ Counting rules (what a reader of the table should know):
   counted once, so coverage never exceeds 100 %.
 - **Coverage** = covered county units / county units × 100 (per cent).
 - **Zones per 100 county units** = zones / county units × 100 (every zone counts once, whatever its size).
+- **Zones count designations**: a place designated twice (an earlier batch and 2019; national and provincial)
+  counts twice in `zones`, once in `places`; `national`/`provincial` count designations by programme level and
+  `programme:<key>` by programme (data/programmes.yaml).
 - 台湾省 has no data in any source document and the boundary package does not divide it, so its figures are
   <NA> and it is flagged `no_data` (shown as 资料暂缺), never drawn as a zero.
 """
@@ -21,14 +24,18 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.counts import theme_counts
+from loaders.history import place_key
 from loaders.i18n import text
+from loaders.programmes import LEVELS, batch_name, level_of, programme_keys, programme_label
 from loaders.roster import statuses_today
 from loaders.text import normalise_name
 
 NO_DATA_PROVINCES = ("710000",)  # 台湾省
 BASE_MEASURES = ("zones", "coverage", "per_100_counties")
+LEVEL_MEASURES = ("places", "national", "provincial")  # places (a place designated twice counts once); by level
 THEME_PREFIX = "theme:"
 BATCH_PREFIX = "batch:"
+PROGRAMME_PREFIX = "programme:"
 
 
 def theme_measure(key: str) -> str:
@@ -50,7 +57,9 @@ def column_labels(figures: pd.DataFrame, catalogue=None) -> dict[str, str]:
     out = {}
     for col in figures.columns:
         if col.startswith(BATCH_PREFIX):
-            out[col] = text("compare.columns.batch_column", batch=col[len(BATCH_PREFIX):])
+            out[col] = text("compare.columns.batch_column", batch=batch_name(col[len(BATCH_PREFIX):]))
+        elif col.startswith(PROGRAMME_PREFIX):
+            out[col] = programme_label(col[len(PROGRAMME_PREFIX):])
         elif col.startswith(THEME_PREFIX):
             out[col] = names.get(col[len(THEME_PREFIX):], col[len(THEME_PREFIX):])
         else:
@@ -141,8 +150,13 @@ def province_figures(zones: pd.DataFrame, tags: pd.DataFrame, catalogue, units: 
 
     out = pd.DataFrame({"adcode": codes, "name": provinces.name.tolist()}, index=index)
     out["zones"] = count(placed)
-    for programme in ("national", "provincial"):
-        out[programme] = count(placed[placed.programme == programme])
+    out["places"] = (placed.assign(_place=[place_key(r) for r in placed.itertuples(index=False)])
+                     .drop_duplicates(["_prov", "_place"]).groupby("_prov").size()
+                     .reindex(index, fill_value=0).astype("Int64"))
+    for level in LEVELS:  # national / provincial, over all programmes of that level
+        out[level] = count(placed[placed.programme.map(level_of) == level])
+    for key in programme_keys():
+        out[PROGRAMME_PREFIX + key] = count(placed[placed.programme == key])
     for batch in _batch_list(zones, batches):
         out[BATCH_PREFIX + batch] = count(placed[placed.batch == batch])
     counties = units[units.level == "county"]
@@ -188,19 +202,32 @@ def completeness(zones: pd.DataFrame, batches: pd.DataFrame) -> pd.DataFrame:
         mine = zones[(zones.batch == rec.batch) & (zones.programme == rec.programme)]
         known = len(mine)
         size = rec.official_size
+        words = {"batch": batch_name(rec.batch), "programme": programme_label(rec.programme), "known": known}
         if pd.isna(size):
-            complete, sentence = pd.NA, text("compare.completeness.unknown", batch=rec.batch, known=known)
+            complete, sentence = pd.NA, text("compare.completeness.unknown", **words)
         elif known >= int(size):
-            complete, sentence = True, text("compare.completeness.complete", batch=rec.batch, known=known,
-                                            total=int(size))
+            complete, sentence = True, text("compare.completeness.complete", total=int(size), **words)
         else:
-            complete, sentence = False, text("compare.completeness.incomplete", batch=rec.batch, known=known,
-                                             total=int(size))
+            complete, sentence = False, text("compare.completeness.incomplete", total=int(size), **words)
         rows.append((rec.batch, rec.programme, known, size, complete, sentence))
     out = pd.DataFrame(rows, columns=["batch", "programme", "known", "official_size", "complete", "sentence"])
     out["official_size"] = out["official_size"].astype("Int64")
     out["complete"] = out["complete"].astype("boolean")
     return out
+
+
+def batch_overview(zones: pd.DataFrame, batches: pd.DataFrame) -> pd.DataFrame:
+    """batches.csv as shown to people: batch and programme names, the date as written (2011年—2012年), and the
+    zones on the roster beside the official size. Columns: batch, programme, authority, doc_number, approved_on,
+    known, official_size (<NA> when unknown), label, source."""
+    from loaders.partial_dates import format_partial_date
+
+    known = completeness(zones, batches)[["batch", "programme", "known"]]
+    out = batches.merge(known, on=["batch", "programme"], how="left", validate="one_to_one")
+    out = out.assign(batch=out.batch.map(batch_name), programme=out.programme.map(programme_label),
+                     approved_on=out.approved_on.map(format_partial_date))
+    return out[["batch", "programme", "authority", "doc_number", "approved_on", "known", "official_size", "label",
+                "source"]]
 
 
 def completeness_line(table: pd.DataFrame) -> str:

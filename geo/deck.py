@@ -14,14 +14,16 @@ import pandas as pd
 
 from geo.counts import theme_counts
 from geo.snapshot_draw import ACCENT
-from geo.styling import OTHER_COLOR, LegendEntry, styles_by_batch, styles_by_theme
+from geo.styling import OTHER_COLOR, LegendEntry, styles_by_batch, styles_by_programme, styles_by_theme
 from geo.zones import successor_summary
 from loaders.i18n import text
-from loaders.roster import period_end, status_today
+from loaders.partial_dates import format_partial_date
+from loaders.programmes import batch_name, programme_keys, programme_label, programme_style
+from loaders.roster import period_end_text, status_today
 from loaders.selection import ZoneFilter
 from loaders.themes import ThemeCatalogue, primary_theme
 
-KINDS = ("overview", "theme", "province", "zone")
+KINDS = ("overview", "batches", "theme", "province", "zone")
 MAX_ROWS = 5  # zone rows (name + its 实验主题) that fit beside a map at 1280×720 with ≥ 20 px type
 CONTEXT_COLOR = "#b8b8b8"  # zones shown for orientation only (not the subject of the slide)
 
@@ -115,9 +117,11 @@ def scope_line(f: ZoneFilter, province: str | None, theme_names: Mapping[str, st
         parts.append(text("briefing.scope_batches", batches="、".join(f.batches)))
     if f.programmes:
         parts.append(text("briefing.scope_programmes",
-                          programmes="、".join(text(f"common.programme.{p}") for p in f.programmes)))
+                          programmes="、".join(programme_label(p) for p in f.programmes)))
     if f.statuses:
         parts.append(text("briefing.scope_statuses", statuses="、".join(f.statuses)))
+    if getattr(f, "year", None):
+        parts.append(text("briefing.scope_year", year=f.year))
     if province:
         parts.append(text("briefing.scope_province", province=province_names.get(province, province)))
     return text("briefing.scope", parts="；".join(parts)) if parts else text("briefing.scope_all")
@@ -125,12 +129,16 @@ def scope_line(f: ZoneFilter, province: str | None, theme_names: Mapping[str, st
 
 def build_deck(zones: pd.DataFrame, tags: pd.DataFrame, catalogue: ThemeCatalogue, *,
                province_names: Mapping[str, str], scope: str, source: str, province: str | None = None,
-               color_mode: str = "theme", focus: tuple[str, ...] = ()) -> Deck:
+               color_mode: str = "theme", focus: tuple[str, ...] = (),
+               batch_counts: Sequence[tuple[str, str, str]] = ()) -> Deck:
     """The slides for `zones` (already filtered the way the map page filters them).
 
     `province` (adcode) is the province the view is narrowed to: maps then show that province instead of the
     nation. `tags` may cover more zones than `zones`; only the zones given are counted. `focus` is the theme
     filter's keys: maps are then coloured by those themes and legends list only them (geo.styling).
+    `batch_counts` — (programme key, batch name, "已录入 10/40 …" sentence) per batch in the deck
+    (geo.compare.completeness) — adds the 名单完整度 slide(s) after the overview, so the deck says how complete
+    each list is.
     """
     zones = zones.sort_values("zone_id", kind="stable")
     if zones.empty:
@@ -139,6 +147,8 @@ def build_deck(zones: pd.DataFrame, tags: pd.DataFrame, catalogue: ThemeCatalogu
     theme_styles, theme_legend = styles_by_theme(zones, tags, catalogue, focus)
     if color_mode == "batch":
         styles, legend = styles_by_batch(zones)
+    elif color_mode == "programme":
+        styles, legend = styles_by_programme(zones)
     else:
         styles, legend = theme_styles, theme_legend
     colour = {z: s.color for z, s in styles.items()}
@@ -151,6 +161,8 @@ def build_deck(zones: pd.DataFrame, tags: pd.DataFrame, catalogue: ThemeCatalogu
         overview_legend = [LegendEntry(text("snapshot.legend_zone"), ACCENT, "", len(zones))]
     slides = [_overview(zones, tags, catalogue, overview_colour, overview_legend, hatch_of, province,
                         province_names, groups, scope)]
+    if batch_counts:
+        slides += _batch_slides(zones, province, batch_counts)
     for theme in catalogue.themes:
         if theme.headline:
             slides += _theme_slides(zones, tags, theme, province, hatch_of)
@@ -193,7 +205,7 @@ def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, provin
     batches = zones.groupby("batch").size()
     batch_colour = {e.label: e.color for e in legend}
     by_batch = tuple(Tally(label, int(n), batch_colour.get(label, "")) for label, n in
-                     ((text("common.batch_label", batch=b), n) for b, n in batches.items()))
+                     ((batch_name(b), n) for b, n in batches.items()))
     per_theme = theme_counts(tags, ids)
     by_theme = [Tally(th.name, per_theme.get(th.key, 0), th.color) for th in catalogue.themes
                 if th.headline and per_theme.get(th.key, 0)]
@@ -208,10 +220,40 @@ def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, provin
         figures=((text("briefing.overview.zones"), str(len(ids))),
                  (text("briefing.overview.provinces"), str(len(groups))),
                  (text("briefing.overview.batches"), str(len(batches)))),
-        tallies=(TallyGroup(text("briefing.overview.by_batch"), by_batch),
-                 TallyGroup(text("briefing.overview.by_theme"), tuple(by_theme), text("briefing.overview.theme_note"))),
+        # many batches (the public lists: 8) do not fit beside the themes: the 名单完整度 slide lists them
+        tallies=(
+            *((TallyGroup(text("briefing.overview.by_batch"), by_batch),) if len(batches) <= MAX_ROWS // 2 else ()),
+            TallyGroup(text("briefing.overview.by_theme"), tuple(by_theme), text("briefing.overview.theme_note")),
+        ),
         subject=ids,
     )
+
+
+ROW_DETAIL = 20  # characters of a 实验主题 on a list row (one line at 720p); batch 3's 实验任务 run to 80
+
+
+def row_detail(theme: str) -> str:
+    """A zone's 实验主题 as a list row shows it: whole up to ROW_DETAIL characters, else cut with "…" (five rows
+    of ≥ 20 px type fit beside the map at 1280×720 only if each detail takes at most two lines)."""
+    s = str(theme or "")
+    return s if len(s) <= ROW_DETAIL else s[:ROW_DETAIL - 1] + "…"
+
+
+def _batch_slides(zones, province, batch_counts) -> list[Slide]:
+    """名单完整度: each batch in the deck with the zones known against the number its approval names, the map in
+    programme colours (national filled, provincial outlined on the slide map's legend)."""
+    ids = tuple(zones.zone_id)
+    colours = [programme_style(p).color for p in zones.programme]
+    items = [ZoneItem(f"batch:{programme}:{batch}", f"{batch}（{programme_label(programme)}）", sentence,
+                      programme_style(programme).color) for programme, batch, sentence in batch_counts]
+    per_programme = zones.groupby("programme").size()
+    legend = tuple(LegendItem(programme_label(k), programme_style(k).color, "", int(per_programme[k]))
+                   for k in programme_keys() if k in per_programme)
+    return _paged(items, Slide(
+        kind="batches", key="batches", title=text("briefing.batches.title"),
+        subtitle=text("briefing.batches.subtitle", n=len(items)), map=_spec(province, ids, colours, {}),
+        legend=legend, body=text("briefing.batches.body"), subject=ids,
+    ))
 
 
 def _theme_slides(zones, tags, theme, province, hatch_of) -> list[Slide]:
@@ -226,7 +268,7 @@ def _theme_slides(zones, tags, theme, province, hatch_of) -> list[Slide]:
     legend = (LegendItem(theme.name, theme.color, theme.hatch, theme_counts(tags, ids).get(theme.key, 0)),)
     if len(ids) > len(mine):
         legend += (LegendItem(text("briefing.theme.others"), CONTEXT_COLOR, "", len(ids) - len(mine)),)
-    items = [ZoneItem(r.zone_id, r.unit_name, r.theme, theme.color, numbers[r.zone_id])
+    items = [ZoneItem(r.zone_id, r.unit_name, row_detail(r.theme), theme.color, numbers[r.zone_id])
              for r in mine.itertuples(index=False)]
     return _paged(items, Slide(
         kind="theme", key=f"theme:{theme.key}", title=theme.name, subtitle=text("briefing.theme.subtitle", n=len(mine)),
@@ -246,7 +288,7 @@ def _province_slides(code, name, members, colour, legend, hatch_of, counts) -> l
                    counts.get(e.key, 0) if counts is not None and e.key else sum(colour[z] == e.color for z in ids))
         for e in legend if e.color in present and e.color in shown)
     numbers = {z: str(i) for i, z in enumerate(ids, start=1)}
-    items = [ZoneItem(r.zone_id, _local_name(r, name), r.theme, colour[r.zone_id], numbers[r.zone_id])
+    items = [ZoneItem(r.zone_id, _local_name(r, name), row_detail(r.theme), colour[r.zone_id], numbers[r.zone_id])
              for r in members.itertuples(index=False)]
     return _paged(items, Slide(
         kind="province", key=f"province:{code or name}", title=name,
@@ -268,7 +310,7 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
     zone_tags = tuple(LegendItem(by_key[k].name, by_key[k].color, by_key[k].hatch)
                       for k in tags.theme_key[tags.zone_id == rec.zone_id] if k in by_key)
     facts = (
-        (text("briefing.zone.approved_on"), str(rec.approved_on)),
+        (text("briefing.zone.approved_on"), format_partial_date(str(rec.approved_on))),
         (text("briefing.zone.period"), _period(rec)),
         (text("briefing.zone.status"), _status(rec)),
     )
@@ -276,7 +318,7 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
     return Slide(
         kind="zone", key=f"zone:{rec.zone_id}", title=str(rec.unit_name),
         subtitle=text("briefing.zone.subtitle", province=province_name,
-                      batch=text("common.batch_label", batch=rec.batch), doc=rec.doc_number),
+                      batch=batch_name(rec.batch), doc=rec.doc_number),
         map=_spec(code, ids, colours, hatch_of) if code else None, legend=legend,
         quote=str(rec.theme), body=str(rec.content), facts=facts, tags=zone_tags,
         note=_zone_note(rec, joined), subject=(rec.zone_id,),
@@ -284,8 +326,10 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
 
 
 def _period(rec) -> str:
-    end = period_end(str(rec.approved_on), rec.period_years)
-    return text("briefing.zone.period_until", n=rec.period_years, end=end.isoformat()) if end \
+    if pd.isna(rec.period_years):
+        return text("map.card.period_unknown")
+    end = period_end_text(str(rec.approved_on), rec.period_years)  # partial dates: a range of years
+    return text("briefing.zone.period_until", n=rec.period_years, end=end) if end \
         else text("briefing.zone.period_years", n=rec.period_years)
 
 

@@ -275,6 +275,20 @@ def place_labels(province: str | None) -> str:
     return pack_layer("labels", points, props, MARK_PRECISION, interactive=False, marker="label")
 
 
+def programme_path_props(programme: str, color: str) -> dict:
+    """Per-zone path options for a provincial programme's zone (loaders.programmes.programme_style): a dashed
+    outline in the zone's colour and a faint fill, so it reads apart from the filled national zones on screen and
+    in grayscale print. {} for national zones (the layer's default style)."""
+    from loaders.programmes import programme_style
+
+    if not programme:
+        return {}
+    ps = programme_style(programme)
+    if ps.fill:
+        return {}
+    return {"edge": color, "fo": ps.fill_opacity, "dash": ps.dash, "w": ps.weight}
+
+
 # --- the zones: polygons, numbered badges, counts in the province tooltips -----------------------------------
 
 
@@ -290,13 +304,14 @@ def prepare_zones(zones: gpd.GeoDataFrame, styles: Mapping[str, ZoneStyle] | Non
             style = styles.get(rec.zone_id, ZoneStyle(DEFAULT_ZONE_COLOR, ""))
             p = {"kind": "zone", "key": rec.zone_id, "tip": _tip(rec.unit_name, rec.theme, style.group),
                  "color": style.color, "mark": style.mark, "ink": badge_ink(style.color)}
+            p.update(programme_path_props(getattr(rec, "programme", ""), style.color))
             if rec.zone_id == selected:
                 p["selected"] = True
             props.append(p)
             points.append(shapely.Point(rec.marker_lon, rec.marker_lat))
         layers.append(pack_layer(
             "zone", shown.geometry.values, props, DETAIL_PRECISION,
-            style={"color": ZONE_EDGE, "weight": 1, "fillOpacity": 0.8}, styleFrom={"fillColor": "color"},
+            style={"color": ZONE_EDGE, "weight": 1, "fillOpacity": 0.8}, styleFrom={"fillColor": "color", "color": "edge", "fillOpacity": "fo", "dashArray": "dash", "weight": "w"},
             selected={"weight": 3}, highlight={"weight": 3}, tooltip={"sticky": True},
         ))
         # Badges keep zones findable where a district is a few pixels wide at national zoom; where they would

@@ -39,6 +39,7 @@ from geo.snapshot_draw import (
     draw_scale_bar,
     fill,
     lines,
+    outline,
     set_extent,
 )
 from geo.snapshot_inset import draw_inset, key_column_box, room_for_inset
@@ -46,6 +47,7 @@ from geo.snapshot_key import KEY_WIDTH, LEADER_FROM, draw_key, number_candidates
 from geo.snapshot_labels import CENTRED, label_extent, place_labels
 from geo.zones import designated_name, successor_summary
 from loaders.i18n import text
+from loaders.programmes import programme_style
 
 FORMATS = ("png", "pdf", "svg")
 # Figure fractions: title band on top, footer band at the bottom, map in between.
@@ -182,10 +184,14 @@ def _draw_zones(ax: Axes, zones: gpd.GeoDataFrame, crs: str, colours: Mapping[st
         return
     projected = zones.to_crs(crs)
     zone_colours = [colours[z] for z in projected["zone_id"]]
+    shapes = [programme_style(p) for p in projected.get("programme", pd.Series("national", index=projected.index))]
     for colour in dict.fromkeys(zone_colours):
-        paths = [lay.polygon_path(g) for g, c in zip(projected.geometry.values, zone_colours, strict=True)
-                 if c == colour]
-        fill(ax, paths, colour, "#1b1b1b", 0.3, 5, hatch=hatches.get(colour) or None)
+        mine = [(lay.polygon_path(g), s) for g, c, s in zip(projected.geometry.values, zone_colours, shapes,
+                                                              strict=True) if c == colour]
+        hatch = hatches.get(colour) if hatches.get(colour) not in SHAPE_HATCHES else None
+        fill(ax, [p for p, s in mine if s.fill], colour, "#1b1b1b", 0.3, 5, hatch=hatch or None)
+        for s in {s for _, s in mine if not s.fill}:  # provincial programmes: dashed outline (programme_style)
+            outline(ax, [p for p, t in mine if t == s], colour, 1.2, 5, s.fill_opacity, s.dash)
     if markers:
         xs, ys = lay.project_points(zones["marker_lon"].to_numpy(), zones["marker_lat"].to_numpy(), crs)
         ax.scatter(xs, ys, s=16, c=zone_colours, edgecolors="white", linewidths=0.6, zorder=6)
@@ -285,9 +291,19 @@ def _draw_neighbour_names(ax: Axes, others: gpd.GeoDataFrame, extent: lay.Extent
                 zorder=3)
 
 
+SHAPE_HATCHES = ("fill", "outline")  # geo.styling.shape_legend: national filled / provincial outlined
+
+
+def _shape_patch(label: str, color: str, shape: str) -> Patch:
+    if shape == "fill":
+        return Patch(facecolor=color, edgecolor="#1b1b1b", linewidth=0.3, label=label)
+    return Patch(facecolor="none", edgecolor=color, linewidth=1.2, linestyle="--", label=label)
+
+
 def _draw_legend(ax: Axes, legend: Sequence[tuple[str, str, str]] | None, loc: str) -> None:
     entries = list(legend) if legend else [(text("snapshot.legend_zone"), ACCENT, "")]
-    handles = [Patch(facecolor=c, edgecolor="#1b1b1b", linewidth=0.3, hatch=h or None, label=label)
+    handles = [_shape_patch(label, c, h) if h in SHAPE_HATCHES else
+               Patch(facecolor=c, edgecolor="#1b1b1b", linewidth=0.3, hatch=h or None, label=label)
                for label, c, h in entries]
     handles.append(Line2D([], [], marker="o", linestyle="none", markersize=5,
                           markerfacecolor=entries[0][1] if len(entries) == 1 else "#555555",

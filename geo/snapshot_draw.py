@@ -37,6 +37,17 @@ def fill(ax: Axes, paths, facecolor, edgecolor, linewidth: float, zorder: float,
                                      zorder=zorder, hatch=hatch), autolim=False)
 
 
+def outline(ax: Axes, paths, color: str, linewidth: float, zorder: float, fill_alpha: float, dash: str) -> None:
+    """Zones of a provincial programme: a dashed edge in the zone's colour over a faint fill of it (loaders.
+    programmes.programme_style), so they differ from filled national zones in grayscale print too."""
+    from matplotlib.colors import to_rgba
+
+    on, off = (float(x) for x in dash.split())
+    ax.add_collection(PathCollection(list(paths), facecolors=[to_rgba(color, fill_alpha)], edgecolors=color,
+                                     linewidths=linewidth, linestyles=[(0, (on / 2, off / 2))], zorder=zorder),
+                      autolim=False)
+
+
 def lines(ax: Axes, arrays, color: str, linewidth: float, zorder: float) -> None:
     ax.add_collection(LineCollection(list(arrays), colors=color, linewidths=linewidth, zorder=zorder,
                                      capstyle="round"), autolim=False)

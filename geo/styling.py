@@ -8,6 +8,7 @@ import pandas as pd
 
 from geo.folium_map import DEFAULT_ZONE_COLOR, ZoneStyle
 from loaders.i18n import text
+from loaders.programmes import batch_name, level_of, programme_keys, programme_label, programme_style
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies; order kept stable across batches.
 BATCH_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -18,7 +19,7 @@ OTHER_COLOR = "#9e9e9e"
 class LegendEntry:
     label: str
     color: str
-    hatch: str = ""
+    hatch: str = ""  # a theme's hatch; "outline" / "fill" for the programme-level shape entries
     count: int = 0
     mark: str = ""  # the number on the interactive map's zone badges, so a group reads without colour
     key: str = ""  # the theme key of a theme entry (its count is geo.counts.theme_counts), else empty
@@ -72,15 +73,52 @@ def _batch_mark(batch, index: int) -> str:
     return s[-2:] if len(s) == 4 and s.isdigit() else str(index + 1)
 
 
+def styles_by_programme(zones: pd.DataFrame) -> tuple[dict[str, ZoneStyle], list[LegendEntry]]:
+    """Each zone in its programme's colour (data/programmes.yaml), programmes in file order, numbered 1…"""
+    keys = [k for k in programme_keys() if k in set(zones["programme"])]
+    marks = {k: str(i) for i, k in enumerate(keys, start=1)}
+    styles = {rec.zone_id: ZoneStyle(programme_style(rec.programme).color, programme_label(rec.programme),
+                                     marks.get(rec.programme, ""))
+              for rec in zones[["zone_id", "programme"]].itertuples(index=False)}
+    counts = zones.groupby("programme").size().to_dict()
+    legend = [LegendEntry(programme_label(k), programme_style(k).color, "" if programme_style(k).fill else "outline",
+                          int(counts[k]), marks[k]) for k in keys]
+    return styles, legend
+
+
+def shape_legend(zones: pd.DataFrame) -> list[LegendEntry]:
+    """The legend entries that say what filled and outlined zones are (national / provincial), with counts of
+    designations; empty when only one level is in view and it is national (nothing to tell apart)."""
+    levels = zones["programme"].map(level_of) if len(zones) else pd.Series(dtype=str)
+    n_nat, n_prov = int((levels == "national").sum()), int((levels == "provincial").sum())
+    if not n_prov:
+        return []
+    return [LegendEntry(text("common.legend_national"), "#666666", "fill", n_nat),
+            LegendEntry(text("common.legend_provincial"), "#666666", "outline", n_prov)]
+
+
+def zone_styles(zones: pd.DataFrame, tags: pd.DataFrame, catalogue, color_mode: str,
+                focus: tuple[str, ...] = ()) -> tuple[dict[str, ZoneStyle], list[LegendEntry]]:
+    """Styles and legend for a colour mode (theme / batch / programme), with the national/provincial shape entries
+    appended — what every map of zones shows. `focus`: a theme filter's keys (its legend is that filter)."""
+    if color_mode == "batch":
+        styles, legend = styles_by_batch(zones)
+    elif color_mode == "programme":
+        styles, legend = styles_by_programme(zones)
+    else:
+        styles, legend = styles_by_theme(zones, tags, catalogue, focus)
+    return styles, legend + shape_legend(zones)
+
+
 def styles_by_batch(zones: pd.DataFrame) -> tuple[dict[str, ZoneStyle], list[LegendEntry]]:
     batches = sorted(set(zones["batch"]))
     colors = {b: BATCH_PALETTE[i % len(BATCH_PALETTE)] for i, b in enumerate(batches)}
     marks = {b: _batch_mark(b, i) for i, b in enumerate(batches)}
     styles = {}
     for rec in zones[["zone_id", "batch", "programme"]].itertuples(index=False):
-        styles[rec.zone_id] = ZoneStyle(colors[rec.batch], text("common.batch_label", batch=rec.batch), marks[rec.batch])
+        styles[rec.zone_id] = ZoneStyle(colors[rec.batch], batch_name(rec.batch), marks[rec.batch])
     counts = zones.groupby("batch").size().to_dict()
-    legend = [LegendEntry(text("common.batch_label", batch=b), colors[b], "", int(counts[b]), marks[b])
+    legend = [LegendEntry(batch_name(b), colors[b], "", int(counts[b]), marks[b])
               for b in batches]
     return styles, legend
 

@@ -10,7 +10,7 @@ import shapely
 
 from geo.boundaries import load_layer, units_table
 from loaders.i18n import text
-from loaders.resolver import RESOLVED, resolve_frame
+from loaders.resolver import NOT_COUNTY_LEVEL, RESOLVED, resolve_frame
 
 _LAYER_FOR_LEVEL = {"county": "county", "prefecture": "prefecture", "province": "province"}
 
@@ -40,7 +40,12 @@ def join_zones(resolved: pd.DataFrame) -> gpd.GeoDataFrame:
             lons.append(float("nan"))
             lats.append(float("nan"))
             joined.append(False)
-            reason = "未解析到行政单位" if rec.resolution != RESOLVED else f"边界数据中没有 {','.join(codes)}"
+            if getattr(rec, "method", "") == NOT_COUNTY_LEVEL:  # 街道/镇/园区: kept on purpose, no county polygon
+                reason = text("common.not_county_level")
+            elif rec.resolution != RESOLVED:
+                reason = "未解析到行政单位"
+            else:
+                reason = f"边界数据中没有 {','.join(codes)}"
             why.append(reason)
             continue
         parts = layer.loc[found]

@@ -19,7 +19,7 @@ HEADER_WORDS = {
                "county", "district"],
     "unit_name": ["实验单位", "单位名称", "单位", "实验区", "实验区名称", "名称", "实验单位名称", "unit", "name",
                   "unit_name"],
-    "theme": ["实验主题", "主题", "theme"],
+    "theme": ["实验主题", "主题", "实验任务", "theme", "task_text", "task"],
     "content": ["实验内容", "内容", "content"],
     "approved_on": ["批复日期", "日期", "确认日期", "批准日期", "批复年份", "批复时间", "批复年度", "确认时间",
                     "确认年份", "认定时间", "认定日期", "认定年份", "命名时间", "命名日期", "命名年份", "批准时间",
@@ -30,9 +30,12 @@ HEADER_WORDS = {
     "programme": ["级别", "类别", "programme", "level"],
     "authority": ["批准机关", "发文机关", "认定机关", "authority"],
     "zone_id": ["zone_id", "实验区编号"],
-    "period_years": ["实验期", "实验周期", "实验期(年)", "周期", "period_years"],
+    "period_years": ["实验期", "实验周期", "实验期(年)", "周期", "实验期限", "period_years", "period"],
     "status_as_of": ["状态日期", "状态截至", "状态截至日期", "状态截至时间", "状态时间", "status_as_of"],
     "designation": ["认定方式", "designation"],
+    "confidence": ["可信度", "来源可信度", "confidence"],
+    "source_url": ["来源链接", "出处链接", "来源网址", "source_url", "url"],
+    "source_note": ["来源说明", "出处说明", "source_note"],
 }
 # What a person can map a column to (in this order); "" means "not used".
 FIELDS = tuple(HEADER_WORDS)

@@ -36,7 +36,8 @@ from loaders.text import normalise_name, normalise_text
 OUTCOMES = ("joined", "ambiguous", "unresolved", "not_county_level", "rejected")
 INPUT_COLUMNS = ["row", "source_line", "province", "prefecture", "county", "unit_name", "theme", "content",
                  "approved_on", "batch", "doc_number", "status", "programme", "authority", "zone_id",
-                 "period_years", "status_as_of", "designation", "input_cells", "year"]
+                 "period_years", "status_as_of", "designation", "confidence", "source_url", "source_note",
+                 "input_cells", "year"]
 # Words officials use in a 状态/级别 column → the roster's values (loaders.roster.STATUSES / PROGRAMMES).
 STATUS_WORDS = {"申报中": "申报", "已申报": "申报", "待批": "申报", "实验期": "实验中", "进行中": "实验中",
                 "在实验": "实验中", "创建中": "实验中", "延长": "延期", "延期中": "延期", "已延期": "延期",
@@ -220,7 +221,7 @@ def _clean_inputs(rows: pd.DataFrame, defaults: dict) -> pd.DataFrame:
     for col in ("province", "prefecture", "county", "unit_name", "status", "programme"):
         rows[col] = rows[col].map(normalise_name)
     for col in ("theme", "content", "batch", "doc_number", "authority", "zone_id", "approved_on", "status_as_of",
-                "period_years", "designation"):
+                "period_years", "designation", "confidence", "source_url", "source_note"):
         rows[col] = rows[col].map(normalise_text)
     for col in ("approved_on", "status_as_of"):  # 2019年3月25日, 43549 (Excel serial), 2019.3.25 → ISO
         rows[col] = rows[col].map(lambda v: parse_date(v) or v)

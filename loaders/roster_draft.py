@@ -10,6 +10,7 @@ import pandas as pd
 
 from loaders.gazetteer import current_units
 from loaders.intake import IntakeReport, input_label
+from loaders.programmes import level_of, programme_of
 from loaders.roster import BATCH_COLUMNS, PROGRAMMES, ROSTER_COLUMNS, RosterProblem, validate_roster
 
 # ISO 3166-2:CN province codes by the first two digits of the adcode: provincial zone ids read JL-2019-01.
@@ -52,7 +53,7 @@ class RosterDraft:
 
 
 def id_prefix(programme: str, province: str) -> str:
-    if programme == "national":
+    if level_of(programme) == "national":
         return "CN"
     units = current_units()
     code = units[(units.level == "province") & (units["name"] == province)].adcode
@@ -89,7 +90,9 @@ def to_roster(report: IntakeReport, defaults: dict, existing: pd.DataFrame | Non
     taken = set(existing_ids)
     records, updates = [], []
     for rec in ok.itertuples(index=False):
-        programme = rec.programme or defaults.get("programme") or "national"
+        authority = rec.authority or str(defaults.get("authority") or "")
+        cell = rec.programme or defaults.get("programme") or "national"
+        programme = programme_of(cell, authority) or cell  # an unknown programme is reported by validate_roster
         province, prefecture, county = _names_for_choice(rec)
         approved = rec.approved_on or str(defaults.get("approved_on") or "")
         where = rec.adcode if isinstance(rec.adcode, str) and rec.adcode else input_label(rec)
@@ -97,16 +100,17 @@ def to_roster(report: IntakeReport, defaults: dict, existing: pd.DataFrame | Non
         if zone_id and zone_id in existing_ids:
             updates.append(zone_id)
         if not zone_id:
-            zone_id = _next_id(id_prefix(programme, province), approved[:4], taken)
+            zone_id = _next_id(id_prefix(programme, province), approved, taken)
         taken.add(zone_id)
         records.append({
             "zone_id": zone_id,
             "programme": programme,
-            "authority": rec.authority,
+            "authority": authority,
             "batch": rec.batch,
             "doc_number": rec.doc_number,
             "approved_on": approved,
-            "period_years": rec.period_years or str(defaults.get("period_years") or 2),
+            "period_years": period_years_of(rec.period_years) if rec.period_years else
+            str(defaults.get("period_years") or ""),
             "province": province,
             "prefecture": prefecture,
             "county": county,
@@ -120,6 +124,9 @@ def to_roster(report: IntakeReport, defaults: dict, existing: pd.DataFrame | Non
             "status_as_of": rec.status_as_of or approved,
             "designation": rec.designation or "新确认",
             "source": f"{report.source} 第{rec.source_line or rec.row}行".strip(),
+            "confidence": (rec.confidence or str(defaults.get("confidence") or "")).lower(),
+            "source_url": rec.source_url,
+            "source_note": rec.source_note,
         })
     rows = pd.DataFrame(records, columns=ROSTER_COLUMNS).astype(str)
     input_rows = [int(r) for r in ok.row]
@@ -135,8 +142,29 @@ def _codes(value) -> str:
     return ";".join(value) if isinstance(value, tuple | list) else ""
 
 
+def period_years_of(text: str) -> str:
+    """The experiment period in whole years from what a source writes: 2 / 2年 / 3 years / 两年, or a span of months
+    2015-07 to 2018-06 (35 months → 3). A span of bare years (2014 to 2016: two or three years?) is not guessed:
+    the text is returned as written, and the schema check reports it."""
+    s = str(text or "").strip()
+    m = re.fullmatch(r"(\d{1,2})\s*(?:年|years?)?", s)
+    if m:
+        return m[1]
+    words = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "五": "5"}
+    m = re.fullmatch(r"([一两二三四五])年", s)
+    if m:
+        return words[m[1]]
+    m = re.fullmatch(r"(\d{4})-(\d{2})\s*(?:to|至|—|–|-|~)\s*(\d{4})-(\d{2})", s)
+    if m:
+        months = (int(m[3]) - int(m[1])) * 12 + int(m[4]) - int(m[2]) + 1
+        if months % 12 in (0, 11, 1):
+            return str(round(months / 12))
+    return s
+
+
 def _next_id(prefix: str, year: str, taken: set[str]) -> str:
-    year = year if re.fullmatch(r"\d{4}", year or "") else "0000"
+    found = re.search(r"\d{4}", year or "")  # a partial date's first year: 2011/2012 → 2011, /2017-03 → 2017
+    year = found[0] if found else "0000"
     used = [int(z.rsplit("-", 1)[1]) for z in taken if z.startswith(f"{prefix}-{year}-") and z.rsplit("-", 1)[1].isdigit()]
     n = max(used, default=0) + 1
     return f"{prefix}-{year}-{n:02d}"
@@ -145,15 +173,16 @@ def _next_id(prefix: str, year: str, taken: set[str]) -> str:
 def batch_record(defaults: dict, official_size: int | None, source_file: str, size_source: str) -> dict:
     """The batches.csv line for this import: programme, authority, 文号, date and the official size if known."""
     batch, doc = str(defaults.get("batch") or ""), str(defaults.get("doc_number") or "")
-    label = f"{defaults.get('authority') or PROGRAMMES.get(defaults.get('programme'), '')} {batch}"
+    label = f"{defaults.get('authority') or PROGRAMMES.get(defaults.get('programme'), '')} {batch}".strip()
+    label = str(defaults.get("label") or "") or label + (f"（{doc}）" if doc else "")
     record = {
         "batch": batch,
         "programme": defaults.get("programme") or "national",
         "authority": defaults.get("authority") or "",
         "doc_number": doc,
-        "approved_on": defaults.get("approved_on") or "",
+        "approved_on": defaults.get("batch_approved_on", defaults.get("approved_on")) or "",
         "official_size": "" if official_size in (None, "") else str(int(official_size)),
-        "label": label.strip() + (f"（{doc}）" if doc else ""),
+        "label": label,
         "source": f"导入 {source_file}" + (f"；总数依据：{size_source}" if size_source else ""),
     }
     return {k: record[k] for k in BATCH_COLUMNS}

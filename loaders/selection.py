@@ -25,6 +25,7 @@ class ZoneFilter:
     programmes: tuple[str, ...] = ()
     provinces: tuple[str, ...] = ()  # province adcodes
     statuses: tuple[str, ...] = ()
+    year: int | None = None  # the network as of the end of this year (loaders.history.zones_active_in)
 
     def is_empty(self) -> bool:
         return self == ZoneFilter(theme_mode=self.theme_mode)
@@ -39,6 +40,7 @@ class FilterOptions:
     programmes: tuple[str, ...] = ()
     provinces: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
     notices: list[str] = field(default_factory=list)
 
 
@@ -58,6 +60,9 @@ def sanitise(f: ZoneFilter, options: FilterOptions) -> tuple[ZoneFilter, list[st
     mode = f.theme_mode if f.theme_mode in ("any", "all") else "any"
     if mode != f.theme_mode:
         dropped.append(f.theme_mode)
+    year = f.year if f.year in options.years else None
+    if f.year is not None and year is None:
+        dropped.append(str(f.year))
     query = clean_query(f.query)
     if len(f.query or "") > MAX_QUERY:
         dropped.append(f.query[:20] + "…")
@@ -71,6 +76,7 @@ def sanitise(f: ZoneFilter, options: FilterOptions) -> tuple[ZoneFilter, list[st
             programmes=keep(f.programmes, options.programmes),
             provinces=keep(f.provinces, options.provinces),
             statuses=keep(f.statuses, options.statuses),
+            year=year,
         ),
         dropped,
     )
@@ -115,32 +121,46 @@ def apply_filter(
         from loaders.roster import statuses_today
 
         mask &= statuses_today(zones).isin(f.statuses)
+    if f.year is not None:
+        from loaders.history import zones_active_in
+
+        mask &= zones["zone_id"].isin(set(zones_active_in(zones, f.year).zone_id))
     return zones[mask]
 
 
 def filter_options(zones: pd.DataFrame, theme_keys: tuple[str, ...], province_codes: tuple[str, ...]) -> FilterOptions:
     """Allowed filter values: themes from the catalogue, provinces from the boundary data, the rest from zones."""
+    from loaders.history import network_years
+    from loaders.partial_dates import sort_key
+    from loaders.programmes import programme_keys
     from loaders.roster import status_choices
 
+    first = {b: min(zones.approved_on[zones.batch == b], key=sort_key) for b in set(zones["batch"])}
     return FilterOptions(
         themes=theme_keys,
-        batches=tuple(sorted(set(zones["batch"]))),
-        programmes=tuple(p for p in ("national", "provincial") if p in set(zones["programme"])),
+        batches=tuple(sorted(first, key=lambda b: (sort_key(first[b]), b))),  # oldest batch first
+        programmes=tuple(p for p in programme_keys() if p in set(zones["programme"])),
         provinces=province_codes,
         statuses=status_choices(zones),
+        years=network_years(zones),
     )
 
 
 def zone_table(zones: pd.DataFrame, tag_names: dict[str, str]) -> pd.DataFrame:
     """The zone list as shown and exported: one row per zone, plain text columns, tags joined with 、; the status
-    as of today (loaders.roster.status_today) and the programme in words (全国实验区), never a code."""
+    as of today (loaders.roster.status_today) and the programme in words, never a code."""
     from loaders.i18n import text
+    from loaders.partial_dates import format_partial_date
+    from loaders.programmes import batch_name, programme_label
     from loaders.roster import statuses_today
 
     out = zones[["zone_id", "unit_name", "province", "theme", "batch", "status", "programme", "doc_number",
                  "approved_on", "content", "adcode"]].copy()
     out["status"] = statuses_today(zones).to_numpy() if len(zones) else out["status"]
-    out["programme"] = [text(f"common.programme.{p}") if p in ("national", "provincial") else p
-                        for p in out["programme"]]
     out.insert(4, "tags", out["zone_id"].map(tag_names).fillna(""))
+    out["programme"] = out["programme"].map(programme_label)
+    out["batch"] = out["batch"].map(batch_name)
+    out["approved_on"] = out["approved_on"].map(format_partial_date)
+    confidence = zones["confidence"] if "confidence" in zones else pd.Series("", index=zones.index)
+    out["confidence"] = confidence.map(lambda c: text(f"common.confidence_short.{c}") if c else "")
     return out.reset_index(drop=True)

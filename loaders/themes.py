@@ -103,17 +103,19 @@ def _excerpt(text: str, start: int, end: int) -> str:
 
 
 def theme_tags(zones: pd.DataFrame, catalogue: ThemeCatalogue) -> pd.DataFrame:
-    """One row per (zone, theme) with the first phrase that matched, where (theme or content) and an excerpt."""
+    """One row per (zone, theme) with the first phrase that matched, where (theme, content, or `results` — the
+    published results' words, loaders.history.with_results — when zones carry that column) and an excerpt."""
     rows = []
-    for rec in zones[["zone_id", "theme", "content"]].itertuples(index=False):
-        texts = {"theme": _clean(rec.theme), "content": _clean(rec.content)}
+    zones = zones if "results" in zones else zones.assign(results="")
+    for rec in zones[["zone_id", "theme", "content", "results"]].itertuples(index=False):
+        texts = {"theme": _clean(rec.theme), "content": _clean(rec.content), "results": _clean(rec.results)}
         removed = {o.theme: o for o in catalogue.overrides if o.zone_id == rec.zone_id and o.action == "remove"}
         added = {o.theme: o for o in catalogue.overrides if o.zone_id == rec.zone_id and o.action == "add"}
         for th in catalogue.themes:
             if th.key in removed:
                 continue
             hit = None
-            for fld in ("theme", "content"):
+            for fld in ("theme", "content", "results"):
                 s = texts[fld]
                 if any(x in s for x in th.exclude):
                     continue

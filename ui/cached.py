@@ -13,10 +13,11 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import boundaries
+from geo import boundaries, compare
 from geo.zones import zone_layer
 from loaders import roster as roster_io
 from loaders import themes as theme_io
+from loaders.history import with_results
 from loaders.roster_source import DATABASE_ENV, RosterStore, roster_file, store_from_env
 from loaders.roster_store import StoreUnavailable
 
@@ -134,7 +135,7 @@ def base_zone_layer() -> gpd.GeoDataFrame:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _theme_tags(key: str) -> pd.DataFrame:
-    return theme_io.theme_tags(_roster_data(key)[0].zones, theme_catalogue())
+    return theme_io.theme_tags(with_results(_roster_data(key)[0].zones), theme_catalogue())
 
 
 def base_theme_tags() -> pd.DataFrame:
@@ -196,15 +197,12 @@ def map_snapshot_png(zone_ids: tuple[str, ...], province: str | None, color_mode
     from geo.captions import approval_line, source_line
     from geo.counts import count_label
     from geo.snapshot import snapshot_bytes
-    from geo.styling import styles_by_batch, styles_by_theme
+    from geo.styling import zone_styles
     from ui.session import session_tags, session_zones
 
     zones = session_zones()
     view = zones[zones.zone_id.isin(zone_ids)]
-    if color_mode == "batch":
-        styles, legend = styles_by_batch(view)
-    else:
-        styles, legend = styles_by_theme(view, session_tags(zones), theme_catalogue(), focus)
+    styles, legend = zone_styles(view, session_tags(zones), theme_catalogue(), color_mode, focus)
     return snapshot_bytes(
         view, "png", title=title, province=province,
         highlight_colors={z: s.color for z, s in styles.items()},
@@ -219,6 +217,7 @@ def briefing_deck(zone_filter, province: str | None, color_mode: str, session: s
     build for 31 zones, kept per view so a slide change does not rebuild it."""
     from geo.captions import approval_line, source_line
     from geo.deck import build_deck, scope_line, select_zones
+    from loaders.programmes import batch_name
     from ui.session import session_tags, session_zones
 
     zones = session_zones()
@@ -228,9 +227,14 @@ def briefing_deck(zone_filter, province: str | None, color_mode: str, session: s
     provinces = layer("province")
     names = dict(zip(provinces.adcode, provinces.name, strict=True))
     shown = select_zones(zones, tags, zone_filter, province, theme_names)
+    counts = compare.completeness(shown, batches())  # known/official size of each batch in the deck
+    counts = counts[counts.known > 0]
+    batch_counts = tuple(zip(counts.programme, counts.batch.map(batch_name), counts.sentence.str.split("：").str[-1],
+                             strict=True))
     source = "；".join(x for x in (source_line(shown if len(shown) else zones), approval_line()) if x)
     return build_deck(shown, tags, catalogue, province_names=names, province=province, color_mode=color_mode,
-                      focus=zone_filter.themes, scope=scope_line(zone_filter, province, theme_names, names), source=source)
+                      focus=zone_filter.themes, scope=scope_line(zone_filter, province, theme_names, names),
+                      source=source, batch_counts=batch_counts)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

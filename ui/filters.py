@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from loaders.programmes import batch_name, programme_label
 from loaders.selection import FilterOptions, ZoneFilter
 from ui.state import COLOR_MODES, ViewState
 from ui.text import t
 
-_KEYS = ("f_query", "f_themes", "f_mode", "f_batches", "f_programmes", "f_statuses", "f_color")
+_KEYS = ("f_query", "f_themes", "f_mode", "f_batches", "f_programmes", "f_statuses", "f_year", "f_color")
+ALL_YEARS = 0  # the year picker's "today" choice (every zone on the roster)
 
 
 def seed_from_view(view: ViewState) -> None:
@@ -22,6 +24,7 @@ def seed_from_view(view: ViewState) -> None:
         f_batches=list(f.batches),
         f_programmes=list(f.programmes),
         f_statuses=list(f.statuses),
+        f_year=f.year or ALL_YEARS,
         f_color=view.color,
     )
 
@@ -29,7 +32,8 @@ def seed_from_view(view: ViewState) -> None:
 def clear_filters() -> None:
     for key in _KEYS:
         st.session_state.pop(key, None)
-    st.session_state.update(f_query="", f_themes=[], f_mode="any", f_batches=[], f_programmes=[], f_statuses=[])
+    st.session_state.update(f_query="", f_themes=[], f_mode="any", f_batches=[], f_programmes=[], f_statuses=[],
+                            f_year=ALL_YEARS)
 
 
 def filter_values(options: FilterOptions) -> tuple[ZoneFilter, str]:
@@ -48,6 +52,7 @@ def filter_values(options: FilterOptions) -> tuple[ZoneFilter, str]:
         batches=chosen("f_batches"),
         programmes=chosen("f_programmes"),
         statuses=chosen("f_statuses"),
+        year=state.get("f_year") or None,
     )
     return f, state.get("f_color") or COLOR_MODES[0]
 
@@ -64,11 +69,16 @@ def filter_sidebar(options: FilterOptions, theme_names: dict[str, str]) -> tuple
             t("map.theme_mode"), ("any", "all"), key="f_mode", horizontal=True,
             format_func=lambda m: t(f"map.mode_{m}"), disabled=len(themes) < 2,
         )
-        batches = st.multiselect(t("map.batches"), options.batches, key="f_batches", placeholder=t("map.choose"))
+        year = st.selectbox(
+            t("map.year"), (ALL_YEARS, *reversed(options.years)), key="f_year", help=t("map.year_help"),
+            format_func=lambda y: t("map.year_all") if y == ALL_YEARS else t("map.year_as_of", year=y),
+        )
         programmes = st.multiselect(
             t("map.programmes"), options.programmes, key="f_programmes", placeholder=t("map.choose"),
-            format_func=lambda p: t(f"common.programme.{p}"),
+            format_func=programme_label,
         )
+        batches = st.multiselect(t("map.batches"), options.batches, key="f_batches", placeholder=t("map.choose"),
+                                 format_func=batch_name)
         statuses = st.multiselect(t("map.statuses"), options.statuses, key="f_statuses", placeholder=t("map.choose"))
         color = st.radio(
             t("map.color_by"), COLOR_MODES, key="f_color", horizontal=True, format_func=lambda c: t(f"map.color_{c}")
@@ -81,5 +91,6 @@ def filter_sidebar(options: FilterOptions, theme_names: dict[str, str]) -> tuple
         batches=tuple(batches),
         programmes=tuple(programmes),
         statuses=tuple(statuses),
+        year=year or None,
     )
     return f, color

@@ -14,6 +14,7 @@ import streamlit as st
 
 from loaders.document import OFFICIAL_SIZE
 from loaders.intake import IntakeReport, input_label, province_of_authority, rows_from_paste
+from loaders.programmes import programme_of
 from loaders.roster import PROGRAMMES, STATUSES
 from loaders.tabular import (
     FIELDS,
@@ -134,7 +135,8 @@ def _reset_form(facts: dict, rows: int, token: str) -> None:
         return  # same input, and the form's widgets still hold what the person typed
     authority = facts.get("authority") or ""
     province = province_of_authority(authority)
-    programme = "provincial" if province else "national"
+    # a province with a programme of its own (data/programmes.yaml: 甘肃省民政厅 → provincial_gs) gets that one
+    programme = (programme_of("provincial", authority) or "provincial") if province else "national"
     year = (facts.get("approved_on") or "")[:4]
     for key in _FORM_KEYS:
         st.session_state.pop(key, None)

@@ -26,16 +26,14 @@ from geo.folium_map import (
     taiwan_has_zones,
     zone_group,
 )
-from geo.styling import LegendEntry, styles_by_batch, styles_by_theme
+from geo.styling import LegendEntry, zone_styles
 from ui import cached
 from ui.session import session_key, session_zones
 from ui.text import h, md_escape, t
 
 
 def _styles(zones, catalogue, tags, color_mode, focus=()):
-    if color_mode == "batch":
-        return styles_by_batch(zones)
-    return styles_by_theme(zones, tags, catalogue, focus)  # focus: a theme filter's legend is that filter
+    return zone_styles(zones, tags, catalogue, color_mode, focus)  # focus: a theme filter's legend is that filter
 
 
 MAP_HEIGHT = 500  # px: with the compact header, the national map and its inset fit a 1280×800 window
@@ -162,11 +160,18 @@ def legend(entries) -> None:
     HTML in it loads an HTML parser (≈190 kB of script) that nothing else on the map page needs."""
     if not entries:
         return
+    def swatch(e) -> str:  # a badge; the national/provincial entries as a filled or dashed square
+        if e.hatch in ("fill", "outline") and not e.mark:
+            look = (f"background:{h(e.color)};border:1px solid #333" if e.hatch == "fill"
+                    else f"background:#fff;border:2px dashed {h(e.color)}")
+            return f'<span style="width:18px;height:14px;{look};margin-right:6px"></span>'
+        return (f'<span style="width:18px;height:18px;border-radius:50%;border:1px solid #333;background:{h(e.color)};'
+                f'color:{badge_ink(e.color)};display:inline-flex;align-items:center;justify-content:center;'
+                f'font-size:11px;font-weight:700;margin-right:6px">{h(e.mark)}</span>')
+
     items = "".join(
         f'<span style="display:inline-flex;align-items:center;margin:0 14px 4px 0;white-space:nowrap">'
-        f'<span style="width:18px;height:18px;border-radius:50%;border:1px solid #333;background:{h(e.color)};'
-        f'color:{badge_ink(e.color)};display:inline-flex;align-items:center;justify-content:center;'
-        f'font-size:11px;font-weight:700;margin-right:6px">{h(e.mark)}</span>{h(count_label(e.label, e.count))}</span>'
+        f'{swatch(e)}{h(count_label(e.label, e.count))}</span>'
         for e in entries
     )
     st.html(f'<div class="atlas-legend">{items}</div>')
@@ -197,6 +202,8 @@ def snapshot_title(zone_filter, province: str | None, province_names: dict[str, 
             else t("snapshot.title_national"))
     if zone_filter.themes:
         base = t("snapshot.title_theme", title=base, theme="、".join(theme_names.get(k, k) for k in zone_filter.themes))
+    if getattr(zone_filter, "year", None):  # the network as of a year: a printed map must say which
+        base = t("snapshot.title_year", title=base, year=zone_filter.year)
     return base
 
 

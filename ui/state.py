@@ -10,8 +10,8 @@ import streamlit as st
 from loaders.selection import FilterOptions, ZoneFilter, sanitise
 
 MAX_PARAM = 300  # characters; a longer value is ignored as malformed
-COLOR_MODES = ("theme", "batch")
-VIEW_PARAMS = ("q", "theme", "mode", "batch", "prog", "status", "prov", "zone", "color")
+COLOR_MODES = ("theme", "batch", "programme")
+VIEW_PARAMS = ("q", "theme", "mode", "batch", "prog", "status", "year", "prov", "zone", "color")
 LIST_PARAMS = frozenset({"theme", "batch", "prog", "status"})  # comma-separated lists: repeated keys add up
 LAST_VIEW = "_last_view"  # the view this session last wrote (so the briefing page can present it)
 
@@ -34,6 +34,15 @@ def _split(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()
     return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _year(value: str, notices: list[str]) -> int | None:
+    if not value:
+        return None
+    if value.isdigit() and len(value) == 4:
+        return int(value)
+    notices.append("year")
+    return None
 
 
 def read_view(options: FilterOptions, zone_ids: set[str]) -> tuple[ViewState, list[str]]:
@@ -65,6 +74,7 @@ def read_view(options: FilterOptions, zone_ids: set[str]) -> tuple[ViewState, li
         programmes=_split(get("prog")),
         provinces=(),
         statuses=_split(get("status")),
+        year=_year(get("year"), notices),
     )
     f, dropped = sanitise(f, options)
     notices.extend(dropped)
@@ -93,6 +103,7 @@ def view_params(view: ViewState) -> dict[str, str]:
         "batch": ",".join(f.batches),
         "prog": ",".join(f.programmes),
         "status": ",".join(f.statuses),
+        "year": str(f.year) if f.year is not None else "",
         "prov": view.province or "",
         "zone": view.zone or "",
         "color": view.color if view.color != "theme" else "",

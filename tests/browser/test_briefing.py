@@ -18,9 +18,10 @@ pytestmark = pytest.mark.browser
 APP = "app.py"
 SLIDE = ".zb-slide"
 TIMINGS = REPO / "artifacts" / "briefing_timings.json"
-# One of each kind, and the most crowded of each: 江苏省 has the most zones, 北京市石景山区 the longest 实验内容,
-# 山东省滨州市滨城区 the longest 实验主题.
-KINDS = {"overview": 1, "theme": 2, "province": 17, "zone": 10, "zone_long_theme": 30}
+# One of each kind, and the most crowded of each: 甘肃省 has the most zones, 北京市石景山区 the longest 实验内容,
+# 山东省滨州市滨城区 the longest 实验主题; 名单完整度 lists 5 batches on its first slide.
+KINDS = {"overview": 1, "batches": 2, "theme": 4, "province": 112, "zone": 18, "zone_long_theme": 73}
+SLIDES = 129  # the whole roster: the 31 units of 2019 and the public lists
 
 # Every element on screen that has its own text: tag, classes, computed font size, and its box.
 _TEXT_SIZES = """
@@ -90,12 +91,12 @@ def test_keys_and_clicker_page_through_the_deck_and_the_url_follows(streamlit_ap
     open_slide(page, server, 1)
     timings = {}
     timings["ArrowRight 1→2"] = press_and_wait(page, "ArrowRight", 2)
-    assert "三社联动" in page.locator(".zb-title").inner_text()
+    assert "各批次名单完整度" in page.locator(".zb-title").inner_text()  # known/official size of each batch
     timings["PageDown 2→3"] = press_and_wait(page, "PageDown", 3)
     timings["ArrowLeft 3→2"] = press_and_wait(page, "ArrowLeft", 2)  # cached: the slide was shown before
     timings["PageUp 2→1"] = press_and_wait(page, "PageUp", 1)
-    timings["End 1→48"] = press_and_wait(page, "End", 48)
-    timings["Home 48→1"] = press_and_wait(page, "Home", 1)
+    timings[f"End 1→{SLIDES}"] = press_and_wait(page, "End", SLIDES)
+    timings[f"Home {SLIDES}→1"] = press_and_wait(page, "Home", 1)
     timings["Space 1→2"] = press_and_wait(page, "Space", 2)
     for n in range(3, 8):  # warm: each of these maps was drawn ahead while the previous slide showed
         timings[f"PageDown {n - 1}→{n}"] = press_and_wait(page, "PageDown", n)
@@ -157,7 +158,7 @@ def check_slides(streamlit_app, page, label: str) -> None:
     for kind, n in KINDS.items():
         open_slide(page, server, n)
         assert_slide_fits(page, kind)
-        if kind in ("overview", "theme", "province", "zone"):
+        if kind in ("overview", "batches", "theme", "province", "zone"):
             screenshot(page, f"briefing_{kind}_{label}")
 
 
@@ -187,7 +188,7 @@ def test_every_slide_of_the_deck_fits_a_720p_screen(streamlit_app, page):
     server = streamlit_app(APP)
     open_slide(page, server, 1)
     count = int(page.locator(".zb-page").inner_text().split("/")[1].split()[0])
-    assert count == 48  # 18 provinces, 10 with one zone go straight to its spotlight
+    assert count == SLIDES
     for n in range(1, count + 1):
         if n > 1:
             press_and_wait(page, "PageDown", n)
@@ -204,7 +205,7 @@ def test_filters_from_the_map_page_carry_into_the_briefing_and_the_sidebar_retur
     wait_for_app(page)
     footer = page.locator(".zb-page").inner_text()
     count = int(footer.split("/")[1].split()[0])
-    assert 1 < count < 48, footer
+    assert 1 < count < SLIDES, footer
     assert "网格化服务管理" in page.locator(".zb-subtitle").inner_text()
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     assert not page.locator('[data-testid="stHeader"]').is_visible()

@@ -29,6 +29,7 @@ from tests.browser.harness import (
 pytestmark = pytest.mark.browser
 APP = "app.py"
 GRID_ZONES = ["CN-2019-11", "CN-2019-20", "CN-2019-30"]  # zones tagged 网格化服务管理 (data/themes.yaml)
+DRAWN = 85  # roster rows with a polygon: all 90 but the 5 街道/镇/园区
 
 
 _COUNT = """(kind) => { const keys = new Set(); window.map.eachLayer(l => {
@@ -62,13 +63,13 @@ def pick(page, label: str, option: str) -> None:
 def test_theme_filter_in_the_sidebar_narrows_map_list_and_link(streamlit_app, page):
     server = streamlit_app(APP)
     open_map(page, server.url, min_paths=60)
-    assert feature_count(page, "zone") == 31
+    assert feature_count(page, "zone") == DRAWN
     pick(page, t("map.themes"), "网格化服务管理")
     page.wait_for_url("**theme=grid**")
     wait_for_zone_count(page, len(GRID_ZONES))
     wait_for_app(page)
     assert sorted(feature_positions(page, "zone")) == GRID_ZONES
-    assert shown_metric(page).endswith(f"{len(GRID_ZONES)} / 31")
+    assert shown_metric(page).endswith(f"{len(GRID_ZONES)} / 90")
     screenshot(page, "journey_theme_filter")
     # The link now reopens the same view in a new session.
     open_map(page, page.url, min_paths=34)
@@ -90,7 +91,7 @@ def test_province_picker_drills_down_and_back_to_the_nation(streamlit_app, page)
     page.wait_for_function("() => !location.search.includes('prov=')")
     wait_for_app(page)
     wait_for_map_painted(page, min_paths=60)
-    wait_for_zone_count(page, 31)
+    wait_for_zone_count(page, DRAWN)
     assert feature_count(page, "county") == 0
 
 
@@ -118,8 +119,8 @@ def test_import_preview_counts_rows_and_shows_them_on_this_sessions_map(streamli
     page.locator('[data-testid="stSidebarNav"]').get_by_text(t("common.nav.map"), exact=True).click()
     wait_for_app(page)
     wait_for_map_painted(page, min_paths=60)
-    wait_for_zone_count(page, 32)
-    assert shown_metric(page).endswith("32 / 32")
+    wait_for_zone_count(page, DRAWN + 1)
+    assert shown_metric(page).endswith("91 / 91")
     screenshot(page, "journey_import_on_map")
 
 

@@ -12,6 +12,13 @@ from loaders.themes import load_themes, theme_tags
 
 @pytest.fixture(scope="session")
 def zones():
+    """The 31 units of 民函〔2019〕41号 (the tests below read their expectations off that document)."""
+    return zone_layer(load_roster().zones.query("batch == '2019'").reset_index(drop=True))
+
+
+@pytest.fixture(scope="session")
+def all_zones():
+    """Every row of the bundled roster: the 2019 document and the public lists (data/sources/public-lists)."""
     return zone_layer(load_roster().zones)
 
 

@@ -167,21 +167,22 @@ def test_theme_counts_count_zones_not_matches(figures, tags, catalogue):
 
 
 def test_completeness_says_when_a_batch_is_incomplete(zones):
-    full = completeness(zones, load_batches())
+    batch_2019 = load_batches().query("batch == '2019'").reset_index(drop=True)  # the batch of these 31 zones
+    full = completeness(zones, batch_2019)
     assert full.loc[0, ["known", "official_size"]].tolist() == [31, 31] and bool(full.loc[0, "complete"])
     assert "数字不完整" not in full.loc[0, "sentence"]
-    part = completeness(zones.iloc[3:], load_batches())
+    part = completeness(zones.iloc[3:], batch_2019)
     assert part.loc[0, "known"] == 28 and not part.loc[0, "complete"]
     assert "28/31" in part.loc[0, "sentence"] and "数字不完整" in part.loc[0, "sentence"]
-    unknown = load_batches().assign(official_size=pd.array([pd.NA], "Int64"))
+    unknown = load_batches().query("batch == '2019'").assign(official_size=pd.array([pd.NA], "Int64"))
     assert "官方总数未知" in completeness(zones, unknown).loc[0, "sentence"]
 
 
 def test_completeness_counts_a_batch_within_its_programme(zones):
     """A provincial batch may carry the same label as a national one ("2019"): each counts only its own zones."""
     provincial = zones.iloc[:2].assign(programme="provincial", zone_id=lambda d: d.zone_id + "-P")
-    batches = pd.concat([load_batches(), load_batches().assign(programme="provincial", official_size=5)],
-                        ignore_index=True)
+    national = load_batches().query("batch == '2019'")
+    batches = pd.concat([national, national.assign(programme="provincial", official_size=5)], ignore_index=True)
     table = completeness(pd.concat([zones, provincial], ignore_index=True), batches)
     assert table[["programme", "known", "official_size"]].values.tolist() == [["national", 31, 31],
                                                                               ["provincial", 2, 5]]

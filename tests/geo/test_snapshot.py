@@ -35,7 +35,7 @@ OPTIONS = {"title": "测试图", "source_line": "资料来源：测试", "approv
 
 @pytest.fixture(scope="module")
 def zones():
-    return zone_layer(load_roster().zones)
+    return zone_layer(load_roster().zones.query("batch == '2019'").reset_index(drop=True))
 
 
 def _png(fig, dpi=None) -> np.ndarray:
@@ -229,7 +229,7 @@ def test_cli_refuses_an_unknown_file_type(tmp_path):
 def test_theme_filter_keeps_only_zones_tagged_with_it_by_name_or_key():
     from geo.snapshot_cli import filter_theme
 
-    roster = load_roster().zones
+    roster = load_roster().zones.query("batch == '2019'").reset_index(drop=True)
     by_name, entry = filter_theme(roster, "三社联动")
     by_key, _ = filter_theme(roster, "sanshe")
     assert 0 < len(by_name) < len(roster)

@@ -20,7 +20,8 @@ CHINESE_HEADERS = {"province": "省份", "prefecture": "城市", "county": "区�
 
 
 def roster_as_official_csv():
-    raw = read_roster_csv()[list(CHINESE_HEADERS)].rename(columns=CHINESE_HEADERS)
+    raw = read_roster_csv()
+    raw = raw[raw.batch == "2019"][list(CHINESE_HEADERS)].rename(columns=CHINESE_HEADERS)  # the 2019 document
     raw.insert(0, "序号", range(1, len(raw) + 1))
     return raw
 
@@ -35,12 +36,18 @@ def results(path):
     return [(r["row"], r["status"], r["current_adcodes"]) for r in check_file(path)]
 
 
-def test_bundled_roster_resolves_31_of_31_as_json():
+def test_bundled_roster_resolves_every_row_as_json():
+    """The 31 units of 2019 and the public lists: every row resolved, the 5 街道/镇/园区 rows not county-level."""
     out = subprocess.run([sys.executable, "-m", "loaders.check", "--json"], capture_output=True, text=True,
                          timeout=120)
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
-    assert [(r["row"], r["status"], r["current_adcodes"]) for r in rows] == HAND_CHECKED
+    assert len(rows) == 90
+    assert [r["status"] for r in rows].count("resolved") == 85
+    assert [(r["row"], r["status"], r["current_adcodes"]) for r in rows[:31]] == HAND_CHECKED
+    assert {r["fields"]["unit_name"] for r in rows if r["status"] == "not_county_level"} == {
+        "甘肃省嘉峪关市钢城街道", "甘肃省兰州新区中川园区", "浙江省宁波市鄞州区百丈街道", "浙江省宁波市北仑区新碶街道",
+        "浙江省宁波市宁海县力洋镇"}
     assert {"row", "input", "adcodes", "current_adcodes", "level", "method", "notes", "status"} <= set(rows[0])
     assert rows[10]["adcodes"] == ["330104"]  # 江干区 as designated; drawn as today's 上城区
 

@@ -11,15 +11,17 @@ SEED = "data/sources/minhan-2019-41.txt"
 
 def test_bundled_roster_has_the_31_units_of_the_2019_document():
     r = load_roster()
-    assert len(r.zones) == 31 and not r.problems
-    assert set(r.zones.doc_number) == {"民函〔2019〕41号"}
-    assert set(r.zones.approved_on) == {"2019-03-25"}
-    assert set(r.zones.period_years) == {2}
+    assert not r.problems
+    z = r.zones[r.zones.batch == "2019"]
+    assert z.zone_id.tolist() == [f"CN-2019-{i:02d}" for i in range(1, 32)]
+    assert set(z.doc_number) == {"民函〔2019〕41号"}
+    assert set(z.approved_on) == {"2019-03-25"}
+    assert set(z.period_years) == {2}
 
 
 def test_roster_content_is_the_documents_text_untruncated():
     doc = parse_document(open(SEED, encoding="utf-8").read())
-    zones = load_roster().zones
+    zones = load_roster().zones.query("batch == '2019'").reset_index(drop=True)
     assert len(doc.rows) == 31
     for row, zone in zip(doc.rows, zones.itertuples(index=False), strict=True):
         assert zone.content == row.content
@@ -27,14 +29,15 @@ def test_roster_content_is_the_documents_text_untruncated():
 
 
 def test_renewed_zones_are_marked_as_continuing_after_acceptance():
-    z = load_roster().zones.set_index("unit_name")
+    z = load_roster().zones.query("batch == '2019'").reset_index(drop=True).set_index("unit_name")
     assert z.loc["上海市徐汇区", "designation"] == "结项后新主题续展"
     assert z.loc["江苏省南京市雨花台区", "designation"] == "结项后新主题续展"
     assert (z.designation == "新确认").sum() == 29
 
 
 def _raw():
-    return read_roster_csv()
+    raw = read_roster_csv()
+    return raw[raw.batch == "2019"].reset_index(drop=True)
 
 
 def test_bad_values_are_reported_per_row_and_the_rest_still_loads():

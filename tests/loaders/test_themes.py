@@ -9,7 +9,7 @@ from loaders.themes import ThemeError, filter_zone_ids, load_themes, primary_the
 
 @pytest.fixture(scope="module")
 def zones():
-    return load_roster().zones
+    return load_roster().zones.query("batch == '2019'").reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")

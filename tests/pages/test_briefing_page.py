@@ -15,6 +15,10 @@ from tests.pages.conftest import XSS
 from ui.state import ViewState
 
 PAGE = "pages/briefing.py"
+# The whole roster (the 31 units of 2019 and the public lists): overview, 名单完整度 (8 batches on 2 slides), headline
+# themes, each province, each zone.
+SLIDES = 129
+SHIJINGSHAN = 18  # 北京市 is the first province; its zones in id order: 东城区, 西城区, 海淀区, 石景山区
 
 
 @pytest.fixture
@@ -52,7 +56,7 @@ def test_the_page_opens_on_the_overview_full_window(briefing):
     at = briefing().run()
     assert not at.exception
     number, count, title = shown(at)
-    assert (number, count) == (1, 48) and title == "全国社区治理和服务创新实验区概览"
+    assert (number, count) == (1, SLIDES) and title == "全国社区治理和服务创新实验区概览"
     assert param(at, "slide") == "1"
     css = "\n".join(e.proto.body for e in at.get("html") if e.proto.body.lstrip().startswith("<style>"))
     for chrome in ("stHeader", "stToolbar", "stSidebar"):
@@ -62,9 +66,9 @@ def test_the_page_opens_on_the_overview_full_window(briefing):
 
 
 def test_slide_number_in_the_url_opens_that_slide(briefing):
-    at = briefing(slide="10").run()  # after the overview and 8 themes: 北京 has one zone, so its spotlight
+    at = briefing(slide=str(SHIJINGSHAN)).run()
     number, _, title = shown(at)
-    assert number == 10 and title == "北京市石景山区"
+    assert number == SHIJINGSHAN and title == "北京市石景山区"
     assert "打造“老街坊”品牌" in slide_html(at)
     assert not at.toast
 
@@ -89,7 +93,7 @@ def test_a_bad_slide_number_falls_back_to_the_first_slide_with_a_notice(briefing
 def test_next_and_previous_buttons_move_one_slide_and_update_the_url(briefing):
     at = briefing().run()
     at.button(key="zb_next").click().run()
-    assert shown(at)[:2] == (2, 48) and shown(at)[2] == "三社联动"
+    assert shown(at)[:2] == (2, SLIDES) and shown(at)[2].startswith("各批次名单完整度")  # known/official sizes
     assert param(at, "slide") == "2"
     at.button(key="zb_next").click().run()
     assert shown(at)[0] == 3
@@ -100,16 +104,16 @@ def test_next_and_previous_buttons_move_one_slide_and_update_the_url(briefing):
 def test_first_and_last_go_to_the_ends_and_next_stops_at_the_last(briefing):
     at = briefing(slide="5").run()
     at.button(key="zb_last").click().run()
-    assert shown(at)[0] == 48 and at.button(key="zb_next").disabled
+    assert shown(at)[0] == SLIDES and at.button(key="zb_next").disabled
     at.button(key="zb_first").click().run()
     assert shown(at)[0] == 1 and param(at, "slide") == "1"
 
 
 def test_filters_in_the_url_narrow_the_deck(briefing):
-    at = briefing(theme="grid", slide="2").run()
+    at = briefing(theme="grid", slide="3").run()  # overview, 名单完整度 (one batch), then the theme
     assert not at.exception
     number, count, title = shown(at)
-    assert number == 2 and 1 < count < 48
+    assert number == 3 and 1 < count < SLIDES
     assert title == "网格化服务管理"
     overview = briefing(theme="grid").run()
     assert "网格化服务管理" in slide_html(overview)  # the scope line says what the deck covers
@@ -124,8 +128,11 @@ def test_a_province_in_the_url_makes_a_province_deck(briefing):
     zhejiang = roster[roster.province == "浙江省"]
     catalogue = load_themes()
     themes = set(theme_tags(zhejiang, catalogue).theme_key) & {th.key for th in catalogue.themes if th.headline}
-    assert len(zhejiang) == 3 and themes
-    assert count == 1 + len(themes) + 1 + len(zhejiang)  # overview, its headline themes, the province, its zones
+    assert len(zhejiang) == 8 and themes  # 3 of 2019, 杭州市 (batch 1), 4 provincial units of 宁波
+    drawn = zhejiang[zhejiang.parent_adcode == ""]  # the 3 街道/镇 of 宁波 have no polygon and no spotlight slide
+    # overview, 名单完整度 (4 batches: one slide), its headline themes, the province (its 5 drawn zones: one slide),
+    # a spotlight on each drawn zone
+    assert count == 1 + 1 + len(themes) + 1 + len(drawn)
 
 
 def test_without_url_filters_the_deck_follows_the_map_page_view(briefing):
@@ -133,7 +140,7 @@ def test_without_url_filters_the_deck_follows_the_map_page_view(briefing):
     at.session_state["_last_view"] = ViewState(ZoneFilter(query="禅城"), None, "CN-2019-24", "theme")
     at.run()
     _, count, _ = shown(at)
-    assert count < 48
+    assert count < SLIDES
     assert '<div class="zb-figure"><b>1</b><span>实验区</span>' in slide_html(at)
     assert "禅城" in slide_html(at)
     assert param(at, "q") == "禅城" and param(at, "zone") is None  # the link now reproduces this deck
@@ -142,14 +149,14 @@ def test_without_url_filters_the_deck_follows_the_map_page_view(briefing):
 def test_bad_filter_values_in_the_url_are_ignored_with_a_notice(briefing):
     at = briefing(theme="nope", prov="999999").run()
     assert not at.exception
-    assert shown(at)[1] == 48
+    assert shown(at)[1] == SLIDES
     assert any("nope" in t.value for t in at.toast)
 
 
 def test_roster_text_is_escaped_on_slides(briefing, roster_edited):
     roster_edited({(0, "unit_name"): "北京市石景山区" + XSS, (0, "theme"): XSS,
                    (0, "content"): "<script>alert(2)</script>" + XSS})
-    at = briefing(slide="10").run()
+    at = briefing(slide=str(SHIJINGSHAN)).run()
     assert not at.exception
     body = slide_html(at)
     assert "<img src=x" not in body and "<script>" not in body

@@ -20,10 +20,15 @@ def test_page_runs_and_tables_all_34_provinces(page):
     table = page.dataframe[0].value
     assert len(table) == 34
     by_name = table.set_index("省份")
-    assert by_name.at["河北省", "实验区"] == 0
-    assert by_name.at["江苏省", "实验区"] == 4
+    assert by_name.at["河北省", "实验区（认定数）"] == 2  # 双桥区 (batch 1), 广阳区 (batch 3)
+    assert by_name.at["江苏省", "实验区（认定数）"] == 6  # 4 of 2019, 秦淮区 and 无锡市 of batch 1
+    assert by_name.at["甘肃省", "省级实验区"] == 16 and by_name.at["甘肃省", "全国实验区"] == 1
+    assert by_name.at["湖北省", "省级实验区（湖北）"] == 10
     assert by_name.at["台湾省", "备注"] == "资料暂缺"
-    assert "2019 批次：已录入 31/31" in all_text(page)
+    text = all_text(page)
+    assert "全国实验区（城市社区）·2019年批次：已录入 31/31" in text
+    assert "全国实验区（城市社区）·第三批：已录入 10/40，数字不完整" in text
+    assert "省级实验区（浙江）·浙江第二批：已录入 4，官方总数未知" in text
     kinds = [b.proto.label for b in page.get("download_button")]
     assert kinds.count("下载图片（PNG）") == 3 and "下载 CSV" in kinds and "下载 Excel" in kinds
     assert len(page.get("image")) == 3
@@ -35,8 +40,8 @@ def test_picking_two_provinces_shows_them_side_by_side(page):
     assert not page.exception
     text = all_text(page)
     assert "### 江苏省" in text and "### 浙江省" in text
-    assert [m.value for m in page.metric] == ["4", "3"]
-    assert "4 个实验区" in text and "3 个实验区" in text
+    assert [m.value for m in page.metric] == ["6", "8"]  # 浙江: 3 of 2019, 杭州市, 4 provincial units of 宁波
+    assert "6 个实验区" in text and "8 个实验区" in text
     zhejiang = page.dataframe[-1].value
     assert "浙江省衢州市" in set(zhejiang["实验单位"])
 
@@ -44,8 +49,8 @@ def test_picking_two_provinces_shows_them_side_by_side(page):
 def test_changing_the_measure_updates_the_side_by_side_figures(page):
     page.multiselect(key="cmp_provinces").select("110000").select("130000").run()
     page.selectbox(key="cmp_measure").select("coverage").run()
-    assert not page.exception
-    assert [(m.label, m.value) for m in page.metric] == [("县级单位覆盖率（%）", "6.2%"), ("县级单位覆盖率（%）", "0")]
+    assert not page.exception  # 北京: 东城、西城、海淀 (batches 2, 3) and 石景山 of 16; 河北: 双桥、广阳
+    assert [(m.label, m.value) for m in page.metric] == [("县级单位覆盖率（%）", "25.0%"), ("县级单位覆盖率（%）", "1.2%")]
 
 
 def test_the_map_export_warns_clearly_without_an_approval_number_and_shows_it_when_set(monkeypatch):

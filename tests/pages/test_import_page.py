@@ -173,7 +173,7 @@ def test_a_provincial_batch_is_saved_with_its_official_size_and_counted_on_the_c
     batches = load_batches(writable_roster.with_name("batches.csv")).set_index("batch")
     assert batches.loc["吉林省2020", "official_size"] == 3 and batches.loc["吉林省2020", "programme"] == "provincial"
     at.switch_page("pages/compare.py").run()
-    assert "吉林省2020 批次：已录入 3/3" in all_text(at)
+    assert "省级实验区（其他）·吉林省2020：已录入 3/3" in all_text(at)
 
 
 def test_the_token_can_come_from_streamlit_secrets(app, monkeypatch, writable_roster):

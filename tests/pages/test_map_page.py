@@ -25,15 +25,20 @@ def listed(at) -> list[str]:
     return list(zone_rows(at).zone_id)
 
 
-def test_national_map_page_runs_and_shows_all_31_zones(app):
+def test_national_map_page_runs_and_shows_every_zone_of_every_list(app):
     at = app().run()
     assert not at.exception
     html = map_html(at)
-    ids = set(load_roster().zones.zone_id)
-    assert all(f'"key": "{z}"' in html for z in ids)
+    roster = load_roster().zones
+    drawn = set(roster.zone_id[roster.parent_adcode == ""])  # 街道/镇/园区 have no polygon: listed, not drawn
+    assert len(drawn) == 85 and all(f'"key": "{z}"' in html for z in drawn)
     assert external_urls(html) == []
-    assert "31 / 31" in all_text(at)
-    assert "2019 批次：已录入 31/31" in all_text(at)  # the batch's official size, counted as on the compare page
+    text = all_text(at)
+    assert "90 / 90" in text
+    # each batch's official size, counted as on the compare page: never a bare count
+    assert "全国实验区（城市社区）·2019年批次：已录入 31/31" in text
+    assert "全国实验区（城市社区）·第三批：已录入 10/40" in text
+    assert "省级实验区（甘肃）·甘肃首批：已录入 16/16" in text
 
 
 def test_theme_filter_from_the_url_narrows_map_and_list(app):
@@ -77,7 +82,7 @@ def test_malformed_url_values_fall_back_with_a_notice(app):
     at = app(theme="nope", prov="999999", zone="x" * 500, color="rainbow").run()
     assert not at.exception
     assert at.warning and "默认" in at.warning[0].value
-    assert len(listed(at)) == 31
+    assert len(listed(at)) == 90
 
 
 def test_roster_text_is_escaped_everywhere(app, roster_edited):
@@ -106,7 +111,7 @@ def test_bad_roster_rows_are_reported_and_the_rest_still_shows(app, roster_edite
     roster_edited({(2, "status"): "进行中"})
     at = app().run()
     assert not at.exception
-    assert len(listed(at)) == 30
+    assert len(listed(at)) == 89
     assert any("1 处问题" in e.label for e in at.expander)
 
 
@@ -147,11 +152,11 @@ def test_every_province_drill_down_sends_under_its_payload_budget(app, province)
 def test_zone_list_shows_each_zone_with_its_map_badge(app):
     at = app().run()
     rows = zone_rows(at)
-    assert len(listed(at)) == 31
+    assert len(listed(at)) == 90
     # the number the zone has on the map, in the colour it has there (the grid's cell style)
     styles = at.dataframe[0].proto.arrow_data.styler.styles
-    assert sorted(set(rows["mark"])) == ["", "1", "2", "3", "4", "6", "7", "8"]
-    assert all(re.search(rf"row{i}_col1\b", styles) for i in range(31))  # every row's badge cell is coloured
+    assert all(re.search(rf"row{i}_col1\b", styles) for i in range(90))  # every row's badge cell is coloured
+    assert set(rows["mark"]) - {""}  # numbered badges
 
 
 def test_picking_a_zone_above_the_list_opens_its_card(app):

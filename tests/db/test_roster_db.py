@@ -19,6 +19,8 @@ from loaders.roster_store import StoreUnavailable
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+BUNDLED = len(read_roster_csv())  # rows of data/roster.csv (the 2019 units and the public lists)
+
 
 def seeded(store) -> DatabaseRosterStore:
     roster_db.upgrade(store.engine)
@@ -47,13 +49,13 @@ def test_a_save_merges_keeps_the_previous_version_and_logs(store):
     result = store.save_import(new_rows(), source_file="jilin.xlsx", batch="吉林2019",
                                batch_record={"batch": "吉林2019", "programme": "provincial",
                                              "authority": "吉林省民政厅", "official_size": "5"})
-    assert (result.rows_written, result.rows_added, result.previous) == (33, 2, "数据库版本 1")
+    assert (result.rows_written, result.rows_added, result.previous) == (BUNDLED + 2, 2, "数据库版本 1")
     snap = store.snapshot()
-    assert snap.version == "db@2" and len(validate_roster(snap.roster).zones) == 33
+    assert snap.version == "db@2" and len(validate_roster(snap.roster).zones) == BUNDLED + 2
     assert snap.batches.set_index("batch").loc["吉林2019", "official_size"] == "5"
     assert "2019" in set(snap.batches.batch)  # the bundled batch line is the starting point, kept
     (vid, replaced, _), = roster_db.previous_versions(store.engine)
-    assert replaced == 1 and len(roster_db.read_previous(store.engine, vid).roster) == 31
+    assert replaced == 1 and len(roster_db.read_previous(store.engine, vid).roster) == BUNDLED
     log = store.import_log()
     assert log[-1]["file"] == "jilin.xlsx" and log[-1]["rows"] == 2 and log[-1]["previous_version"] == 1
 
@@ -65,7 +67,7 @@ def test_a_row_with_an_existing_zone_id_replaces_it(store):
     result = store.save_import(row, source_file="update.csv", batch="2019")
     assert result.rows_added == 0
     roster = store.snapshot().roster
-    assert len(roster) == 31 and roster.set_index("zone_id").loc[row.zone_id.iloc[0], "status"] == "结项验收"
+    assert len(roster) == BUNDLED and roster.set_index("zone_id").loc[row.zone_id.iloc[0], "status"] == "结项验收"
 
 
 def test_invalid_rows_are_refused_and_nothing_changes(pg, store):
@@ -75,7 +77,7 @@ def test_invalid_rows_are_refused_and_nothing_changes(pg, store):
     with pytest.raises(RosterError, match="乱写"):
         store.save_import(bad, source_file="x.csv", batch="2019")
     assert store.version() == "db@1"
-    assert pg.sql("SELECT count(*) FROM roster_zones") == "31"
+    assert pg.sql("SELECT count(*) FROM roster_zones") == str(BUNDLED)
     assert pg.sql("SELECT count(*) FROM roster_versions") == "0"
 
 
@@ -108,7 +110,7 @@ def test_two_saves_at_once_keep_both_imports(store, monkeypatch):
         th.join(timeout=60)
     assert errors == []
     ids = set(store.snapshot().roster.zone_id)
-    assert {"JL-2019-01", "GS-2019-01"} <= ids and len(ids) == 33
+    assert {"JL-2019-01", "GS-2019-01"} <= ids and len(ids) == BUNDLED + 2
     assert store.version() == "db@3"
     other.engine.dispose()
 
@@ -132,12 +134,12 @@ def test_a_reader_during_a_save_sees_the_whole_old_roster(store, monkeypatch):
         assert written.wait(30)
         reader = DatabaseRosterStore(store.engine.url.render_as_string(hide_password=False))
         during = reader.snapshot()
-        assert during.version == "db@1" and len(during.roster) == 31
+        assert during.version == "db@1" and len(during.roster) == BUNDLED
     finally:
         release.set()
         saver.join(30)
     after = reader.snapshot()
-    assert after.version == "db@2" and len(after.roster) == 33
+    assert after.version == "db@2" and len(after.roster) == BUNDLED + 2
     reader.engine.dispose()
 
 
@@ -222,4 +224,4 @@ def test_a_stopped_database_is_reported_and_nothing_is_saved(pg, store):
         assert time.monotonic() - started < 10
     finally:
         pg.start()
-    assert store.version() == "db@1" and len(store.snapshot().roster) == 31
+    assert store.version() == "db@1" and len(store.snapshot().roster) == BUNDLED

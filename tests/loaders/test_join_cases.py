@@ -226,10 +226,11 @@ def test_cli_options_are_the_import_forms_defaults(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)[0]["adcodes"] == ["440116"]
 
 
-def test_bundled_roster_still_31_of_31_with_the_same_codes():
+def test_bundled_roster_keeps_the_2019_codes_and_joins_every_public_list_row():
     out = subprocess.run([sys.executable, "-m", "loaders.check", "--json"], capture_output=True, text=True,
                          timeout=120)
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
     codes = {r["row"]: r["current_adcodes"] for r in rows}
-    assert len(rows) == 31 and codes[11] == ["330102"] and codes[10] == ["320613"] and codes[13] == ["330800"]
+    assert len(rows) == 90 and sum(r["status"] == "resolved" for r in rows) == 85  # 5 街道/镇/园区 rows
+    assert codes[11] == ["330102"] and codes[10] == ["320613"] and codes[13] == ["330800"]

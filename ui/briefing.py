@@ -91,7 +91,8 @@ CSS = """
 .zb-foot { display: flex; justify-content: space-between; gap: 2vw; font-size: var(--zb-small); color: var(--zb-muted);
   line-height: 1.3; border-top: 1px solid #cfcfcf; padding-top: 0.6vh; }
 .zb-foot span { min-width: 0; }
-.zb-page { white-space: nowrap; font-weight: 700; color: var(--zb-ink); }
+/* The page number keeps its width (第 100/129 页 is wider than 第 1/31 页 was); the source line wraps instead. */
+.zb-page { flex: none; white-space: nowrap; font-weight: 700; color: var(--zb-ink); }
 .st-key-zb_controls { height: calc(var(--zb-controls) - 14px); align-items: center; opacity: 0;
   transition: opacity 0.4s; }
 /* Controls show while the mouse moves (and while one of them has focus); a clicker or keyboard needs none. */

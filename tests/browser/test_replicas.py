@@ -17,6 +17,7 @@ import pytest
 
 from loaders.db import main as db_cli
 from tests.browser.harness import screenshot, start_streamlit, wait_for_app, wait_for_map_painted
+from tests.known_answers import ALL_ROWS, GRID
 from tests.services import Nginx, PostgresCluster, postgres_bin
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("replicas")]
@@ -135,7 +136,7 @@ def on_replica(browser, deployment):
 
 
 def header_figure(page) -> str:
-    """The map header's 显示的实验区 figure, e.g. '31 / 31'."""
+    """The map header's 显示的实验区 figure, e.g. '90 / 90'."""
     figure = page.locator(".atlas-figure").filter(has_text="显示的实验区").first
     figure.wait_for()
     return figure.locator(".atlas-figure-value").inner_text().strip()
@@ -183,11 +184,14 @@ def zone_ids(deployment) -> set[str]:
 def test_a_session_stays_on_its_replica_across_reruns(deployment, on_replica):
     page = on_replica(deployment.b)
     open_national_map(page, deployment.nginx.url)
-    assert header_figure(page) == "31 / 31"
+    # every row of data/roster.csv, as the fixture imported it (the 2019 units and the public lists since)
+    total = len(ALL_ROWS)
+    assert deployment.pg.sql("SELECT count(*) FROM roster_zones") == str(total)
+    assert header_figure(page) == f"{total} / {total}"
     page.goto(f"{deployment.nginx.url}/?theme=grid")  # a new page load and WebSocket, same browser
     wait_for_app(page)
     wait_for_map_painted(page, min_paths=1)
-    assert header_figure(page) == "3 / 31"
+    assert header_figure(page) == f"{len(GRID)} / {total}"  # 网格化服务管理: 江干区, 宜都市, 榆阳区
     page.context.close()  # nginx logs a WebSocket when it closes
     key = deployment.keys[deployment.b]
     assert len(websockets(deployment, key, lambda ups: len(ups) >= 2)) >= 2

@@ -126,23 +126,42 @@ def test_roster_payloads_show_as_text_in_card_tooltip_and_legend(hostile_server,
     screenshot(page, f"hostile_card_tooltip_{zone.zone_id}")
 
 
-# What each page shows of the hostile roster as page text: the briefing's overview names every batch (one is a
-# payload). /compare and /about show roster text only inside data grids, which draw cells on a canvas: that those
-# cells hold the payload as text is checked in tests/pages/test_about_page.py; here, that nothing runs.
-SHOWN_ON = {"/briefing": [HOSTILE_ZONES[1].fields["batch"]], "/compare": [], "/about": []}
+# What each page shows of the hostile roster as page text. The briefing is opened as a presenter would for one
+# batch (?batch=, the map page's batch filter) whose name is a payload: its overview names the batch (scope line
+# and batch tally) and so does the zone's own slide (subtitle). Unfiltered, the overview of the whole roster has
+# too many batches to list them, and the 名单完整度 slide lists only the batches of data/batches.csv.
+# /compare and /about show roster text only inside data grids, which draw cells on a canvas: that those cells hold
+# the payload as text is checked in tests/pages/test_about_page.py; here, that nothing runs.
+BATCH_ZONE = HOSTILE_ZONES[1]
+SHOWN_ON = {"/briefing": [BATCH_ZONE.fields["batch"]], "/compare": [], "/about": []}
+QUERY = {"/briefing": "?batch=" + quote(BATCH_ZONE.fields["batch"], safe="")}
+
+
+def assert_shown_as_text(page, payloads) -> None:
+    main = page.locator("[data-testid='stMain']")
+    for payload in payloads:
+        expect(main).to_contain_text(expected_text(payload))  # waited for: shown as its own text
+        assert expected_text(payload) in shown(main.inner_text())
+    assert main.locator("img[onerror], svg[onload]").count() == 0  # (the deck runs a script of its own)
 
 
 @pytest.mark.parametrize("path", SHOWN_ON)
 def test_roster_payloads_do_not_run_on_the_other_pages(hostile_server, page, guard, path):
-    page.goto(hostile_server.url + path)
+    page.goto(hostile_server.url + path + QUERY.get(path, ""))
     wait_for_app(page)
     no_exception(page)
     assert page.locator("[data-testid='stMarkdownContainer'] :is(script, svg[onload], img[onerror])").count() == 0
-    main = page.locator("[data-testid='stMain']")
-    for payload in SHOWN_ON[path]:
-        expect(main).to_contain_text(expected_text(payload))  # waited for: shown as its own text
-        assert expected_text(payload) in shown(main.inner_text())
-    assert main.locator("img[onerror], svg[onload]").count() == 0  # (the deck runs a script of its own)
+    assert_shown_as_text(page, SHOWN_ON[path])
+    if path == "/briefing":  # the batch's one zone has the deck's last slide
+        assert page.locator(".zb-slide").get_attribute("data-slide") == "1"
+        screenshot(page, "hostile_briefing_batch_overview")
+        page.keyboard.press("End")
+        page.wait_for_selector(f'.zb-slide[data-key="zone:{BATCH_ZONE.zone_id}"]')
+        wait_for_app(page)
+        no_exception(page)
+        assert_shown_as_text(page, SHOWN_ON[path])
+        assert expected_text(BATCH_ZONE.unit_name, "name") in shown(page.locator(".zb-title").inner_text())
+        screenshot(page, "hostile_briefing_batch_zone_slide")
 
 
 # --- the query string -------------------------------------------------------------------------------------------

@@ -141,6 +141,23 @@ def rows_from_file(data: bytes, filename: str, **read_options) -> tuple[pd.DataF
         return listed, {}
 
 
+def _name_cells(cells: list[str]) -> int:
+    """How many leading cells of a headerless line name one unit together (省,市,县 in cells of their own): the
+    most that still read as a place; 1 when only the first does (or none does: the first cell is the name)."""
+    for k in range(min(len(cells), 4), 1, -1):
+        if resolve_unit(unit_name="".join(cells[:k])).status in ("resolved", "ambiguous", "not_county_level"):
+            return k
+    if len(cells) > 1 and resolve_unit(unit_name=cells[0]).status == "unresolved":
+        # 安徽省,毫州市,谯城区: no reading, but the cells are names; keep them together so that the row is reported
+        # with the unit it most likely means among its candidates
+        names = 0
+        while names < min(len(cells), 4) and _NAME_CELL.fullmatch(cells[names]):
+            names += 1
+        return max(names, 1)
+    return 1
+
+
+_NAME_CELL = re.compile(r"[\u4e00-\u9fff〇]{2,12}")
 _CELL_SPLIT = re.compile(r"[\t,，]|\s{2,}| (?=[^\s])")
 _UNIT_SUFFIX = re.compile(r"(省|市|区|县|旗|州|盟|镇|乡|街道)$")
 _LIST_HEADER = {"实验单位", "单位名称", "名单", "实验区", "序号", "单位"}
@@ -162,8 +179,11 @@ def rows_from_list(text: str) -> RawTable | None:
         cells = [c.strip() for c in _CELL_SPLIT.split(body) if c.strip()]
         if cells and cells[0].isdigit():  # 1<tab>上海市长宁区: the number in a cell of its own
             cells, numbered = cells[1:], True
-        unit = cells[0].strip("，,；;。:： ") if cells else ""
-        rest = " ".join(cells[1:])
+        taken = _name_cells(cells)  # 重庆市,,石柱县 / 广东,佛山南海: the leading cells that together name a unit
+        if taken > 1:
+            notes.append(f"第{i}行：前 {taken} 个单元格合起来读作一个单位名称")
+        unit = "".join(cells[:taken]).strip("，,；;。:： ") if cells else ""
+        rest = " ".join(cells[taken:])
         if not unit or unit in _LIST_HEADER or map_header([unit]):  # a header cell (实验单位, 区县 …)
             notes.append(f"第{i}行不是名单行：{line[:40]}")
             continue

@@ -44,6 +44,7 @@ BELOW_COUNTY = re.compile(
 )
 # 新疆生产建设兵团 and its divisions (第六师) and regiments (一〇三团): not county-level divisions of the map.
 XPCC = re.compile(r"兵团|^第[一二三四五六七八九十〇零\d]+师|[一二三四五六七八九十〇零百\d]+团$")
+XPCC_PARTS = re.compile(r"新疆生产建设兵团|兵团|第[一二三四五六七八九十〇零\d]+师")  # the corps and a division
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +102,8 @@ def short_forms(name: str, level: str) -> list[str]:
     elif name.endswith("自治旗"):  # 鄂伦春自治旗, 莫力达瓦达斡尔族自治旗 (base + nationality handled above)
         forms += [name[:-3] + "旗", name[:-3]]
     suffixes = {"province": _PROVINCE_SUFFIXES, "prefecture": _PREFECTURE_SUFFIXES, "county": _COUNTY_SUFFIXES}[level]
+    if forms and level != "province":  # an autonomous area: its forms are made above (not 石柱土家族自治)
+        suffixes = ()
     for suffix in suffixes:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             forms.append(name[: -len(suffix)])

@@ -41,6 +41,7 @@ from loaders.names import (
     INSTITUTION,
     PLACEHOLDER_NAMES,
     XPCC,
+    XPCC_PARTS,
     canonical,
     lookalike_spellings,
     plain,
@@ -270,7 +271,17 @@ def resolve_unit(
     if remarks:
         res.notes.append("未参与匹配的文字：" + "；".join(remarks))
     if any(XPCC.search(w) for w in written):
-        return _xpcc(res, written)
+        # 新疆生产建设兵团,第八师,石河子市: the corps and its division are set aside; a county-level city the corps
+        # administers (石河子市 659001) is still a county-level unit. A regiment (…团) is not.
+        left = [c for c in (XPCC_PARTS.sub("", w) for w in written) if c]
+        if not left or XPCC.search(left[-1]):
+            return _xpcc(res, written)
+        inner = resolve_unit("新疆维吾尔自治区", None, None, unit_name="".join(left), year=year)
+        if inner.status != RESOLVED:
+            return _xpcc(res, written)
+        inner.input = res.input
+        inner.notes.insert(0, "未参与匹配的文字：" + "；".join(p for w in written for p in XPCC_PARTS.findall(w)))
+        return inner
     # A unit-name cell that only repeats (or garbles) what the county cell already says does not decide the row.
     has_unit_cell = bool(plain(unit_name or ""))
     for label, years in _year_windows(year):
@@ -429,9 +440,7 @@ def _explain(res: Resolution, chain, unit: NamedUnit, label: str, year: int | No
     if not events and today_name and not today_name.endswith(unit.name):
         res.notes.append(f"{unit.name}（{unit.code}）今名{today_name}")
     for ev in events:
-        verb = {"code_change": "代码变更为", "merge": "撤销，并入", "split": "拆分为"}[ev.kind]
-        targets = "、".join(f"{unit_path(c)}（{c}）" for c in ev.new_codes)
-        res.notes.append(f"{ev.year}年 {unit_path(ev.old_code, since)}（{ev.old_code}）{verb}{targets}")
+        res.notes.append(change_note(ev, since))
     if unit.code in division_notes():
         res.notes.append(division_notes()[unit.code])
     for ev in absorbed_since(unit.code, since):
@@ -446,6 +455,19 @@ def _explain(res: Resolution, chain, unit: NamedUnit, label: str, year: int | No
     if events or (res.adcodes and res.adcodes != (unit.code,)) or (today_name and not today_name.endswith(unit.name)):
         method = HISTORICAL
     res.method = method
+
+
+def change_note(ev, since: int) -> str:
+    """One recorded change in words: 2021年 浙江省杭州市江干区（330104）撤销，并入浙江省杭州市上城区（330102). A unit
+    that keeps its name under a new code after a merge (崇川区 320602 → 320613, 2020) is said so, not as merged
+    into itself."""
+    old = unit_path(ev.old_code, since)
+    targets = [unit_path(c) for c in ev.new_codes]
+    if ev.kind != "split" and targets == [old]:
+        return f"{ev.year}年 {old} 区划调整，名称不变，代码由 {ev.old_code} 改为 {ev.new_codes[0]}"
+    verb = {"code_change": "代码变更为", "merge": "撤销，并入", "split": "拆分为"}[ev.kind]
+    return f"{ev.year}年 {old}（{ev.old_code}）{verb}" + "、".join(f"{t}（{c}）" for t, c in
+                                                             zip(targets, ev.new_codes, strict=True))
 
 
 def _candidate(unit: NamedUnit, years, year, score: float | None = None) -> Candidate:
@@ -583,9 +605,7 @@ def resolution_from_codes(designated: str, current: str, year: int | None, *, pa
     res.designated_name = unit_path(designated, since)
     _fill_names(res, codes[0])
     for ev in events:
-        verb = {"code_change": "代码变更为", "merge": "撤销，并入", "split": "拆分为"}[ev.kind]
-        targets = "、".join(f"{unit_path(c)}（{c}）" for c in ev.new_codes)
-        res.notes.append(f"{ev.year}年 {unit_path(ev.old_code, since)}（{ev.old_code}）{verb}{targets}")
+        res.notes.append(change_note(ev, since))
     if designated in division_notes():
         res.notes.append(division_notes()[designated])
     if codes != (designated,):

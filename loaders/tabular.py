@@ -34,7 +34,7 @@ from loaders.headers import (
 )
 from loaders.htmltable import declared_charset, html_tables
 from loaders.i18n import text as t
-from loaders.text import normalise_text
+from loaders.text import NAME_WORDS_KEPT, normalise_text
 from loaders.textfile import UnknownEncoding, decode_text, encoding_name, split_rows
 from loaders.workbook import (
     VISIBLE,
@@ -144,7 +144,8 @@ def _cell(v) -> str:
         return v.strftime("%Y-%m-%d")
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
-    return normalise_text("" if v is None else str(v))
+    # 乾 stays 乾 (OpenCC alone makes 乾县 干县): a roster cell is most often a name (loaders.text)
+    return normalise_text("" if v is None else str(v), keep=NAME_WORDS_KEPT)
 
 
 def _check_unzipped_size(data: bytes) -> None:

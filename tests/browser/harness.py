@@ -327,3 +327,56 @@ def upload_on_import_page(page, server_url: str, name: str, data: bytes, mime: s
     with page.expect_file_chooser() as chooser:
         page.locator('[data-testid="stFileUploaderDropzone"] button').first.click()
     chooser.value.set_files({"name": name, "mimeType": mime, "buffer": data})
+
+
+# The Leaflet map and its badge clusters at rest: no zoom or pan animation, no cluster zooming or spiderfying.
+_CLUSTERS_AT_REST = ("() => !window.map._animatingZoom && !(window.map._panAnim && window.map._panAnim._inProgress) "
+                     "&& ![...Object.values(window.map._layers)].some(l => l._inZoomAnimation || l._spiderfying)")
+
+
+def settle_map(frame) -> None:
+    """Wait in a map's frame until the map and its badge clusters are at rest."""
+    frame.wait_for_function(_CLUSTERS_AT_REST, timeout=10_000)
+    frame.wait_for_timeout(350)  # markercluster's spiderfy and unspiderfy animations (≈200 ms)
+    frame.wait_for_function(_CLUSTERS_AT_REST, timeout=10_000)
+
+
+# Runs in the map's frame: where to click next to reach zone `key`'s badge — the badge itself once it is on the
+# map, else the cluster that holds it (Leaflet.markercluster's getVisibleParent). Plain data only.
+NEXT_CLICK = """
+(key) => {
+  let cluster = null, marker = null;
+  window.map.eachLayer(l => { if (l instanceof L.MarkerClusterGroup) cluster = l; });
+  const g = window.atlas.registry.zone_mark;
+  if (g) g.eachLayer(m => { if (m.feature.properties.key === key) marker = m; });
+  if (!marker) return null;
+  const shown = cluster && cluster.hasLayer(marker) ? cluster.getVisibleParent(marker) : marker;
+  if (!shown || !shown._icon) return {kind: 'hidden', cluster: !!cluster, own: shown === marker, zoom: window.map.getZoom(),
+                                      mcgZoom: cluster && cluster._zoom, anim: !!(cluster && cluster._inZoomAnimation)};
+  const r = shown._icon.getBoundingClientRect();
+  return {kind: shown === marker ? 'badge' : 'cluster', x: r.left + r.width / 2, y: r.top + r.height / 2};
+}
+"""
+
+
+def click_zone_badge(page, key: str, index: int = 0, max_clicks: int = 12) -> int:
+    """Click zone `key`'s badge on the n-th map with the mouse, first clicking through the clusters that hold it
+    (each click zooms in or spreads the cluster out, as a user would); return how many clicks it took."""
+    frame = map_frame(page, index)
+    settle_map(frame)
+    for clicks in range(1, max_clicks + 1):
+        target = frame.evaluate(NEXT_CLICK, key)
+        assert target and target["kind"] != "hidden", (key, target)
+        page.mouse.click(*page_point(page, target["x"], target["y"], index))
+        if target["kind"] == "badge":
+            return clicks
+        settle_map(frame)
+    raise AssertionError(f"{key}: still clustered after {max_clicks} clicks")
+
+
+def zone_grid_rows(page) -> int:
+    """How many zones the zone list beside the map holds: its data grid's accessible table counts its rows
+    (aria-rowcount, header row included), also those scrolled out of view."""
+    table = page.locator('[class*="st-key-zone_rows_"] [data-testid="stDataFrame"] table').first
+    table.wait_for(state="attached")
+    return int(table.get_attribute("aria-rowcount")) - 1

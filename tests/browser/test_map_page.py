@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from loaders.i18n import text as t
 from tests.browser.harness import (
     SCREENSHOTS,
+    click_zone_badge,
     feature_positions,
     frame_offset,
     map_box,
@@ -43,8 +44,8 @@ def test_national_map_shows_every_zone_offline(streamlit_app, page, browser_log)
 def test_clicking_a_zone_marker_opens_its_card(streamlit_app, page):
     server = streamlit_app(APP)
     open_map(page, server.url, min_paths=60)
-    x, y = feature_positions(page, "zone")["CN-2019-31"]  # 酒泉市肃州区, alone in the north-west
-    click_in_map(page, x, y)
+    # 酒泉市肃州区: with the Gansu programme's zones (金塔县, 嘉峪关) its badge is in a cluster at the national zoom
+    assert click_zone_badge(page, "CN-2019-31") > 1
     card = page.locator(".st-key-zone_card")
     card.wait_for(state="visible", timeout=30_000)
     wait_for_app(page)
@@ -322,8 +323,7 @@ def test_clicking_a_zone_again_after_closing_its_card_reopens_it(streamlit_app, 
     open_map(page, server.url, min_paths=60)
     card = page.locator(".st-key-zone_card")
     for _ in range(2):
-        x, y = feature_positions(page, "zone")["CN-2019-31"]
-        click_in_map(page, x, y)
+        click_zone_badge(page, "CN-2019-31")  # through its cluster, from wherever the map was left
         card.wait_for(state="visible", timeout=30_000)
         wait_for_app(page)
         assert "甘肃省酒泉市肃州区" in card.inner_text()

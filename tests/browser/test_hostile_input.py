@@ -97,7 +97,9 @@ def no_exception(page) -> None:
 @pytest.mark.viewport("1080p")
 @pytest.mark.parametrize("zone", HOSTILE_ZONES, ids=lambda z: z.zone_id)
 def test_roster_payloads_show_as_text_in_card_tooltip_and_legend(hostile_server, page, guard, zone):
-    open_map(page, f"{hostile_server.url}/?zone={zone.zone_id}&color=batch", min_paths=60)
+    # a zone deep link zooms in until the zone's badge leaves its cluster (CN-2019-01, in Beijing: zoom 11, a few
+    # shapes drawn), so the map is waited for without a count
+    open_map(page, f"{hostile_server.url}/?zone={zone.zone_id}&color=batch", min_paths=1)
     no_exception(page)
     card = page.locator(".st-key-zone_card")
     text = shown(card.inner_text())

@@ -53,13 +53,17 @@ CSS = """
 .zb-body { display: grid; grid-template-columns: minmax(0, 1fr) clamp(380px, 33vw, 820px); gap: 2vw; min-height: 0; }
 .zb-body.zb-nomap { grid-template-columns: minmax(0, 1fr); }
 /* 4:3 projectors (1024×768): the window is taller for its width, so the side panel takes more width and the map,
-   which scales, the rest. */
-@media (max-aspect-ratio: 4/3) { .zb-body { grid-template-columns: minmax(0, 1fr) 45vw; } }
+   which scales, the rest: half the width keeps a list row's 20-character detail (ROW_DETAIL) on one line at
+   20 px, so five rows, the theme's description and the "另有 N 个" line fit the panel's height. */
+@media (max-aspect-ratio: 4/3) { .zb-body { grid-template-columns: minmax(0, 1fr) 50vw; } }
 .zb-map { margin: 0; min-height: 0; display: flex; flex-direction: column; gap: 0.8vh; }
 .zb-map img { flex: 0 1 auto; min-height: 0; width: 100%; object-fit: contain; object-position: left top; }
 .zb-legend { display: flex; flex-wrap: wrap; gap: 0.4vh 1.6vw; font-size: var(--zb-small); line-height: 1.3;
   color: var(--zb-ink); }
 .zb-legend span, .zb-tags span { display: inline-flex; align-items: center; gap: 0.5em; white-space: nowrap; }
+/* …except a label wider than the whole legend (临夏回族自治州积石山保安族东乡族撒拉族自治县 beside a 4:3 map),
+   which wraps inside its item rather than run past the map. */
+.zb-legend span { max-width: 100%; white-space: normal; overflow-wrap: anywhere; }
 .zb-sw { width: 0.9em; height: 0.9em; border: 1px solid #222; display: inline-block; flex: none; }
 .zb-panel { min-height: 0; overflow: hidden; display: flex; flex-direction: column; gap: 1.6vh;
   font-size: var(--zb-text); line-height: 1.4; overflow-wrap: anywhere; }

@@ -185,6 +185,17 @@ def assert_slide_fits(page, kind: str) -> None:
 
 @pytest.mark.viewport("720p")
 def test_every_slide_of_the_deck_fits_a_720p_screen(streamlit_app, page):
+    walk_the_deck(streamlit_app, page)
+
+
+@pytest.mark.viewport("xga")
+def test_every_slide_of_the_deck_fits_a_4_3_projector(streamlit_app, page):
+    """At 1024×768 the side panel is narrower for its height: a theme list whose row details wrapped (智慧社区) and
+    a zone legend with a 22-character county name (积石山…自治县) overflowed there while the slides above fitted."""
+    walk_the_deck(streamlit_app, page)
+
+
+def walk_the_deck(streamlit_app, page) -> None:
     server = streamlit_app(APP)
     open_slide(page, server, 1)
     count = int(page.locator(".zb-page").inner_text().split("/")[1].split()[0])

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.boundaries import load_layer, units_table
+from geo.boundaries.cache import load_layer, units_table
 from loaders.i18n import text
 from loaders.resolver import NOT_COUNTY_LEVEL, RESOLVED, resolve_frame
 

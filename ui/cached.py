@@ -13,7 +13,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import boundaries, compare
+from geo.boundaries import cache as boundaries
+from geo.stats import compare
 from geo.zones import zone_layer
 from loaders import roster as roster_io
 from loaders import themes as theme_io
@@ -160,7 +161,7 @@ def boundary_meta() -> dict:
 @st.cache_data(max_entries=8, show_spinner=False)
 def compare_figures(session: str) -> pd.DataFrame:
     """Province figures for the comparison page (all 34 provincial-level units)."""
-    from geo.compare import province_figures
+    from geo.stats.compare import province_figures
     from ui.session import session_tags, session_zones
 
     zones = session_zones()
@@ -170,8 +171,8 @@ def compare_figures(session: str) -> pd.DataFrame:
 @st.cache_data(max_entries=64, show_spinner=False)
 def compare_chart_png(kind: str, measure: str, session: str) -> bytes:
     """A comparison chart as PNG (≈1 s to draw, so kept per zone set and measure)."""
-    from geo import captions, charts
-    from geo.compare import theme_matrix
+    from geo.printmap import captions, charts
+    from geo.stats.compare import theme_matrix
     from ui.session import session_zones
 
     zones = session_zones()
@@ -194,9 +195,9 @@ def map_snapshot_png(zone_ids: tuple[str, ...], province: str | None, color_mode
     """The current map view as a print PNG (300 dpi, A4 landscape width) with legend, source and 审图号 line."""
     from datetime import date
 
-    from geo.captions import approval_line, source_line
-    from geo.counts import count_label
-    from geo.snapshot import snapshot_bytes
+    from geo.printmap.captions import approval_line, source_line
+    from geo.printmap.render import snapshot_bytes
+    from geo.stats.counts import count_label
     from geo.styling import zone_styles
     from ui.session import session_tags, session_zones
 
@@ -215,8 +216,8 @@ def map_snapshot_png(zone_ids: tuple[str, ...], province: str | None, color_mode
 def briefing_deck(zone_filter, province: str | None, color_mode: str, session: str):
     """The briefing deck for a filter (a hashable loaders.selection.ZoneFilter) and province view: ≈ 0.2 s to
     build for 31 zones, kept per view so a slide change does not rebuild it."""
-    from geo.captions import approval_line, source_line
-    from geo.deck import build_deck, scope_line, select_zones
+    from geo.deck.slides import build_deck, scope_line, select_zones
+    from geo.printmap.captions import approval_line, source_line
     from loaders.programmes import batch_name
     from ui.session import session_tags, session_zones
 
@@ -240,9 +241,9 @@ def briefing_deck(zone_filter, province: str | None, color_mode: str, session: s
 @st.cache_data(max_entries=128, show_spinner=False)
 def briefing_map_png(province: str | None, zone_ids: tuple[str, ...], colours: tuple[str, ...],
                      hatches: tuple[tuple[str, str], ...], session: str, labels: tuple[str, ...] = ()) -> bytes:
-    """A slide's map (geo.deck.MapSpec fields; ≈ 0.1–0.45 s to draw, ≈ 180 KB), kept so paging back is instant."""
-    from geo.deck import MapSpec
-    from geo.deck_map import slide_map_png
+    """A slide's map (geo.deck.slides.MapSpec fields; ≈ 0.1–0.45 s to draw, ≈ 180 KB), kept so paging back is instant."""
+    from geo.deck.slide_map import slide_map_png
+    from geo.deck.slides import MapSpec
     from ui.session import session_zones
 
     return slide_map_png(session_zones(), MapSpec(province, zone_ids, colours, hatches, labels))

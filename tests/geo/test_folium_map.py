@@ -8,8 +8,9 @@ import pytest
 import shapely
 from folium.template import Template
 
-from geo.boundaries import load_layer
-from geo.folium_map import (
+from geo.boundaries.cache import load_layer
+from geo.styling import styles_by_batch, styles_by_theme
+from geo.webmap.folium_map import (
     NATIONAL_PRECISION,
     SOUTH_SEA_BOUNDS,
     SOUTH_SEA_NORTH,
@@ -19,8 +20,8 @@ from geo.folium_map import (
     prepare_base,
     prepare_zones,
 )
-from geo.offline import external_urls
-from geo.packed_layers import (
+from geo.webmap.offline import external_urls
+from geo.webmap.packed_layers import (
     ALPHABET,
     atlas_library,
     decode_coords,
@@ -28,7 +29,6 @@ from geo.packed_layers import (
     pack_layer,
     unpack_geometry,
 )
-from geo.styling import styles_by_batch, styles_by_theme
 from geo.zones import zone_layer
 from loaders.roster import load_roster
 from loaders.themes import load_themes, theme_tags

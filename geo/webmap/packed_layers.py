@@ -39,7 +39,7 @@ from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-ATLAS_JS_FILE = Path(__file__).resolve().parent.parent / "static" / "atlas" / "atlas_map.js"
+ATLAS_JS_FILE = Path(__file__).resolve().parents[2] / "static" / "atlas" / "atlas_map.js"
 ATLAS_CSS = ("atlas_map_css", "/app/static/atlas/atlas_map.css")
 # Leaflet.markercluster (vendored, static/vendor/README.md): pasted into the map's script and, with the dashboard's
 # inline stylesheets, into its header, like atlas_map.js — a linked script is one more round trip before the

@@ -22,7 +22,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 LOCAL_PREFIX = "/app/static/vendor"
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 
 # folium's resource name → file under static/vendor (see static/vendor/README.md for origin and checksums).

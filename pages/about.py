@@ -12,7 +12,7 @@ from loaders.i18n import catalogue
 from loaders.programmes import programme_table
 from loaders.provenance import confidence_counts, source_table
 from ui import cached
-from ui.session import session_zones
+from ui.cached import session_zones
 from ui.text import md_escape, t
 
 st.title(t("about.title"))

@@ -22,7 +22,7 @@ from geo.stats.compare import (
 )
 from loaders.safe_export import to_csv_bytes, to_excel_bytes
 from ui import cached
-from ui.session import session_key, session_tags, session_zones
+from ui.cached import session_key, session_tags, session_zones
 from ui.text import md_escape, t
 
 

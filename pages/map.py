@@ -13,9 +13,10 @@ from loaders.safe_export import to_csv_bytes, to_excel_bytes
 from loaders.selection import apply_filter, clean_query, filter_options, only_match, zone_table
 from loaders.themes import filter_zone_ids, tags_by_zone
 from ui import cached, maps
+from ui.cached import session_key, session_tags, session_zones
 from ui.cards import zone_card
 from ui.filters import filter_sidebar, filter_values, seed_from_view
-from ui.session import restore_widget_state, save_widget_state, session_key, session_tags, session_zones
+from ui.session import restore_widget_state, save_widget_state
 from ui.state import ViewState, arrived_with_new_view, read_view, write_view
 from ui.text import md_escape, t
 

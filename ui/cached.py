@@ -155,14 +155,45 @@ def boundary_meta() -> dict:
     return boundaries.cache_meta()
 
 
-# --- figures and images (keyed by the session's zone-set token from ui.session.session_key) ---------------
+# --- the zones this session sees: the roster plus any roster imported into this session (not saved) -------
+
+SESSION_IMPORT = "imported_zones"  # GeoDataFrame of zones joined by the import page for this session
+
+
+def session_zones() -> gpd.GeoDataFrame:
+    base = base_zone_layer()
+    extra = st.session_state.get(SESSION_IMPORT)
+    if extra is None or len(extra) == 0:
+        return base
+    extra = extra[~extra["zone_id"].isin(base["zone_id"])]
+    return gpd.GeoDataFrame(pd.concat([base, extra], ignore_index=True), crs=base.crs)
+
+
+def session_key() -> str:
+    """A short hashable token that changes when this session's zone set changes (keys caches)."""
+    extra = st.session_state.get(SESSION_IMPORT)
+    if extra is None or len(extra) == 0:
+        return roster_key()
+    return roster_key() + "|import-" + str(pd.util.hash_pandas_object(extra[["zone_id", "adcode"]].astype(str)).sum())
+
+
+def session_tags(zones: pd.DataFrame) -> pd.DataFrame:
+    """Theme tags with evidence for every zone in this session (imported zones tagged on the fly)."""
+    base = base_theme_tags()
+    extra_ids = set(zones["zone_id"]) - set(loaded_roster().zones["zone_id"])
+    if not extra_ids:
+        return base
+    extra = theme_io.theme_tags(zones[zones["zone_id"].isin(extra_ids)], theme_catalogue())
+    return pd.concat([base, extra], ignore_index=True)
+
+
+# --- figures and images (keyed by the session's zone-set token, session_key) ------------------------------
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def compare_figures(session: str) -> pd.DataFrame:
     """Province figures for the comparison page (all 34 provincial-level units)."""
     from geo.stats.compare import province_figures
-    from ui.session import session_tags, session_zones
 
     zones = session_zones()
     return province_figures(zones, session_tags(zones), theme_catalogue(), boundaries.units_table(), batches())
@@ -173,7 +204,6 @@ def compare_chart_png(kind: str, measure: str, session: str) -> bytes:
     """A comparison chart as PNG (≈1 s to draw, so kept per zone set and measure)."""
     from geo.printmap import captions, charts
     from geo.stats.compare import theme_matrix
-    from ui.session import session_zones
 
     zones = session_zones()
     figures = compare_figures(session)
@@ -199,7 +229,6 @@ def map_snapshot_png(zone_ids: tuple[str, ...], province: str | None, color_mode
     from geo.printmap.render import snapshot_bytes
     from geo.stats.counts import count_label
     from geo.styling import zone_styles
-    from ui.session import session_tags, session_zones
 
     zones = session_zones()
     view = zones[zones.zone_id.isin(zone_ids)]
@@ -219,7 +248,6 @@ def briefing_deck(zone_filter, province: str | None, color_mode: str, session: s
     from geo.deck.slides import build_deck, scope_line, select_zones
     from geo.printmap.captions import approval_line, source_line
     from loaders.programmes import batch_name
-    from ui.session import session_tags, session_zones
 
     zones = session_zones()
     tags = session_tags(zones)
@@ -244,13 +272,12 @@ def briefing_map_png(province: str | None, zone_ids: tuple[str, ...], colours: t
     """A slide's map (geo.deck.slides.MapSpec fields; ≈ 0.1–0.45 s to draw, ≈ 180 KB), kept so paging back is instant."""
     from geo.deck.slide_map import slide_map_png
     from geo.deck.slides import MapSpec
-    from ui.session import session_zones
 
     return slide_map_png(session_zones(), MapSpec(province, zone_ids, colours, hatches, labels))
 
 
 def reload_roster() -> None:
     """After a save on this server: ask the store for its version on the next call instead of within
-    POLL_SECONDS. Caches derived from the roster are keyed by that version (roster_key, ui.session.session_key),
+    POLL_SECONDS. Caches derived from the roster are keyed by that version (roster_key, session_key),
     so they are rebuilt for the new roster only; the old entries age out (max_entries)."""
     _checked.pop(_store_id(), None)

@@ -28,7 +28,7 @@ from geo.webmap.folium_map import (
     zone_group,
 )
 from ui import cached
-from ui.session import session_key, session_zones
+from ui.cached import session_key, session_tags, session_zones
 from ui.text import h, md_escape, t
 
 
@@ -60,8 +60,6 @@ def _base_layers(province: str | None, taiwan_note: bool) -> BaseLayers:
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _zone_layers(zone_ids: tuple[str, ...], color_mode: str, selected: str | None,
                  session: str, focus: tuple[str, ...] = ()) -> tuple[ZoneLayers, tuple[LegendEntry, ...], MappingProxyType]:
-    from ui.session import session_tags
-
     zones = session_zones()
     view = zones[zones.zone_id.isin(zone_ids)]
     styles, legend = _styles(view, cached.theme_catalogue(), session_tags(zones), color_mode, focus)

@@ -130,7 +130,3 @@ def styles_by_batch(zones: pd.DataFrame) -> tuple[dict[str, ZoneStyle], list[Leg
     legend = [LegendEntry(batch_name(b), colors[b], "", int(counts[b]), marks[b])
               for b in batches]
     return styles, legend
-
-
-def single_colour(zones: pd.DataFrame) -> dict[str, ZoneStyle]:
-    return {z: ZoneStyle(DEFAULT_ZONE_COLOR, "") for z in zones["zone_id"]}

@@ -328,22 +328,6 @@ def zone_group(zone_layers: ZoneLayers) -> folium.FeatureGroup:
     return localize(group)
 
 
-def build_map(
-    zones: gpd.GeoDataFrame,
-    styles: Mapping[str, ZoneStyle] | None = None,
-    *,
-    province: str | None = None,
-    selected: str | None = None,
-    tile_url: str | None = None,
-    tile_attribution: str | None = None,
-) -> folium.Map:
-    """The whole map in one folium object (base + zones), e.g. for a standalone HTML file or a test."""
-    m = base_map(prepare_base(province, taiwan_note=not taiwan_has_zones(zones)),
-                 tile_url=tile_url, tile_attribution=tile_attribution)
-    zone_group(prepare_zones(zones, styles, selected)).add_to(m)
-    return localize(m)
-
-
 def clicked_target(drawing: Mapping | None) -> tuple[str, str] | None:
     """(kind, key) of the feature a user clicked, from st_folium's `last_active_drawing`; None if not ours."""
     if not isinstance(drawing, Mapping):

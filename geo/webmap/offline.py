@@ -151,14 +151,6 @@ def localize(m: folium.Map, prefix: str = LOCAL_PREFIX) -> folium.Map:
     return m
 
 
-def asset_files(m: folium.Map, prefix: str = LOCAL_PREFIX) -> list[Path]:
-    """Files under static/vendor that the (localized) map's elements link to."""
-    base = prefix.rstrip("/") + "/"
-    urls = {url for el in _elements(m.get_root()) if isinstance(el, JSCSSMixin)
-            for _, url in (*el.default_js, *el.default_css)}
-    return sorted(VENDOR_DIR / u[len(base):] for u in urls if u.startswith(base))
-
-
 def inline_stylesheets(m: folium.Map, prefix: str = "/app/static") -> folium.Map:
     """Paste the (localized) map's own stylesheets into its header as <style> instead of linking them, so that
     the map frame does not wait for more requests before it paints. Their relative url()s are made absolute."""

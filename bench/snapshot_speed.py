@@ -1,4 +1,4 @@
-"""How long a printable map takes: median of warm renders in one process, and a cold `python -m geo.snapshot`.
+"""How long a printable map takes: median of warm renders in one process, and a cold `python -m geo.printmap`.
 
 Run: `.venv/bin/python -m bench.snapshot_speed [--runs 5]`. Prints figures; asserts nothing.
 """
@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def warm(runs: int) -> dict[str, list[float]]:
-    from geo.snapshot import snapshot_bytes
+    from geo.printmap.render import snapshot_bytes
     from geo.zones import zone_layer
     from loaders.roster import load_roster
 
@@ -41,7 +41,7 @@ def cold(runs: int) -> list[float]:
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(runs):
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "geo.snapshot", "--out", f"{tmp}/national.png"], cwd=REPO,
+            subprocess.run([sys.executable, "-m", "geo.printmap", "--out", f"{tmp}/national.png"], cwd=REPO,
                            check=True, capture_output=True)
             times.append(time.perf_counter() - started)
     return times
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label}: median {statistics.median(times):.2f} s warm "
               f"(min {min(times):.2f}, max {max(times):.2f}, n={len(times)})")
     times = cold(args.cold_runs)
-    print(f"cold process (python -m geo.snapshot, national PNG): median {statistics.median(times):.2f} s "
+    print(f"cold process (python -m geo.printmap, national PNG): median {statistics.median(times):.2f} s "
           f"(n={len(times)}; includes imports, roster resolution and layer preparation)")
     return 0
 

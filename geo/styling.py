@@ -6,13 +6,22 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.folium_map import DEFAULT_ZONE_COLOR, ZoneStyle
 from loaders.i18n import text
 from loaders.programmes import batch_name, level_of, programme_keys, programme_label, programme_style
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies; order kept stable across batches.
 BATCH_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 OTHER_COLOR = "#9e9e9e"
+DEFAULT_ZONE_COLOR = "#b3261e"  # one zone colour when nothing is grouped (the print maps' ACCENT)
+
+
+@dataclass(frozen=True)
+class ZoneStyle:
+    """Colour of one zone, the legend entry it belongs to, and the short mark (number) shown on its badge."""
+
+    color: str
+    group: str
+    mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -22,7 +31,7 @@ class LegendEntry:
     hatch: str = ""  # a theme's hatch; "outline" / "fill" for the programme-level shape entries
     count: int = 0
     mark: str = ""  # the number on the interactive map's zone badges, so a group reads without colour
-    key: str = ""  # the theme key of a theme entry (its count is geo.counts.theme_counts), else empty
+    key: str = ""  # the theme key of a theme entry (its count is geo.stats.counts.theme_counts), else empty
 
 
 def styles_by_theme(zones: pd.DataFrame, tags: pd.DataFrame, catalogue,
@@ -31,10 +40,10 @@ def styles_by_theme(zones: pd.DataFrame, tags: pd.DataFrame, catalogue,
 
     With `focus` (the theme keys of a theme filter) a zone takes the colour of the first focus theme it carries
     and the legend lists exactly those themes: a filtered view's legend is the filter. Legend counts are
-    geo.counts.theme_counts — zones *carrying* the theme, the figure every page shows — so they can add up to
+    geo.stats.counts.theme_counts — zones *carrying* the theme, the figure every page shows — so they can add up to
     more than the zones in view; the colour shows one theme per zone.
     """
-    from geo.counts import theme_counts
+    from geo.stats.counts import theme_counts
     from loaders.themes import primary_theme  # local: keeps geo importable where themes are not needed
 
     by_key = {th.key: th for th in catalogue.themes}
@@ -121,7 +130,3 @@ def styles_by_batch(zones: pd.DataFrame) -> tuple[dict[str, ZoneStyle], list[Leg
     legend = [LegendEntry(batch_name(b), colors[b], "", int(counts[b]), marks[b])
               for b in batches]
     return styles, legend
-
-
-def single_colour(zones: pd.DataFrame) -> dict[str, ZoneStyle]:
-    return {z: ZoneStyle(DEFAULT_ZONE_COLOR, "") for z in zones["zone_id"]}

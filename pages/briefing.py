@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from geo.deck import Deck, MapSpec, slide_from_param
+from geo.deck.slides import Deck, MapSpec, slide_from_param
 from loaders.selection import filter_options
 from ui import briefing, cached
-from ui.session import session_key, session_zones
+from ui.cached import session_key, session_zones
 from ui.state import VIEW_PARAMS, last_view, read_view, write_view
 from ui.text import md_escape, t
 

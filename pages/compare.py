@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo import charts
-from geo.boundaries import units_table
-from geo.captions import approval_notice, export_file_name
-from geo.compare import (
+from geo.boundaries.cache import units_table
+from geo.printmap import charts
+from geo.printmap.captions import approval_notice, export_file_name
+from geo.stats.compare import (
     BASE_MEASURES,
     LEVEL_MEASURES,
     column_labels,
@@ -22,7 +22,7 @@ from geo.compare import (
 )
 from loaders.safe_export import to_csv_bytes, to_excel_bytes
 from ui import cached
-from ui.session import session_key, session_tags, session_zones
+from ui.cached import session_key, session_tags, session_zones
 from ui.text import md_escape, t
 
 

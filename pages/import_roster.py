@@ -14,9 +14,9 @@ from loaders.safe_export import to_csv_bytes, to_excel_bytes
 from loaders.tabular import MAX_BYTES, MAX_ROWS, IntakeError
 from ui import cached
 from ui.admin import admin_refusal, configured_token
+from ui.cached import SESSION_IMPORT
 from ui.importing import batch_form, corrections_from_state, input_token, row_choices, uploaded_roster
 from ui.session import (
-    SESSION_IMPORT,
     KeptUpload,
     forget_upload,
     kept_upload,

@@ -7,15 +7,16 @@ from functools import partial
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.captions import export_file_name
-from geo.folium_map import clicked_target
+from geo.printmap.captions import export_file_name
+from geo.webmap.folium_map import clicked_target
 from loaders.safe_export import to_csv_bytes, to_excel_bytes
 from loaders.selection import apply_filter, clean_query, filter_options, only_match, zone_table
 from loaders.themes import filter_zone_ids, tags_by_zone
 from ui import cached, maps
+from ui.cached import session_key, session_tags, session_zones
 from ui.cards import zone_card
 from ui.filters import filter_sidebar, filter_values, seed_from_view
-from ui.session import restore_widget_state, save_widget_state, session_key, session_tags, session_zones
+from ui.session import restore_widget_state, save_widget_state
 from ui.state import ViewState, arrived_with_new_view, read_view, write_view
 from ui.text import md_escape, t
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import base64
 
-from geo.counts import count_label
-from geo.deck import Deck, LegendItem, Slide, ZoneItem
+from geo.deck.slides import Deck, LegendItem, Slide, ZoneItem
+from geo.stats.counts import count_label
 from ui.text import h, t
 
 CONTROLS_KEY = "zb_controls"

@@ -13,7 +13,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import boundaries, compare
+from geo.boundaries import cache as boundaries
+from geo.stats import compare
 from geo.zones import zone_layer
 from loaders import roster as roster_io
 from loaders import themes as theme_io
@@ -154,14 +155,45 @@ def boundary_meta() -> dict:
     return boundaries.cache_meta()
 
 
-# --- figures and images (keyed by the session's zone-set token from ui.session.session_key) ---------------
+# --- the zones this session sees: the roster plus any roster imported into this session (not saved) -------
+
+SESSION_IMPORT = "imported_zones"  # GeoDataFrame of zones joined by the import page for this session
+
+
+def session_zones() -> gpd.GeoDataFrame:
+    base = base_zone_layer()
+    extra = st.session_state.get(SESSION_IMPORT)
+    if extra is None or len(extra) == 0:
+        return base
+    extra = extra[~extra["zone_id"].isin(base["zone_id"])]
+    return gpd.GeoDataFrame(pd.concat([base, extra], ignore_index=True), crs=base.crs)
+
+
+def session_key() -> str:
+    """A short hashable token that changes when this session's zone set changes (keys caches)."""
+    extra = st.session_state.get(SESSION_IMPORT)
+    if extra is None or len(extra) == 0:
+        return roster_key()
+    return roster_key() + "|import-" + str(pd.util.hash_pandas_object(extra[["zone_id", "adcode"]].astype(str)).sum())
+
+
+def session_tags(zones: pd.DataFrame) -> pd.DataFrame:
+    """Theme tags with evidence for every zone in this session (imported zones tagged on the fly)."""
+    base = base_theme_tags()
+    extra_ids = set(zones["zone_id"]) - set(loaded_roster().zones["zone_id"])
+    if not extra_ids:
+        return base
+    extra = theme_io.theme_tags(zones[zones["zone_id"].isin(extra_ids)], theme_catalogue())
+    return pd.concat([base, extra], ignore_index=True)
+
+
+# --- figures and images (keyed by the session's zone-set token, session_key) ------------------------------
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def compare_figures(session: str) -> pd.DataFrame:
     """Province figures for the comparison page (all 34 provincial-level units)."""
-    from geo.compare import province_figures
-    from ui.session import session_tags, session_zones
+    from geo.stats.compare import province_figures
 
     zones = session_zones()
     return province_figures(zones, session_tags(zones), theme_catalogue(), boundaries.units_table(), batches())
@@ -170,9 +202,8 @@ def compare_figures(session: str) -> pd.DataFrame:
 @st.cache_data(max_entries=64, show_spinner=False)
 def compare_chart_png(kind: str, measure: str, session: str) -> bytes:
     """A comparison chart as PNG (≈1 s to draw, so kept per zone set and measure)."""
-    from geo import captions, charts
-    from geo.compare import theme_matrix
-    from ui.session import session_zones
+    from geo.printmap import captions, charts
+    from geo.stats.compare import theme_matrix
 
     zones = session_zones()
     figures = compare_figures(session)
@@ -194,11 +225,10 @@ def map_snapshot_png(zone_ids: tuple[str, ...], province: str | None, color_mode
     """The current map view as a print PNG (300 dpi, A4 landscape width) with legend, source and 审图号 line."""
     from datetime import date
 
-    from geo.captions import approval_line, source_line
-    from geo.counts import count_label
-    from geo.snapshot import snapshot_bytes
+    from geo.printmap.captions import approval_line, source_line
+    from geo.printmap.render import snapshot_bytes
+    from geo.stats.counts import count_label
     from geo.styling import zone_styles
-    from ui.session import session_tags, session_zones
 
     zones = session_zones()
     view = zones[zones.zone_id.isin(zone_ids)]
@@ -215,10 +245,9 @@ def map_snapshot_png(zone_ids: tuple[str, ...], province: str | None, color_mode
 def briefing_deck(zone_filter, province: str | None, color_mode: str, session: str):
     """The briefing deck for a filter (a hashable loaders.selection.ZoneFilter) and province view: ≈ 0.2 s to
     build for 31 zones, kept per view so a slide change does not rebuild it."""
-    from geo.captions import approval_line, source_line
-    from geo.deck import build_deck, scope_line, select_zones
+    from geo.deck.slides import build_deck, scope_line, select_zones
+    from geo.printmap.captions import approval_line, source_line
     from loaders.programmes import batch_name
-    from ui.session import session_tags, session_zones
 
     zones = session_zones()
     tags = session_tags(zones)
@@ -240,16 +269,15 @@ def briefing_deck(zone_filter, province: str | None, color_mode: str, session: s
 @st.cache_data(max_entries=128, show_spinner=False)
 def briefing_map_png(province: str | None, zone_ids: tuple[str, ...], colours: tuple[str, ...],
                      hatches: tuple[tuple[str, str], ...], session: str, labels: tuple[str, ...] = ()) -> bytes:
-    """A slide's map (geo.deck.MapSpec fields; ≈ 0.1–0.45 s to draw, ≈ 180 KB), kept so paging back is instant."""
-    from geo.deck import MapSpec
-    from geo.deck_map import slide_map_png
-    from ui.session import session_zones
+    """A slide's map (geo.deck.slides.MapSpec fields; ≈ 0.1–0.45 s to draw, ≈ 180 KB), kept so paging back is instant."""
+    from geo.deck.slide_map import slide_map_png
+    from geo.deck.slides import MapSpec
 
     return slide_map_png(session_zones(), MapSpec(province, zone_ids, colours, hatches, labels))
 
 
 def reload_roster() -> None:
     """After a save on this server: ask the store for its version on the next call instead of within
-    POLL_SECONDS. Caches derived from the roster are keyed by that version (roster_key, ui.session.session_key),
+    POLL_SECONDS. Caches derived from the roster are keyed by that version (roster_key, session_key),
     so they are rebuilt for the new roster only; the old entries age out (max_entries)."""
     _checked.pop(_store_id(), None)

@@ -13,12 +13,13 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from geo import captions, compare
-from geo.counts import count_label
-from geo.folium_map import (
+from geo.printmap import captions
+from geo.stats import compare
+from geo.stats.counts import count_label
+from geo.styling import LegendEntry, ZoneStyle, zone_styles
+from geo.webmap.folium_map import (
     BaseLayers,
     ZoneLayers,
-    ZoneStyle,
     badge_ink,
     base_map,
     prepare_base,
@@ -26,9 +27,8 @@ from geo.folium_map import (
     taiwan_has_zones,
     zone_group,
 )
-from geo.styling import LegendEntry, zone_styles
 from ui import cached
-from ui.session import session_key, session_zones
+from ui.cached import session_key, session_tags, session_zones
 from ui.text import h, md_escape, t
 
 
@@ -60,8 +60,6 @@ def _base_layers(province: str | None, taiwan_note: bool) -> BaseLayers:
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _zone_layers(zone_ids: tuple[str, ...], color_mode: str, selected: str | None,
                  session: str, focus: tuple[str, ...] = ()) -> tuple[ZoneLayers, tuple[LegendEntry, ...], MappingProxyType]:
-    from ui.session import session_tags
-
     zones = session_zones()
     view = zones[zones.zone_id.isin(zone_ids)]
     styles, legend = _styles(view, cached.theme_catalogue(), session_tags(zones), color_mode, focus)
@@ -178,12 +176,12 @@ def legend(entries) -> None:
 
 
 def source_line(zones: pd.DataFrame) -> str:
-    """The exported pictures' source line (geo.captions), escaped for markdown."""
+    """The exported pictures' source line (geo.printmap.captions), escaped for markdown."""
     return md_escape(captions.source_line(zones))
 
 
 def completeness_line(zones: pd.DataFrame) -> str:
-    """How complete each batch's count is (geo.compare.completeness: counted within its programme), escaped."""
+    """How complete each batch's count is (geo.stats.compare.completeness: counted within its programme), escaped."""
     return md_escape(compare.completeness_line(compare.completeness(zones, cached.batches())))
 
 

@@ -1,14 +1,14 @@
-/* 实验区地图 (Zone Atlas): draws the layers prepared by geo/packed_layers.py, and the 南海诸岛 inset.
+/* 实验区地图 (Zone Atlas): draws the layers prepared by geo/webmap/packed_layers.py, and the 南海诸岛 inset.
  *
  * Runs inside the streamlit-folium iframe after the vendored Leaflet; needs nothing from the network.
- * A layer spec is plain data (see geo/packed_layers.py): features whose rings are Encoded Polyline strings in
+ * A layer spec is plain data (see geo/webmap/packed_layers.py): features whose rings are Encoded Polyline strings in
  * GeoJSON order (longitude first), plus how to draw them. Everything this file defines hangs off `atlas`.
  */
 (function () {
   "use strict";
 
   // One ring or line → [[lng, lat], ...]: Google's Encoded Polyline scheme (zig-zag deltas in 5-bit chunks,
-  // 0x20 = more chunks follow) written with ALPHABET (see geo/packed_layers.py for why not "chunk + 63").
+  // 0x20 = more chunks follow) written with ALPHABET (see geo/webmap/packed_layers.py for why not "chunk + 63").
   // Arithmetic instead of bit operations so that large values cannot overflow 32 bits.
   var ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-~";
   var INDEX = {};

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from geo import boundaries
+from geo.boundaries import cache as boundaries
 from loaders.roster import read_roster_csv
 from tests.browser.harness import open_map, screenshot, start_streamlit, wait_for_app, wait_for_map_painted
 

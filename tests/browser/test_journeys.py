@@ -14,7 +14,7 @@ import io
 import pytest
 from PIL import Image
 
-from geo.charts import A4_LANDSCAPE_PX, PRINT_DPI
+from geo.printmap.charts import A4_LANDSCAPE_PX, PRINT_DPI
 from loaders.i18n import text as t
 from tests.browser.harness import (
     feature_positions,

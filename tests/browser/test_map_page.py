@@ -118,7 +118,7 @@ def _province_reference(province: str, title: str):
     (the frame depends on the province only) and how the title asked for is drawn."""
     from datetime import date
 
-    from geo.snapshot import render_map
+    from geo.printmap.render import render_map
     from geo.zones import zone_layer
     from loaders.roster import load_roster
 
@@ -133,7 +133,7 @@ def test_png_export_of_the_current_view(streamlit_app, page, tmp_path):
     import shapely
     from PIL import Image
 
-    from geo import snapshot_layout as lay
+    from geo.printmap import layout as lay
     from geo.zones import zone_layer
     from loaders.roster import load_roster
     from tests.known_answers import CATALOGUE

@@ -2,7 +2,7 @@
 
 import shapely
 
-from geo import boundaries
+from geo.boundaries import cache as boundaries
 
 
 def test_layers_have_every_unit_of_the_package():

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from geo import boundaries
+from geo.boundaries import cache as boundaries
 
 
 @pytest.fixture

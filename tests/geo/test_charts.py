@@ -10,11 +10,11 @@ import pytest
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 
-from geo import charts
-from geo.boundaries import units_table
-from geo.captions import source_line
-from geo.compare import province_figures, theme_matrix
-from geo.fonts import cjk_font_path
+from geo.boundaries.cache import units_table
+from geo.printmap import charts
+from geo.printmap.captions import source_line
+from geo.printmap.fonts import cjk_font_path
+from geo.stats.compare import province_figures, theme_matrix
 from loaders.roster import load_batches
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "compare"

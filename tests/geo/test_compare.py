@@ -6,8 +6,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from geo.boundaries import units_table
-from geo.compare import (
+from geo.boundaries.cache import units_table
+from geo.stats.compare import (
     compare_provinces,
     comparison_table,
     completeness,

@@ -13,10 +13,10 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from geo.boundaries import load_layer, units_table
-from geo.compare import compare_provinces, province_figures
-from geo.counts import theme_counts
-from geo.deck import build_deck
+from geo.boundaries.cache import load_layer, units_table
+from geo.deck.slides import build_deck
+from geo.stats.compare import compare_provinces, province_figures
+from geo.stats.counts import theme_counts
 from geo.styling import styles_by_theme
 from loaders.roster import load_batches
 from loaders.safe_export import to_csv_bytes
@@ -32,7 +32,7 @@ def names():
 
 @pytest.fixture(scope="module")
 def carrying(tags):
-    """The definition, spelled out without geo.counts: distinct zones whose tags include the theme."""
+    """The definition, spelled out without geo.stats.counts: distinct zones whose tags include the theme."""
     return {k: len(set(tags.zone_id[tags.theme_key == k])) for k in set(tags.theme_key)}
 
 
@@ -103,7 +103,7 @@ def test_a_theme_filtered_view_legends_that_theme_with_its_count(zones, tags, ca
 
 
 def test_print_cli_legend_counts_the_same(carrying):
-    from geo.snapshot_cli import filter_theme
+    from geo.printmap.cli import filter_theme
     from loaders.roster import load_roster
 
     roster, entry = filter_theme(load_roster().zones, "党建引领")

@@ -12,8 +12,9 @@ import pytest
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from geo.boundaries import load_layer
-from geo.deck import (
+from geo.boundaries.cache import load_layer
+from geo.deck.slide_map import slide_map_png
+from geo.deck.slides import (
     CONTEXT_COLOR,
     KINDS,
     MAX_ROWS,
@@ -22,8 +23,7 @@ from geo.deck import (
     select_zones,
     slide_from_param,
 )
-from geo.deck_map import slide_map_png
-from geo.snapshot_draw import ACCENT
+from geo.printmap.draw import ACCENT
 from loaders.selection import ZoneFilter
 from loaders.themes import theme_tags
 from tests.known_answers import CATALOGUE, GRID, PROVINCES, ROSTER, headline_themes, theme_members
@@ -238,7 +238,7 @@ def test_a_spotlight_says_when_the_recorded_status_predates_the_end_of_the_perio
 
 
 def test_a_theme_slide_map_badges_only_the_zones_it_lists(deck, zones):
-    from geo.snapshot import render_map
+    from geo.printmap.render import render_map
 
     slide = next(s for s in deck.slides if s.kind == "theme")
     view = zones.set_index("zone_id", drop=False).loc[list(slide.map.zone_ids)]

@@ -8,27 +8,27 @@ import pytest
 import shapely
 from folium.template import Template
 
-from geo.boundaries import load_layer
-from geo.folium_map import (
+from geo.boundaries.cache import load_layer
+from geo.styling import styles_by_batch, styles_by_theme
+from geo.webmap.folium_map import (
     NATIONAL_PRECISION,
     SOUTH_SEA_BOUNDS,
     SOUTH_SEA_NORTH,
     TAIWAN,
-    build_map,
+    base_map,
     place_labels,
     prepare_base,
     prepare_zones,
+    taiwan_has_zones,
+    zone_group,
 )
-from geo.offline import external_urls
-from geo.packed_layers import (
+from geo.webmap.offline import external_urls
+from geo.webmap.packed_layers import (
     ALPHABET,
     atlas_library,
-    decode_coords,
     encode_coords,
     pack_layer,
-    unpack_geometry,
 )
-from geo.styling import styles_by_batch, styles_by_theme
 from geo.zones import zone_layer
 from loaders.roster import load_roster
 from loaders.themes import load_themes, theme_tags
@@ -45,6 +45,49 @@ def zones():
 def _specs(html: str) -> dict[str, dict]:
     """Every packed layer in a rendered map, by name."""
     return {spec["layer"]: spec for spec in (json.loads(m) for m in SPEC.findall(html))}
+
+
+def whole_map(zones, *, province=None):
+    """Base and zones in one folium map: the two parts ui.maps hands to st_folium, put together to read as text."""
+    m = base_map(prepare_base(province, taiwan_note=not taiwan_has_zones(zones)))
+    zone_group(prepare_zones(zones)).add_to(m)
+    return m
+
+
+_INDEX = {c: i for i, c in enumerate(ALPHABET)}
+
+
+def decode_coords(text: str, precision: int) -> np.ndarray:
+    """Polyline text back to coordinates: what atlas_map.js does in the browser, here to check the encoding."""
+    values, n, shift = [], 0, 0
+    for ch in text:
+        b = _INDEX[ch]
+        n |= (b & 0x1F) << shift
+        shift += 5
+        if b < 0x20:
+            values.append(~(n >> 1) if n & 1 else n >> 1)
+            n, shift = 0, 0
+    return np.cumsum(np.array(values, dtype=np.int64).reshape(-1, 2), axis=0) / 10**precision
+
+
+def unpack_geometry(packed, precision: int) -> shapely.Geometry:
+    """A packed geometry back to shapely (what atlas_map.js builds in the browser)."""
+    kind, c = packed
+
+    def polygon(rings):
+        return shapely.Polygon(decode_coords(rings[0], precision), [decode_coords(r, precision) for r in rings[1:]])
+
+    if kind == "Point":
+        return shapely.Point(c)
+    if kind == "Polygon":
+        return polygon(c)
+    if kind == "MultiPolygon":
+        return shapely.MultiPolygon([polygon(p) for p in c])
+    if kind == "LineString":
+        return shapely.LineString(decode_coords(c, precision))
+    if kind == "MultiLineString":
+        return shapely.MultiLineString([decode_coords(t, precision) for t in c])
+    raise ValueError(f"cannot unpack {kind}")
 
 
 def test_polyline_text_round_trips_within_half_a_unit_of_the_last_decimal():
@@ -70,7 +113,7 @@ def test_packed_text_passes_through_a_jinja_render_unchanged_even_with_template_
 
 
 def test_national_map_holds_every_zone_as_polygon_and_badge_and_all_34_provinces(zones):
-    specs = _specs(build_map(zones).get_root().render())
+    specs = _specs(whole_map(zones).get_root().render())
     assert {f["p"]["key"] for f in specs["zone"]["features"]} == set(zones.zone_id)
     assert {f["p"]["key"] for f in specs["zone_mark"]["features"]} == set(zones.zone_id)
     assert len(specs["province"]["features"]) == 34
@@ -79,7 +122,7 @@ def test_national_map_holds_every_zone_as_polygon_and_badge_and_all_34_provinces
 
 def test_drill_down_draws_only_that_provinces_counties(zones):
     counties = load_layer("county")
-    specs = _specs(build_map(zones[zones.province_adcode == "330000"], province="330000").get_root().render())
+    specs = _specs(whole_map(zones[zones.province_adcode == "330000"], province="330000").get_root().render())
     keys = {f["p"]["key"] for f in specs["county"]["features"]}
     assert keys == set(counties.adcode[counties.province_adcode == "330000"])
     dimmed = {f["p"]["key"] for f in specs["province"]["features"] if f["p"].get("dim")}
@@ -100,7 +143,7 @@ def test_every_view_sends_at_most_1_5_mb_and_the_national_map_far_less(zones):
     sizes = {}
     for province in [None, *load_layer("province").adcode]:
         view = zones if province is None else zones[zones.province_adcode == province]
-        sizes[province or "national"] = len(build_map(view, province=province).get_root().render().encode())
+        sizes[province or "national"] = len(whole_map(view, province=province).get_root().render().encode())
     worst = max(sizes, key=sizes.get)
     print(f"map payload: national {sizes['national'] / 1e6:.3f} MB; worst province {worst} {sizes[worst] / 1e6:.3f} MB")
     assert sizes[worst] <= MAX_PAYLOAD, (worst, sizes[worst])
@@ -117,7 +160,7 @@ def test_the_base_of_a_view_does_not_depend_on_the_filters(zones):
     grid = zones[zones.zone_id.isin(["CN-2019-11", "CN-2019-20", "CN-2019-30"])]
     two = zones[zones.zone_id.isin(["CN-2019-13", "CN-2019-17"])]
     for province, views in ((None, (zones, grid, two)), ("330000", (zones, grid[grid.province_adcode == "330000"]))):
-        html = [build_map(v, province=province).get_root().render() for v in views]
+        html = [whole_map(v, province=province).get_root().render() for v in views]
         assert all('"layer": "province"' in _base_html(h) for h in html)
         assert all(_base_html(h) == _base_html(html[0]) for h in html[1:]), province
         zone_keys = [{f["p"]["key"] for f in _specs(h)["zone"]["features"]} for h in html]
@@ -162,7 +205,7 @@ def test_the_map_library_is_pasted_into_the_script_and_survives_jinja():
     source = atlas_library()
     assert "window.atlas" in source
     assert Template(source).render() == source  # branca's second render pass must leave it as written
-    html = build_map(zone_layer(load_roster().zones.query("batch == '2019'").reset_index(drop=True)).head(0)).get_root().render()
+    html = whole_map(zone_layer(load_roster().zones.query("batch == '2019'").reset_index(drop=True)).head(0)).get_root().render()
     assert html.index("window.atlas") < html.index("atlas.layer(")
     assert "atlas_map.js" not in html  # not a link: no extra round trip before the map can draw
 
@@ -192,7 +235,7 @@ def test_place_names_are_provinces_nationally_and_prefectures_before_counties_in
 
 
 def test_zone_badges_are_clustered_by_the_vendored_markercluster_plugin(zones):
-    html = build_map(zones).get_root().render()
+    html = whole_map(zones).get_root().render()
     assert "L.markerClusterGroup(" in html and '"spiderfyOnMaxZoom": true' in html
     # the plugin's code is pasted into the script (no round trip before the first paint), its stylesheet linked
     assert "L.MarkerClusterGroup=L.FeatureGroup.extend" in html

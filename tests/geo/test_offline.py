@@ -8,9 +8,9 @@ import folium
 import folium.plugins
 import pytest
 
-from geo.boundaries import load_layer
-from geo.folium_map import base_map, prepare_base
-from geo.offline import (
+from geo.boundaries.cache import load_layer
+from geo.webmap.folium_map import base_map, prepare_base
+from geo.webmap.offline import (
     LOCAL_PREFIX,
     STATIC_DIR,
     VENDOR_DIR,

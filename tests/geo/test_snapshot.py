@@ -19,10 +19,10 @@ from matplotlib.text import Text
 from PIL import Image
 from pyproj import Geod
 
-from geo import snapshot_layout as lay
-from geo.boundaries import load_layer
-from geo.fonts import cjk_font, cjk_font_path
-from geo.snapshot import ACCENT, MARITIME, render_map, save, snapshot_bytes
+from geo.boundaries.cache import load_layer
+from geo.printmap import layout as lay
+from geo.printmap.fonts import cjk_font, cjk_font_path
+from geo.printmap.render import ACCENT, MARITIME, render_map, save, snapshot_bytes
 from geo.zones import zone_layer
 from loaders.i18n import text
 from loaders.roster import load_roster
@@ -183,7 +183,7 @@ def test_province_view_names_each_zone_without_overlaps(zones):
     wanted = {"11 江干区", "12 越城区", "13 衢州市"}  # numbered as in the keyed list beside the map
     labels = [t for t in main.texts if t.get_text() in wanted]
     assert {t.get_text() for t in labels} == wanted
-    from geo.snapshot_labels import label_extent
+    from geo.printmap.labels import label_extent
 
     boxes = [label_extent(t, renderer) for t in labels]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
@@ -192,7 +192,7 @@ def test_province_view_names_each_zone_without_overlaps(zones):
 
 
 def _cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "geo.snapshot", *args], cwd=REPO, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "geo.printmap", *args], cwd=REPO, capture_output=True, text=True,
                           timeout=120, env={**os.environ, **(env or {})})
 
 
@@ -227,7 +227,7 @@ def test_cli_refuses_an_unknown_file_type(tmp_path):
 
 
 def test_theme_filter_keeps_only_zones_tagged_with_it_by_name_or_key():
-    from geo.snapshot_cli import filter_theme
+    from geo.printmap.cli import filter_theme
 
     roster = load_roster().zones.query("batch == '2019'").reset_index(drop=True)
     by_name, entry = filter_theme(roster, "三社联动")
@@ -306,7 +306,7 @@ def test_a_province_export_shows_that_province_with_its_zones_highlighted_and_no
 
 
 def _badges(fig):
-    from geo.snapshot_labels import label_extent
+    from geo.printmap.labels import label_extent
 
     main = _axes(fig, "main")
     renderer = fig.canvas.get_renderer()

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.compare import completeness
+from geo.stats.compare import completeness
 from loaders.history import count_places, designations_of, status_history, with_results, zones_active_in
 from loaders.importer import draft_import
 from loaders.partial_dates import date_bounds, format_partial_date

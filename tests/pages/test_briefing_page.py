@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from geo.offline import external_urls
+from geo.webmap.offline import external_urls
 from loaders.roster import load_roster
 from loaders.selection import ZoneFilter
 from loaders.themes import load_themes, theme_tags

@@ -66,7 +66,7 @@ def test_the_map_export_warns_clearly_without_an_approval_number_and_shows_it_wh
 def test_export_names_say_what_they_show():
     from datetime import date
 
-    from geo.captions import export_file_name
+    from geo.printmap.captions import export_file_name
 
     day = date(2026, 11, 30)
     assert export_file_name("实验区分布图", "三社联动", "png", day) == "实验区分布图_三社联动_2026-11-30.png"

@@ -6,8 +6,8 @@ from html import unescape
 
 import pytest
 
-from geo.boundaries import load_layer
-from geo.offline import external_urls
+from geo.boundaries.cache import load_layer
+from geo.webmap.offline import external_urls
 from geo.zones import zone_layer
 from loaders.roster import load_roster
 from loaders.selection import only_match

@@ -4,8 +4,8 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.boundaries import load_layer  # `python -m streamlit` from the repo root puts it on sys.path
-from geo.offline import external_urls, offline_map
+from geo.boundaries.cache import load_layer  # `python -m streamlit` from the repo root puts it on sys.path
+from geo.webmap.offline import external_urls, offline_map
 
 st.set_page_config(page_title="offline map", layout="wide")
 

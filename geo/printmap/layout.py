@@ -15,7 +15,7 @@ import shapely
 from matplotlib.path import Path
 from pyproj import Proj, Transformer
 
-from geo.boundaries import load_layer
+from geo.boundaries.cache import load_layer
 from loaders.gazetteer import province_short_names
 
 # Albers equal-area conic for China (standard parallels 25°N/47°N); a province view re-centres the meridian.

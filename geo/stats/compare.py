@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.counts import theme_counts
+from geo.stats.counts import theme_counts
 from loaders.history import place_key
 from loaders.i18n import text
 from loaders.programmes import LEVELS, batch_name, level_of, programme_keys, programme_label
@@ -135,7 +135,7 @@ def province_figures(zones: pd.DataFrame, tags: pd.DataFrame, catalogue, units: 
     """One row per provincial-level unit (all 34, zero-zone ones included), in adcode order.
 
     `zones` is a zone layer (geo.zones.zone_layer) or a roster frame with level/adcodes/province_adcode;
-    `tags` is loaders.themes.theme_tags output; `units` is geo.boundaries.units_table(); `batches` is
+    `tags` is loaders.themes.theme_tags output; `units` is geo.boundaries.cache.units_table(); `batches` is
     loaders.roster.load_batches(). Columns: adcode, name, no_data, note, zones, national, provincial,
     batch:<b> …, county_units, covered_counties, coverage (%), per_100_counties, theme:<key> ….
     """
@@ -253,7 +253,7 @@ def compare_provinces(codes, zones: pd.DataFrame, tags: pd.DataFrame,
     if not 2 <= len(codes) <= 4:
         raise ValueError(f"compare 2–4 provinces, got {len(codes)}")
     if provinces is None:
-        from geo.boundaries import units_table
+        from geo.boundaries.cache import units_table
 
         units = units_table()
         provinces = units[units.level == "province"]

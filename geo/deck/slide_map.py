@@ -1,4 +1,4 @@
-"""A briefing slide's map as a PNG sized for a projected screen, drawn by geo.snapshot (same base map and inset).
+"""A briefing slide's map as a PNG sized for a projected screen, drawn by geo.printmap.render (same base map and inset).
 
 The snapshot is drawn on a small page (6 in wide) so its map type comes out large relative to the map, then cropped
 to the map frame: the slide carries its own title, legend (HTML, at slide type size) and source line.
@@ -15,8 +15,8 @@ from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgba
 from matplotlib.transforms import Bbox
 
-from geo.deck import CONTEXT_COLOR, MapSpec
-from geo.snapshot import render_map
+from geo.deck.slides import CONTEXT_COLOR, MapSpec
+from geo.printmap.render import render_map
 
 WIDTH_IN = 6.0  # page width handed to the snapshot: type at 7–8.5 pt reads at ≈ 13–19 css px on a 1280 px screen
 # Badge type: ≥ 20 css px when the map is drawn ≈ 0.6 × its PNG width (1280×720: ≈ 700 of 1160 px).
@@ -54,7 +54,7 @@ def _emphasise_markers(ax) -> None:
     context = np.array(to_rgba(CONTEXT_COLOR))
     for coll in ax.collections:
         if not isinstance(coll, PathCollection) or coll.get_zorder() != 6 or not len(coll.get_offsets()):
-            continue  # zone markers are the one scatter at zorder 6 (geo.snapshot._draw_zones)
+            continue  # zone markers are the one scatter at zorder 6 (geo.printmap.render._draw_zones)
         faces = coll.get_facecolors()
         subject = ~np.all(np.isclose(faces, context, atol=0.01), axis=1)
         size = MARKER_SIZE if subject.sum() <= 12 else MARKER_SIZE / 2  # a national overview: 31 dots, less overlap

@@ -1,7 +1,7 @@
 """Zone numbers on a print map and the keyed list beside it, so a reader can tell which zone is which.
 
 Numbers run by province (adcode order) then zone id, so one province's zones sit together in the list. Each
-number is a badge placed by geo.snapshot_labels next to its marker; zones too close to separate (two in
+number is a badge placed by geo.printmap.labels next to its marker; zones too close to separate (two in
 Shanghai, three in Chengdu, the Yangtze delta) get their badge further out with a leader line to the marker.
 """
 
@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 from matplotlib.figure import Figure
 
-from geo.fonts import sized
+from geo.printmap.fonts import sized
 from loaders.i18n import text
 from loaders.roster import statuses_today
 

@@ -1,6 +1,6 @@
 """Static matplotlib charts of the provincial figures (bar, province × theme heatmap, choropleth), projector-sized.
 
-Every label is Chinese in the packaged Noto Sans CJK SC (geo.fonts), at least 14 pt; each chart carries its source
+Every label is Chinese in the packaged Noto Sans CJK SC (geo.printmap.fonts), at least 14 pt; each chart carries its source
 line. Figures are built with the object-oriented API (no pyplot state), so they are safe in a server process.
 """
 
@@ -18,11 +18,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 
-from geo import snapshot_layout as layout
-from geo.captions import approval_line, date_line
-from geo.compare import measure_label
-from geo.fonts import cjk_font, sized
-from geo.snapshot_draw import draw_scale_bar
+from geo.printmap import layout
+from geo.printmap.captions import approval_line, date_line
+from geo.printmap.draw import draw_scale_bar
+from geo.printmap.fonts import cjk_font, sized
+from geo.stats.compare import measure_label
 from loaders.i18n import text
 
 # Printed at A4 landscape width and 300 dpi: the 16-inch design (projector proportions) saved 3508 px wide.
@@ -184,8 +184,8 @@ def _draw_provinces(ax, shapes, fills, sea) -> None:
 
 def _province_names(ax, provinces, crs: str) -> None:
     """Short province names (浙江, 内蒙古) on the choropleth, off each other; 台湾 carries its own note."""
-    from geo.fonts import sized
-    from geo.snapshot_labels import CENTRED, place_labels
+    from geo.printmap.fonts import sized
+    from geo.printmap.labels import CENTRED, place_labels
 
     if not hasattr(ax.figure.canvas, "get_renderer"):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -202,7 +202,7 @@ def choropleth(figures: pd.DataFrame, measure: str, source_line: str, catalogue=
     """Provinces shaded by `measure` (Albers equal-area), with the maritime line and a 南海诸岛 inset.
 
     Zero is its own light-grey class ("无实验区"); 台湾省 is hatched 资料暂缺. The inset window and the main
-    extent come from geo.snapshot_layout, so this map and the PNG snapshots frame China the same way.
+    extent come from geo.printmap.layout, so this map and the PNG snapshots frame China the same way.
     """
     label = measure_label(measure, catalogue)
     crs = layout.NATIONAL_CRS

@@ -1,4 +1,4 @@
-"""Command line for printable maps: `python -m geo.snapshot [--theme T] [--province P] [--batch B] --out FILE`.
+"""Command line for printable maps: `python -m geo.printmap [--theme T] [--province P] [--batch B] --out FILE`.
 
 Unknown provinces, themes, batches or file types end with exit status 2 and a Chinese message on stderr.
 """
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import snapshot_layout as lay
-from geo.captions import approval_line, source_line
-from geo.counts import count_label
-from geo.snapshot import FORMATS, render_map, save, zones_in_province
+from geo.printmap import layout as lay
+from geo.printmap.captions import approval_line, source_line
+from geo.printmap.render import FORMATS, render_map, save, zones_in_province
+from geo.stats.counts import count_label
 from loaders.i18n import text
 from loaders.roster import load_roster
 from loaders.text import normalise_text, to_simplified
@@ -49,7 +49,7 @@ def filter_theme(zones: pd.DataFrame, wanted: str) -> tuple[pd.DataFrame, tuple[
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m geo.snapshot", description=text("snapshot.cli.description"))
+    p = argparse.ArgumentParser(prog="python -m geo.printmap", description=text("snapshot.cli.description"))
     p.add_argument("--theme", help=text("snapshot.cli.theme"))
     p.add_argument("--province", help=text("snapshot.cli.province"))
     p.add_argument("--batch", help=text("snapshot.cli.batch"))
@@ -111,7 +111,3 @@ def main(argv: list[str] | None = None) -> int:
     print(text("snapshot.cli.written", path=out, kb=round(out.stat().st_size / 1024),
                seconds=time.perf_counter() - started), file=sys.stderr)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -39,7 +39,7 @@ from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-ATLAS_JS_FILE = Path(__file__).resolve().parent.parent / "static" / "atlas" / "atlas_map.js"
+ATLAS_JS_FILE = Path(__file__).resolve().parents[2] / "static" / "atlas" / "atlas_map.js"
 ATLAS_CSS = ("atlas_map_css", "/app/static/atlas/atlas_map.css")
 # Leaflet.markercluster (vendored, static/vendor/README.md): pasted into the map's script and, with the dashboard's
 # inline stylesheets, into its header, like atlas_map.js — a linked script is one more round trip before the
@@ -47,7 +47,6 @@ ATLAS_CSS = ("atlas_map_css", "/app/static/atlas/atlas_map.css")
 CLUSTER_JS_FILE = ATLAS_JS_FILE.parent.parent / "vendor" / "leaflet.markercluster" / "leaflet.markercluster.js"
 CLUSTER_CSS = ("markerclustercss", "/app/static/vendor/leaflet.markercluster/MarkerCluster.css")
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-~"  # 6-bit values; 0x20 = more follow
-_INDEX = {c: i for i, c in enumerate(ALPHABET)}
 # Outside JSON strings a `{` is always followed by `"` or `}`; inside them (user text) these pairs would open
 # a Jinja tag in branca's second render pass, so that `{` is written as a JSON escape.
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
@@ -68,19 +67,6 @@ def encode_coords(coords: np.ndarray, precision: int) -> str:
             n >>= 5
         out.append(ALPHABET[n])
     return "".join(out)
-
-
-def decode_coords(text: str, precision: int) -> np.ndarray:
-    """Inverse of encode_coords (what atlas_map.js does in the browser); used by tests."""
-    values, n, shift = [], 0, 0
-    for ch in text:
-        b = _INDEX[ch]
-        n |= (b & 0x1F) << shift
-        shift += 5
-        if b < 0x20:
-            values.append(~(n >> 1) if n & 1 else n >> 1)
-            n, shift = 0, 0
-    return np.cumsum(np.array(values, dtype=np.int64).reshape(-1, 2), axis=0) / 10**precision
 
 
 def _ring(ring: shapely.LinearRing | shapely.LineString, precision: int) -> str:
@@ -114,26 +100,6 @@ def pack_geometry(geom: shapely.Geometry, precision: int) -> list:
         polys = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
         return pack_geometry(shapely.union_all(polys) if polys else shapely.Polygon(), precision)
     raise ValueError(f"cannot pack {kind}")
-
-
-def unpack_geometry(packed: Sequence, precision: int) -> shapely.Geometry:
-    """Inverse of pack_geometry (what atlas_map.js builds in the browser); used by tests."""
-    kind, c = packed
-
-    def polygon(rings):
-        return shapely.Polygon(decode_coords(rings[0], precision), [decode_coords(r, precision) for r in rings[1:]])
-
-    if kind == "Point":
-        return shapely.Point(c)
-    if kind == "Polygon":
-        return polygon(c)
-    if kind == "MultiPolygon":
-        return shapely.MultiPolygon([polygon(p) for p in c])
-    if kind == "LineString":
-        return shapely.LineString(decode_coords(c, precision))
-    if kind == "MultiLineString":
-        return shapely.MultiLineString([decode_coords(t, precision) for t in c])
-    raise ValueError(f"cannot unpack {kind}")
 
 
 def _html_safe(text: str) -> str:

@@ -43,11 +43,6 @@ def cjk_font() -> FontProperties:
     return FontProperties(fname=str(path))
 
 
-def cjk_family() -> str:
-    """The family name inside the font file (for callers that must name it, e.g. SVG text)."""
-    return font_manager.FontProperties(fname=str(cjk_font_path())).get_name()
-
-
 def sized(size: float) -> FontProperties:
     """A copy of the CJK font properties at a point size (FontProperties are mutable; never change the cached one)."""
     fp = cjk_font().copy()

@@ -1,7 +1,7 @@
 """The briefing deck, built from the data: which slides there are, their titles, zone lists, tallies and map specs.
 
 Plain frozen dataclasses, no Streamlit: `pages/briefing.py` only renders them, and the map of each slide is drawn
-from its `MapSpec` (hashable, so it keys the image cache) by `geo.deck_map`. Order: an overview, one slide per
+from its `MapSpec` (hashable, so it keys the image cache) by `geo.deck.slide_map`. Order: an overview, one slide per
 headline theme that has zones, then each province with zones followed by a spotlight on each of its zones.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.counts import theme_counts
-from geo.snapshot_draw import ACCENT
+from geo.printmap.draw import ACCENT
+from geo.stats.counts import theme_counts
 from geo.styling import OTHER_COLOR, LegendEntry, styles_by_batch, styles_by_programme, styles_by_theme
 from geo.zones import successor_summary
 from loaders.i18n import text
@@ -137,7 +137,7 @@ def build_deck(zones: pd.DataFrame, tags: pd.DataFrame, catalogue: ThemeCatalogu
     nation. `tags` may cover more zones than `zones`; only the zones given are counted. `focus` is the theme
     filter's keys: maps are then coloured by those themes and legends list only them (geo.styling).
     `batch_counts` — (programme key, batch name, "已录入 10/40 …" sentence) per batch in the deck
-    (geo.compare.completeness) — adds the 名单完整度 slide(s) after the overview, so the deck says how complete
+    (geo.stats.compare.completeness) — adds the 名单完整度 slide(s) after the overview, so the deck says how complete
     each list is.
     """
     zones = zones.sort_values("zone_id", kind="stable")
@@ -278,7 +278,7 @@ def _theme_slides(zones, tags, theme, province, hatch_of) -> list[Slide]:
 
 
 def _province_slides(code, name, members, colour, legend, hatch_of, counts) -> list[Slide]:
-    """`counts` (geo.counts.theme_counts of the province's zones) give theme legend entries the zones carrying the
+    """`counts` (geo.stats.counts.theme_counts of the province's zones) give theme legend entries the zones carrying the
     theme, as everywhere; batch legends (counts None) count zones by colour, one batch per zone."""
     ids = tuple(members.zone_id)
     shown = {e.color for e in legend}

@@ -4,7 +4,7 @@ A map is two parts, prepared separately so a page can keep the first mounted whi
 the base (provinces, the drilled province's counties, the maritime boundary line, the 南海诸岛 inset, the
 台湾省资料暂缺 note) depends only on the view; the zone group (zone polygons, numbered zone badges, zone counts in
 the province tooltips) depends on the filters and the selected zone. Both are prepared into text once
-(geo.packed_layers) and turned into folium elements cheaply on every Streamlit run.
+(geo.webmap.packed_layers) and turned into folium elements cheaply on every Streamlit run.
 
 Every feature carries `kind` and `key` properties so a click can be traced back to a zone or a province
 without guessing from coordinates. All user text reaching a tooltip is HTML-escaped here, because Leaflet
@@ -21,9 +21,10 @@ import folium
 import geopandas as gpd
 import shapely
 
-from geo.boundaries import load_layer
-from geo.offline import inline_stylesheets, localize, offline_map
-from geo.packed_layers import (
+from geo.boundaries.cache import load_layer
+from geo.styling import DEFAULT_ZONE_COLOR, ZoneStyle
+from geo.webmap.offline import inline_stylesheets, localize, offline_map
+from geo.webmap.packed_layers import (
     AtlasLibrary,
     AtlasView,
     FeatureTips,
@@ -66,17 +67,7 @@ BASE_FILL = "#f4f1ea"
 EDGE = "#8a8a8a"
 ZONE_EDGE = "#1b1b1b"
 MARITIME = "#5a5a5a"
-DEFAULT_ZONE_COLOR = "#b3261e"
 MARK_SIZE = (18, 24)  # badge diameter in px: normal, selected
-
-
-@dataclass(frozen=True)
-class ZoneStyle:
-    """Colour of one zone, the legend entry it belongs to, and the short mark (number) shown on its badge."""
-
-    color: str
-    group: str
-    mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -335,22 +326,6 @@ def zone_group(zone_layers: ZoneLayers) -> folium.FeatureGroup:
         PackedLayer(spec).add_to(cluster if spec.startswith('{"layer": "zone_mark"') else group)
     FeatureTips("province", dict(zone_layers.province_tips)).add_to(group)
     return localize(group)
-
-
-def build_map(
-    zones: gpd.GeoDataFrame,
-    styles: Mapping[str, ZoneStyle] | None = None,
-    *,
-    province: str | None = None,
-    selected: str | None = None,
-    tile_url: str | None = None,
-    tile_attribution: str | None = None,
-) -> folium.Map:
-    """The whole map in one folium object (base + zones), e.g. for a standalone HTML file or a test."""
-    m = base_map(prepare_base(province, taiwan_note=not taiwan_has_zones(zones)),
-                 tile_url=tile_url, tile_attribution=tile_attribution)
-    zone_group(prepare_zones(zones, styles, selected)).add_to(m)
-    return localize(m)
 
 
 def clicked_target(drawing: Mapping | None) -> tuple[str, str] | None:

@@ -1,7 +1,7 @@
 """Print-quality static maps of the zones (matplotlib Agg): the whole country with a 南海诸岛 inset, or one province.
 
 `render_map` draws a Figure; `save` / `snapshot_bytes` write PNG, PDF or SVG. The command line is in
-`geo.snapshot_cli` (`python -m geo.snapshot ...`). No Streamlit, no network, one font file (geo.fonts).
+`geo.printmap.cli` (`python -m geo.printmap ...`). No Streamlit, no network, one font file (geo.printmap.fonts).
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from geo import snapshot_layout as lay
-from geo.boundaries import load_layer
-from geo.captions import date_line
-from geo.fonts import sized
-from geo.snapshot_draw import (
+from geo.boundaries.cache import load_layer
+from geo.printmap import layout as lay
+from geo.printmap.captions import date_line
+from geo.printmap.draw import (
     A4_RATIO,
     ACCENT,
     BASE_FILL,
@@ -42,9 +41,10 @@ from geo.snapshot_draw import (
     outline,
     set_extent,
 )
-from geo.snapshot_inset import draw_inset, key_column_box, room_for_inset
-from geo.snapshot_key import KEY_WIDTH, LEADER_FROM, draw_key, number_candidates, zone_numbers
-from geo.snapshot_labels import CENTRED, label_extent, place_labels
+from geo.printmap.fonts import sized
+from geo.printmap.inset import draw_inset, key_column_box, room_for_inset
+from geo.printmap.key import KEY_WIDTH, LEADER_FROM, draw_key, number_candidates, zone_numbers
+from geo.printmap.labels import CENTRED, label_extent, place_labels
 from geo.zones import designated_name, successor_summary
 from loaders.i18n import text
 from loaders.programmes import programme_style
@@ -76,7 +76,7 @@ def render_map(
     colour (others get ACCENT); `legend` is [(label, colour, hatch)], zones take the hatch of the legend entry
     with their colour. Zones without geometry are listed in the footer, never dropped silently.
 
-    Every drawn zone carries a number badge (geo.snapshot_key.zone_numbers) at `label_pt`, placed off the other
+    Every drawn zone carries a number badge (geo.printmap.key.zone_numbers) at `label_pt`, placed off the other
     badges and markers with a leader line where zones crowd, and `key` adds the keyed list of numbers and names
     beside the map. `labels` (zone_id → short text) replaces the numbers, e.g. a slide's own row numbers; zones
     absent from it get no badge.
@@ -350,11 +350,3 @@ def snapshot_bytes(zones: gpd.GeoDataFrame, fmt: str = "png", **options) -> byte
     buffer = io.BytesIO()
     save(render_map(zones, **options), buffer, fmt)
     return buffer.getvalue()
-
-
-if __name__ == "__main__":
-    import sys
-
-    from geo.snapshot_cli import main
-
-    sys.exit(main())

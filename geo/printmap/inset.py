@@ -9,9 +9,9 @@ import shapely
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from geo import snapshot_layout as lay
-from geo.fonts import sized
-from geo.snapshot_draw import BASE_FILL, EDGE, MARITIME, OUTLINE, fill, lines, set_extent
+from geo.printmap import layout as lay
+from geo.printmap.draw import BASE_FILL, EDGE, MARITIME, OUTLINE, fill, lines, set_extent
+from geo.printmap.fonts import sized
 from loaders.i18n import text
 
 INSET_HEIGHT = 0.40  # of the main map's height

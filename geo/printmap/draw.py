@@ -6,11 +6,11 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.patches import Rectangle
 
-from geo import snapshot_layout as lay
-from geo.fonts import sized
+from geo.printmap import layout as lay
+from geo.printmap.fonts import sized
 from loaders.i18n import text
 
-ACCENT = "#b3261e"  # same red as geo.folium_map.DEFAULT_ZONE_COLOR
+ACCENT = "#b3261e"  # same red as geo.styling.DEFAULT_ZONE_COLOR
 BASE_FILL = "#f4f1ea"  # provinces, as on the interactive map
 NEIGHBOUR_FILL = "#e6e6e6"
 EDGE = "#8a8a8a"

@@ -57,7 +57,6 @@ INFERRED = "inferred"  # province or prefecture not written; the unit is unique 
 SHORT_NAME = "short_name"  # a short form (佛山南海, 恩施州, 荣昌, 广东)
 VARIANT = "variant"  # Traditional or variant characters (乾安縣, 衞輝市)
 HISTORICAL = "historical"  # named as in the designation year; drawn today as its successor
-PREFECTURE = "prefecture"  # kept for callers that asked whether a row is a whole prefecture (level says it too)
 UNKNOWN = "unknown"
 EMPTY = "empty"
 MUNICIPALITIES = ("11", "12", "31", "50")  # 北京 天津 上海 重庆: districts sit directly under the province
@@ -347,8 +346,14 @@ def _not_county_level(res: Resolution, hits, years) -> Resolution:
     return res
 
 
+@lru_cache(maxsize=1)
+def _units_by_code() -> pd.DataFrame:
+    """Today's units indexed by adcode, one row each (read-only; built once, not per resolved row)."""
+    return current_units().drop_duplicates("adcode").set_index("adcode")
+
+
 def _fill_names(res: Resolution, code: str) -> None:
-    units = current_units().drop_duplicates("adcode").set_index("adcode")
+    units = _units_by_code()
     lvl = level_of_code(code)
     if code in units.index:
         row = units.loc[code]
@@ -517,12 +522,18 @@ def _province_in(keys: list[str]) -> str | None:
     return None
 
 
-def _suggestions(name: str, province: str | None, limit: int = 5) -> list[Candidate]:
+@lru_cache(maxsize=64)
+def _suggestion_pool(province_prefix: str) -> dict[str, str]:
+    """adcode → full path of today's county- and prefecture-level units, in one province or all (built once each)."""
     units = current_units()
     pool = units[units.level.isin(("county", "prefecture"))].drop_duplicates("adcode")
-    if province:
-        pool = pool[pool.adcode.str[:2] == province[:2]]
-    choices = {code: unit_path(code) for code in pool.adcode}
+    if province_prefix:
+        pool = pool[pool.adcode.str[:2] == province_prefix]
+    return {code: unit_path(code) for code in pool.adcode}
+
+
+def _suggestions(name: str, province: str | None, limit: int = 5) -> list[Candidate]:
+    choices = _suggestion_pool(province[:2] if province else "")
     query = plain(name)
     hits = process.extract(query, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
     return [Candidate(code, path, level_of_code(code), round(score, 1), (code,)) for path, score, code in hits]

@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -66,6 +67,36 @@ new MutationObserver(() => {
                       attributeFilter: ['data-test-script-state']});
 """
 # Zone shapes drawn (polygons: badges may be clustered; the same count for the older in-page map).
+# Injected into streamlit-folium's frame document (its index.html, rewritten on the way by the bench's route: an
+# init script does not reach that frame) — epoch ms of: the component's render arguments arriving, Leaflet
+# executed (window.L set), the map script done (streamlit-folium sets window.map after running it) and the
+# frame's bundle executed (DOMContentLoaded follows its deferred script).
+_FRAME_RECORDER = """<script>(() => {
+  const t = window.__benchFrame = {};
+  const mark = (k) => { if (!(k in t)) t[k] = performance.timeOrigin + performance.now(); };
+  window.addEventListener('message', e => { if (e.data && e.data.type === 'streamlit:render') mark('args'); }, true);
+  for (const [name, key] of [['L', 'leaflet'], ['map', 'map_script']]) {
+    let v;
+    Object.defineProperty(window, name, {configurable: true, get: () => v, set: (x) => { v = x; mark(key); }});
+  }
+  document.addEventListener('DOMContentLoaded', () => mark('bundle'));
+})();</script>"""
+FOLIUM_INDEX = re.compile(r"/component/streamlit_folium\.st_folium/index\.html")
+# Main thread of the page (the map's frame is same-origin: it runs on the same thread) busy in long tasks.
+_LONG_TASKS = """
+window.__benchLong = [];
+try { new PerformanceObserver((list) => { for (const e of list.getEntries())
+  window.__benchLong.push([e.startTime, e.duration]); }).observe({type: 'longtask', buffered: true}); } catch (e) {}
+"""
+# Script files the page fetched before the map painted: Streamlit's lazily loaded element code competes with the
+# map's frame for the (HTTP/1.1: six) connections and the main thread.
+_PAGE_SCRIPTS = """(until) => performance.getEntriesByType('resource')
+  .filter(e => e.name.endsWith('.js') && e.responseEnd <= until && !e.name.includes('/component/'))
+  .reduce((a, e) => [a[0] + 1, a[1] + e.decodedBodySize], [0, 0])"""
+# The stages of a first paint, in order, as recorded in visit_map (ms after navigation start).
+STAGES = (("title", "title shown"), ("map_element", "map frame created"), ("bundle", "frame bundle run"),
+          ("args", "map arguments in frame"), ("leaflet", "Leaflet run"), ("map_script", "map script run"),
+          ("paint", "map painted"))
 _ZONE_COUNT = """(() => { let n = 0; map.eachLayer(l => {
   if (l.feature && l.feature.properties.kind === 'zone' && l._map && !l.getLatLng) n++; }); return n; })()"""
 _NOW = "() => performance.timeOrigin + performance.now()"
@@ -123,7 +154,8 @@ class Bench:
                                            service_workers="block")
         guard = NetworkGuard()
         guard.install(context)
-        context.add_init_script(f"window.__benchMapElement = {json.dumps(MAP_ELEMENTS)};" + _RECORDER)
+        context.add_init_script(f"window.__benchMapElement = {json.dumps(MAP_ELEMENTS)};" + _RECORDER + _LONG_TASKS)
+        context.route(FOLIUM_INDEX, _inject_frame_recorder)
         context.set_default_timeout(60_000)
         self.blocked = guard.blocked  # the latest context's list; reported at the end
         return context
@@ -160,15 +192,21 @@ class Bench:
         wait_for_app(page)
         states = page.evaluate("() => window.__bench.states")
         handle = page.query_selector(FOLIUM_IFRAME)
+        frame_marks = {}
         if handle is None:  # an older tree's in-page map (--before): when its element was added
             map_start = page.evaluate("() => window.__bench.map")
         else:  # the streamlit-folium iframe: when its document started loading
             map_start = handle.content_frame().evaluate("() => performance.timeOrigin") - origin
+            frame_marks = handle.content_frame().evaluate("() => window.__benchFrame || {}")
+        scripts, script_bytes = page.evaluate(_PAGE_SCRIPTS, painted - origin)
+        long_ms = sum(d for s, d in page.evaluate("() => window.__benchLong") if s < painted - origin)
         self._done(context, page)
         started = next((t for s, t in states if s == "running"), float("nan"))
         done = next((t for s, t in states if s == "notRunning" and t > started), float("nan"))
+        marks = {k: frame_marks[k] - origin if k in frame_marks else float("nan") for k in ("bundle", "args", "leaflet", "map_script")}
         return {"paint": painted - origin, "title": title, "map_element": map_start, "script_start": started,
-                "script_done": done, "ws_bytes": sum(received)}
+                "script_done": done, "ws_bytes": sum(received), **marks, "page_scripts": scripts,
+                "page_script_bytes": script_bytes, "long_tasks": long_ms}
 
     def visit_empty(self, url: str, warm_cache: str | None = None) -> float:
         context, page = self.new_page(title=EMPTY_TITLE, warm_cache=warm_cache)
@@ -185,7 +223,8 @@ class Bench:
         for label, url in apps.items():  # warm the servers' caches (and the browser's, if kept) once
             self.visit_map(url, label if warm_cache else None)
         self.visit_empty(empty_url, cache_empty)
-        keys = ("paint", "title", "map_element", "script_start", "script_done", "ws_bytes", "empty", "ratio")
+        keys = ("paint", "title", "map_element", "script_start", "script_done", "ws_bytes", "bundle", "args",
+                "leaflet", "map_script", "page_scripts", "page_script_bytes", "long_tasks", "empty", "ratio")
         out = {label: {k: [] for k in keys} for label in apps}
         for _ in range(self.runs):
             empty = self.visit_empty(empty_url, cache_empty)
@@ -238,6 +277,12 @@ class Bench:
                 times.append(shown - started)
         context.close()
         return times
+
+
+def _inject_frame_recorder(route) -> None:
+    response = route.fetch()
+    body = response.text().replace("<head>", "<head>" + _FRAME_RECORDER, 1)
+    route.fulfill(response=response, body=body)
 
 
 def _marker_point(page, zone: str) -> tuple[float, float]:
@@ -298,10 +343,12 @@ def _print_paint(r: dict[str, list[float]]) -> None:
     print(f"   empty page title:      {_spread(r['empty'])}")
     print(f"   ratio map/empty (same-run pairs): median {_median(r['ratio']):.2f}x "
           f"(min {min(r['ratio']):.2f}, max {max(r['ratio']):.2f})  (target ≤ 2x)")
-    print(f"   map page timeline (medians, s after navigation start): script run "
-          f"{_median(r['script_start']) / 1e3:.2f} → {_median(r['script_done']) / 1e3:.2f}, title "
-          f"{_median(r['title']) / 1e3:.2f}, map element created {_median(r['map_element']) / 1e3:.2f}, "
-          f"painted {_median(r['paint']) / 1e3:.2f}")
+    print(f"   map page timeline (medians, s after navigation start; script run "
+          f"{_median(r['script_start']) / 1e3:.2f} → {_median(r['script_done']) / 1e3:.2f}):")
+    print("     " + " → ".join(f"{label} {_median(r[k]) / 1e3:.2f}" for k, label in STAGES))
+    print(f"   before the paint: page main thread in long tasks {_median(r['long_tasks']) / 1e3:.2f} s; "
+          f"page fetched {_median(r['page_scripts']):.0f} script files, "
+          f"{_median(r['page_script_bytes']) / 1e6:.2f} MB decoded")
     print(f"   websocket bytes received per visit: median {_median(r['ws_bytes']) / 1e6:.2f} MB")
 
 

@@ -210,6 +210,16 @@ def test_the_map_library_is_pasted_into_the_script_and_survives_jinja():
     assert "atlas_map.js" not in html  # not a link: no extra round trip before the map can draw
 
 
+@pytest.mark.parametrize("province", [None, "510000"])
+def test_the_view_is_fitted_at_once_before_any_layer_is_drawn(zones, province):
+    """Leaflet draws each layer once, at the fitted zoom: no animated zoom from folium's zoom_start to the fit
+    (which drew everything twice before the map settled)."""
+    script = whole_map(zones, province=province).get_root().render()
+    fit = re.search(r"\.fitBounds\(\s*(\[.*?\]),\s*(\{.*?\})\s*\);", script, re.DOTALL)
+    assert fit and json.loads(fit.group(2))["animate"] is False
+    assert fit.start() < script.index("atlas.layer(")
+
+
 def test_the_national_main_map_leaves_the_south_china_sea_to_the_inset_until_zoomed_in():
     layers = {json.loads(spec)["layer"]: json.loads(spec) for spec in prepare_base(None).layers}
     assert layers["maritime"]["fitOnly"] is False and layers["south_sea_islands"]["fitOnly"] is False

@@ -2,6 +2,18 @@
 
 Run: `.venv/bin/python -m bench.page_speed [--runs 7]`. Prints medians; asserts nothing (figures, not a test).
 
+Idle and loaded figures, this tree against an older one, in one invocation (what issue 15 asks for):
+
+    git worktree add /tmp/before <commit>   # or: mkdir /tmp/before && git archive <commit> | tar -x -C /tmp/before
+    ln -s "$PWD/.venv" "$PWD/.cache" /tmp/before/
+    .venv/bin/python -m bench.page_speed --before /tmp/before --hog 4 --skip filter click payload
+
+The first-paint sections run as the machine is (on an idle machine: the idle figures), then again with 4
+busy-looping processes started by the bench (loaded); a summary table at the end gives each condition × tree
+with the load average at its start. Each section also prints the first paint's timeline (title shown → map
+frame created → the frame's bundle run → map arguments in the frame → Leaflet run → map script run → painted),
+the page's main-thread time in long tasks and the script files it fetched before the paint.
+
 Everything runs in one process against two `streamlit run` servers started like the browser tests start them
 (the dashboard through ui.serve, and bench/apps/empty_page.py as the baseline) and headless Chromium with the
 internet blocked. Each first-paint sample is a fresh browser context (new user, server caches warm after one
@@ -352,6 +364,19 @@ def _print_paint(r: dict[str, list[float]]) -> None:
     print(f"   websocket bytes received per visit: median {_median(r['ws_bytes']) / 1e6:.2f} MB")
 
 
+def _print_summary(summary: dict[str, tuple[str, dict]]) -> None:
+    """One table of the first-paint figures: each condition (as the machine was: its load average when the
+    section began; with --hog, the same again with busy processes added) × each tree."""
+    if not summary:
+        return
+    print("\n== first paint summary (medians; ratio = map painted / empty page title, same-run pairs)")
+    print(f"   {'condition':44s} {'tree':10s} {'map painted':>11s} {'empty title':>11s} {'ratio':>6s}  load average")
+    for condition, (load, results) in summary.items():
+        for label, r in results.items():
+            print(f"   {condition:44s} {label:10s} {_median(r['paint']) / 1e3:9.2f} s {_median(r['empty']) / 1e3:9.2f} s "
+                  f"{_median(r['ratio']):5.2f}x  {load.split(' on ')[0].removeprefix('load average ')}")
+
+
 @contextlib.contextmanager
 def _hogs(n: int):
     """n processes that each keep one core busy (a loaded machine), ended afterwards by their own ids."""
@@ -373,7 +398,8 @@ def _section(title: str, fn: Callable[[], None]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\nEverything")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--skip", nargs="*", default=[], choices=["paint", "filter", "click", "payload"])
     parser.add_argument("--before", type=Path, help="another checkout of the project (e.g. `git archive main`), "
@@ -403,15 +429,24 @@ def main(argv: list[str] | None = None) -> int:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         bench = Bench(browser, args.runs)
         try:
+            summary: dict[str, tuple[str, dict]] = {}
+
+            def paints(condition: str, warm_cache: bool) -> None:
+                load = _load()
+                results = bench.first_paint(apps, empty.url, warm_cache)
+                summary[condition] = (load, results)
+                _print_paints(results)
+
             if "paint" not in args.skip:
-                for warm_cache, label in ((False, "fresh browser context per visit (new user)"),
-                                          (True, "browser HTTP cache warm (returning user, new tab)")):
-                    _section(f"warm-server first paint, 1280×800, {label}",
-                             lambda w=warm_cache: _print_paints(bench.first_paint(apps, empty.url, w)))
+                for warm_cache, condition, who in ((False, "fresh browser context per visit", "new user"),
+                                                   (True, "browser HTTP cache warm", "returning user, new tab")):
+                    _section(f"warm-server first paint, 1280×800, {condition} ({who})",
+                             lambda w=warm_cache, c=condition: paints(c, w))
                 if args.hog:
                     with _hogs(args.hog):
                         _section(f"first paint with {args.hog} busy processes started by the bench, fresh context",
-                                 lambda: _print_paints(bench.first_paint(apps, empty.url, False)))
+                                 lambda: paints(f"fresh context + {args.hog} busy processes", False))
+                _print_summary(summary)
             if "filter" not in args.skip:
                 _section("filter change (search box) → map repainted",
                          lambda: print(f"   {_spread(bench.filter_repaint(app.url))}  (target ≤ 0.5 s)"))

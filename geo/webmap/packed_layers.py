@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from folium.template import Template
@@ -137,7 +137,35 @@ def atlas_library() -> str:
     return cluster.rstrip("\n") + "\n" + ATLAS_JS_FILE.read_text(encoding="utf-8").rstrip("\n")
 
 
-class AtlasLibrary(JSCSSMixin):
+class _Pasted(Element):
+    """Rendered element text placed in the figure as it is (one template, compiled once)."""
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+
+class _AtlasScript(MacroElement):
+    """An element drawn by atlas_map.js (pasted into the map by AtlasLibrary).
+
+    Its rendered text goes into the figure as it is: branca's MacroElement.render compiles each element's output
+    as a new Jinja template (the second pass of the module docstring), which for these texts — up to ≈75 kB of layer JSON, the
+    ≈47 kB library — took most of the map's Python time per Streamlit run (bench.page_speed), and st_folium
+    renders the map twice a run. The output is the same: these texts hold no Jinja syntax (tested)."""
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        for part in ("header", "html", "script"):
+            macro = self._template.module.__dict__.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(_Pasted(macro(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class AtlasLibrary(JSCSSMixin, _AtlasScript):
     """atlas_map.js itself, first in the map's script; every other element here needs it (base_map adds it)."""
 
     default_css = [ATLAS_CSS, CLUSTER_CSS]
@@ -151,10 +179,6 @@ class AtlasLibrary(JSCSSMixin):
         super().__init__()
         self._name = "AtlasLibrary"
         self.source = atlas_library()
-
-
-class _AtlasScript(MacroElement):
-    """An element drawn by atlas_map.js (pasted into the map by AtlasLibrary)."""
 
 
 class PackedLayer(_AtlasScript):

@@ -160,6 +160,7 @@ class Bench:
         self.runs = runs
         self.blocked: list[str] = []
         self._warm_contexts: dict[str, object] = {}
+        self.server_pids: dict[str, int] = {}  # server URL → process id, for its CPU time per visit
 
     def new_context(self, viewport=DESKTOP):
         context = self.browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai",
@@ -197,11 +198,15 @@ class Bench:
         context, page = self.new_page(warm_cache=warm_cache)
         received = []
         page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
+        main_thread = _MainThreadTime(context, page)
+        server_cpu = _cpu_seconds(self.server_pids.get(url))
         page.goto(url, wait_until="commit")
         painted = wait_map_painted_at(page, f"{_ZONE_COUNT} >= 1")
+        busy = main_thread.seconds()
         origin = page.evaluate("() => performance.timeOrigin")
         title = _title_at(page)
         wait_for_app(page)
+        server_cpu = _cpu_seconds(self.server_pids.get(url)) - server_cpu
         states = page.evaluate("() => window.__bench.states")
         handle = page.query_selector(FOLIUM_IFRAME)
         frame_marks = {}
@@ -218,14 +223,18 @@ class Bench:
         marks = {k: frame_marks[k] - origin if k in frame_marks else float("nan") for k in ("bundle", "args", "leaflet", "map_script")}
         return {"paint": painted - origin, "title": title, "map_element": map_start, "script_start": started,
                 "script_done": done, "ws_bytes": sum(received), **marks, "page_scripts": scripts,
-                "page_script_bytes": script_bytes, "long_tasks": long_ms}
+                "page_script_bytes": script_bytes, "long_tasks": long_ms, "main_thread": busy * 1e3,
+                "server_cpu": server_cpu * 1e3}
 
-    def visit_empty(self, url: str, warm_cache: str | None = None) -> float:
+    def visit_empty(self, url: str, warm_cache: str | None = None) -> tuple[float, float]:
+        """(ms after navigation start at which the empty page's title showed, main-thread ms until then)."""
         context, page = self.new_page(title=EMPTY_TITLE, warm_cache=warm_cache)
+        main_thread = _MainThreadTime(context, page)
         page.goto(url, wait_until="commit")
         title = _title_at(page)
+        busy = main_thread.seconds()
         self._done(context, page)
-        return title
+        return title, busy * 1e3
 
     def first_paint(self, apps: dict[str, str], empty_url: str, warm_cache: bool) -> dict[str, dict[str, list[float]]]:
         """Alternate the empty page and each map page (`apps`: label → URL, e.g. this tree and an older one), so
@@ -236,15 +245,17 @@ class Bench:
             self.visit_map(url, label if warm_cache else None)
         self.visit_empty(empty_url, cache_empty)
         keys = ("paint", "title", "map_element", "script_start", "script_done", "ws_bytes", "bundle", "args",
-                "leaflet", "map_script", "page_scripts", "page_script_bytes", "long_tasks", "empty", "ratio")
+                "leaflet", "map_script", "page_scripts", "page_script_bytes", "long_tasks", "main_thread",
+                "server_cpu", "empty", "empty_main_thread", "ratio")
         out = {label: {k: [] for k in keys} for label in apps}
         for _ in range(self.runs):
-            empty = self.visit_empty(empty_url, cache_empty)
+            empty, empty_busy = self.visit_empty(empty_url, cache_empty)
             for label, url in apps.items():
                 visit = self.visit_map(url, label if warm_cache else None)
                 for k, v in visit.items():
                     out[label][k].append(v)
                 out[label]["empty"].append(empty)
+                out[label]["empty_main_thread"].append(empty_busy)
                 out[label]["ratio"].append(visit["paint"] / empty)
         return out
 
@@ -289,6 +300,38 @@ class Bench:
                 times.append(shown - started)
         context.close()
         return times
+
+
+class _MainThreadTime:
+    """Seconds the page's renderer main thread spent in tasks (Chromium's TaskDuration metric, which also counts
+    the same-origin map frame: it runs on that thread) since this was made: the browser's work, apart from the
+    time it waited for the server or for the CPU — steadier than wall time on a loaded machine."""
+
+    def __init__(self, context, page) -> None:
+        self.cdp = context.new_cdp_session(page)
+        self.cdp.send("Performance.enable")
+        self.start = self._now()
+
+    def _now(self) -> float:
+        metrics = self.cdp.send("Performance.getMetrics")["metrics"]
+        return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
+
+    def seconds(self) -> float:
+        return self._now() - self.start
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds so far of a server process and its children (0 when not known)."""
+    if pid is None:
+        return 0.0
+    import psutil
+
+    total = 0.0
+    root = psutil.Process(pid)
+    for proc in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += sum(proc.cpu_times()[:2])
+    return total
 
 
 def _inject_frame_recorder(route) -> None:
@@ -346,8 +389,9 @@ def _print_paints(results: dict[str, dict[str, list[float]]]) -> None:
     labels = list(results)
     if len(labels) == 2:  # same-run comparison, visit by visit
         a, b = (results[x] for x in labels)
-        ratios = [x / y for x, y in zip(a["paint"], b["paint"], strict=True)]
-        print(f"   paint {labels[0]} / {labels[1]} (same rounds): median {_median(ratios):.2f}")
+        for key, what in (("paint", "paint"), ("main_thread", "page main-thread CPU"), ("server_cpu", "server CPU")):
+            ratios = [x / y for x, y in zip(a[key], b[key], strict=True) if y]
+            print(f"   {what} {labels[0]} / {labels[1]} (same rounds): median {_median(ratios):.2f}")
 
 
 def _print_paint(r: dict[str, list[float]]) -> None:
@@ -361,6 +405,9 @@ def _print_paint(r: dict[str, list[float]]) -> None:
     print(f"   before the paint: page main thread in long tasks {_median(r['long_tasks']) / 1e3:.2f} s; "
           f"page fetched {_median(r['page_scripts']):.0f} script files, "
           f"{_median(r['page_script_bytes']) / 1e6:.2f} MB decoded")
+    print(f"   CPU until the paint: page main thread {_median(r['main_thread']) / 1e3:.2f} s (empty page until its "
+          f"title {_median(r['empty_main_thread']) / 1e3:.2f} s), server {_median(r['server_cpu']) / 1e3:.2f} s per "
+          f"visit (until its run ended)")
     print(f"   websocket bytes received per visit: median {_median(r['ws_bytes']) / 1e6:.2f} MB")
 
 
@@ -370,11 +417,13 @@ def _print_summary(summary: dict[str, tuple[str, dict]]) -> None:
     if not summary:
         return
     print("\n== first paint summary (medians; ratio = map painted / empty page title, same-run pairs)")
-    print(f"   {'condition':44s} {'tree':10s} {'map painted':>11s} {'empty title':>11s} {'ratio':>6s}  load average")
+    print(f"   {'condition':40s} {'tree':10s} {'map painted':>11s} {'empty title':>11s} {'ratio':>6s} "
+          f"{'page CPU':>9s} {'server CPU':>10s}  load average")
     for condition, (load, results) in summary.items():
         for label, r in results.items():
-            print(f"   {condition:44s} {label:10s} {_median(r['paint']) / 1e3:9.2f} s {_median(r['empty']) / 1e3:9.2f} s "
-                  f"{_median(r['ratio']):5.2f}x  {load.split(' on ')[0].removeprefix('load average ')}")
+            print(f"   {condition:40s} {label:10s} {_median(r['paint']) / 1e3:9.2f} s {_median(r['empty']) / 1e3:9.2f} s "
+                  f"{_median(r['ratio']):5.2f}x {_median(r['main_thread']) / 1e3:7.2f} s {_median(r['server_cpu']) / 1e3:8.2f} s"
+                  f"  {load.split(' on ')[0].removeprefix('load average ')}")
 
 
 @contextlib.contextmanager
@@ -428,6 +477,7 @@ def main(argv: list[str] | None = None) -> int:
         empty = start_streamlit(EMPTY_APP, Path(logs))
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         bench = Bench(browser, args.runs)
+        bench.server_pids = {app.url: app.proc.pid, **({before.url: before.proc.pid} if before else {})}
         try:
             summary: dict[str, tuple[str, dict]] = {}
 

@@ -9,7 +9,6 @@ from streamlit_folium import st_folium
 
 from geo.printmap.captions import export_file_name
 from geo.webmap.folium_map import clicked_target
-from loaders.safe_export import to_csv_bytes, to_excel_bytes
 from loaders.selection import apply_filter, clean_query, filter_options, only_match, zone_table
 from loaders.themes import filter_zone_ids, tags_by_zone
 from ui import cached, maps
@@ -197,12 +196,13 @@ def map_area() -> None:
         d1, d2 = st.columns(2)
         list_name = t("map.export.list")
         subject = maps.export_subject(zone_filter, province, province_names, theme_names)
-        d1.download_button(t("map.download_csv"), to_csv_bytes(export), export_file_name(list_name, subject, "csv"),
-                           "text/csv", width="stretch")
-        # Written eagerly (≈40 ms a run): a deferred callable here lost clicks that came during the rerun
+        # Written eagerly (cached by content): a deferred callable here lost clicks that came during the rerun
         # started by the CSV button (tests/browser/test_hostile_input.py, one run in four).
-        d2.download_button(t("map.download_xlsx"), to_excel_bytes(export, list_name),
-                           export_file_name(list_name, subject, "xlsx"), width="stretch")
+        csv_bytes, xlsx_bytes = maps.list_files(export, list_name)
+        d1.download_button(t("map.download_csv"), csv_bytes, export_file_name(list_name, subject, "csv"),
+                           "text/csv", width="stretch")
+        d2.download_button(t("map.download_xlsx"), xlsx_bytes, export_file_name(list_name, subject, "xlsx"),
+                           width="stretch")
 
 
 maps.page_style()

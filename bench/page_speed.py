@@ -260,9 +260,11 @@ class Bench:
                 "leaflet", "map_script", "page_scripts", "page_script_bytes", "long_tasks", "main_thread",
                 "server_cpu", "empty", "empty_main_thread", "ratio")
         out = {label: {k: [] for k in keys} for label in apps}
-        for _ in range(self.runs):
+        order = list(apps.items())
+        for round_ in range(self.runs):
             empty, empty_busy = self.visit_empty(empty_url, cache_empty)
-            for label, url in apps.items():
+            # Each round starts with another tree: no tree always comes right after the empty page's visit.
+            for label, url in order[round_ % len(order):] + order[:round_ % len(order)]:
                 visit = self.visit_map(url, label if warm_cache else None)
                 for k, v in visit.items():
                     out[label][k].append(v)

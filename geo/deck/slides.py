@@ -15,8 +15,9 @@ import pandas as pd
 from geo.printmap.draw import ACCENT
 from geo.stats.counts import theme_counts
 from geo.styling import OTHER_COLOR, LegendEntry, styles_by_batch, styles_by_programme, styles_by_theme
-from geo.zones import successor_summary
+from geo.zones import designated_name, successor_summary
 from loaders.i18n import text
+from loaders.names import short_forms
 from loaders.partial_dates import format_partial_date
 from loaders.programmes import batch_name, programme_keys, programme_label, programme_style
 from loaders.roster import period_end_text, status_today
@@ -315,14 +316,28 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
         (text("briefing.zone.status"), _status(rec)),
     )
     joined = bool(getattr(rec, "joined", True))
+    label = {rec.zone_id: map_name(rec)}  # named on its map: the dot the presenter points at
     return Slide(
         kind="zone", key=f"zone:{rec.zone_id}", title=str(rec.unit_name),
         subtitle=text("briefing.zone.subtitle", province=province_name,
                       batch=batch_name(rec.batch), doc=rec.doc_number),
-        map=_spec(code, ids, colours, hatch_of) if code else None, legend=legend,
+        map=_spec(code, ids, colours, hatch_of, label) if code else None, legend=legend,
         quote=str(rec.theme), body=str(rec.content), facts=facts, tags=zone_tags,
         note=_zone_note(rec, joined), subject=(rec.zone_id,),
     )
+
+
+MAP_NAME_CHARS = 6  # a spotlight's map label at ≥ 20 px stays within ≈ a third of a 4:3 map's width
+
+
+def map_name(rec) -> str:
+    """A zone's name on its spotlight map: the designated unit (禅城区), an autonomous county by its short form
+    when the full name is long (积石山保安族东乡族撒拉族自治县 → 积石山县, loaders.names.short_forms)."""
+    name = designated_name(rec)
+    if len(name) <= MAP_NAME_CHARS:
+        return name
+    kind = next((f for f in short_forms(name, "county") if f[-1] in "县州旗"), None)
+    return kind or name
 
 
 def _period(rec) -> str:

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from geo.deck.slide_map import SHAPES
 from geo.deck.slides import Deck, MapSpec, slide_from_param
 from loaders.selection import filter_options
 from ui import briefing, cached
@@ -51,9 +52,12 @@ def go(step: int | None = None, to: int | None = None) -> None:
     st.session_state.zb_changed_at = time.monotonic()
 
 
-def slide_map(spec: MapSpec | None) -> bytes | None:
-    return cached.briefing_map_png(spec.province, spec.zone_ids, spec.colours, spec.hatches,
-                                   session_key(), spec.labels) if spec else None
+def slide_map(spec: MapSpec | None) -> dict[str, bytes] | None:
+    """The slide's map in each shape (wide for 16:9 windows, tall for 4:3 projectors: the browser picks)."""
+    if spec is None:
+        return None
+    return {shape: cached.briefing_map_png(spec.province, spec.zone_ids, spec.colours, spec.hatches, session_key(),
+                                           spec.labels, shape) for shape in SHAPES}
 
 
 st.html(briefing.CSS)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,7 +26,8 @@ import geopandas as gpd
 import numpy as np
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgba
-from matplotlib.text import Annotation
+from matplotlib.figure import Figure
+from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 from PIL import Image
 
@@ -57,7 +59,10 @@ class Shape:
 # shows at ≈ 132 css px per inch there too, so an 11.5 pt badge is ≈ 21 css px on a 4:3 projector (one point
 # less than wide: the frame holds the same badges in 0.56 of the width).
 # ≈ 825 × 870 px PNG (≈ 2× the css size: sharp).
-SHAPES = {"wide": Shape(6.0, 200, None, 12.5), "tall": Shape(3.4, 250, 0.95, 11.5)}
+SHAPES = {"wide": Shape(6.0, 200, None, 12.5), "tall": Shape(3.4, 250, 0.95, 12.5)}
+# Further spots (points) for a badge that none of the print map's rings (geo.printmap.key) left free.
+FAR_CANDIDATES = tuple((round(r * math.cos(a), 1), round(r * math.sin(a), 1), "center", "center")
+                       for r in (80, 96, 112) for a in (math.pi / 2 - 2 * math.pi * i / 24 for i in range(24)))
 PNG_LABELS_KEY = "zone-atlas:labels"  # PNG text chunk holding the placed badges (JSON)
 MARKER_SIZE = 70  # points² for the zones a slide is about (the print map's 16 suits paper, not a far wall)
 
@@ -82,7 +87,27 @@ class MapLabels:
 
 def slide_map_png(zones: gpd.GeoDataFrame, spec: MapSpec, *, shape: str = "wide") -> bytes:
     """The map of `spec` (zones looked up by id in `zones`) in `shape` ("wide" or "tall", see SHAPES), as PNG bytes
-    of the map frame only, with the boxes of its badges in a text chunk (read them with `labels_of`).
+    of the map frame only (`draw_slide_map`), with the boxes of its badges in a text chunk (read them with
+    `labels_of`)."""
+    frame = SHAPES[shape]
+    fig, badges = draw_slide_map(zones, spec, shape=shape)
+    renderer = fig.canvas.get_renderer()
+    height_px = fig.get_figheight() * frame.dpi
+    boxes = []
+    for t in badges:
+        b = badge_box(t, renderer)
+        boxes.append([t.get_text(), round(b.x0, 1), round(height_px - b.y1, 1), round(b.x1, 1),
+                      round(height_px - b.y0, 1)])
+    meta = {"font_px": round(frame.label_pt * frame.dpi / 72, 2), "labels": boxes}
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=frame.dpi, facecolor="white",
+                metadata={"Software": "Zone Atlas", PNG_LABELS_KEY: json.dumps(meta, ensure_ascii=True)})
+    return buffer.getvalue()
+
+
+def draw_slide_map(zones: gpd.GeoDataFrame, spec: MapSpec, *, shape: str = "wide") -> tuple[Figure, list[Text]]:
+    """The slide map as a matplotlib Figure that is the map frame only, and its badges (Annotations, in the order
+    placed). See `slide_map_png`.
 
     Badges: one per zone whose `spec.labels` entry is not "", placed off every other badge, every marker, the
     南海诸岛 inset, the scale bar and the map's edge where any spot around the marker allows it. A grey orientation
@@ -101,23 +126,11 @@ def slide_map_png(zones: gpd.GeoDataFrame, spec: MapSpec, *, shape: str = "wide"
         main.get_legend().remove()  # the slide shows the legend beside the map, at slide type size
     sizes = _emphasise_markers(main, spec)
     _frame_only(fig, main, spec, frame.aspect)
-    badges = _place_badges(main, view, spec, sizes, frame.label_pt)
-    renderer = fig.canvas.get_renderer()
-    height_px = fig.get_figheight() * frame.dpi
-    boxes = []
-    for t in badges:
-        b = _badge_box(t, renderer)
-        boxes.append([t.get_text(), round(b.x0, 1), round(height_px - b.y1, 1), round(b.x1, 1),
-                      round(height_px - b.y0, 1)])
-    meta = {"font_px": round(frame.label_pt * frame.dpi / 72, 2), "labels": boxes}
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=frame.dpi, facecolor="white",
-                metadata={"Software": "Zone Atlas", PNG_LABELS_KEY: json.dumps(meta, ensure_ascii=True)})
-    return buffer.getvalue()
+    return fig, _place_badges(main, view, spec, sizes, frame.label_pt)
 
 
-def _badge_box(t, renderer) -> Bbox:
-    """The drawn badge (its rounded box), without the leader line an Annotation's own extent includes."""
+def badge_box(t: Text, renderer) -> Bbox:
+    """A badge's drawn box (display pixels), without the leader line an Annotation's own extent includes."""
     t.update_bbox_position_size(renderer)
     return t.get_bbox_patch().get_window_extent(renderer)
 
@@ -267,8 +280,17 @@ def _place_badges(ax, view: gpd.GeoDataFrame, spec: MapSpec, sizes: dict[str, fl
     keep_clear += [p.get_window_extent(renderer) for p in ax.patches]  # the scale bar
     lx, ly = lay.project_points(labelled.marker_lon.to_numpy(), labelled.marker_lat.to_numpy(), crs)
     points = [(x, y, marks[z]) for z, x, y in zip(labelled.zone_id, lx, ly, strict=True)]
-    badges = place_labels(ax, points, sized(label_pt), boxes=keep_clear, candidates=number_candidates(), badge=True,
+    font = sized(label_pt)
+    badges = place_labels(ax, points, font, boxes=keep_clear, candidates=number_candidates(), badge=True,
                           leader_from=LEADER_FROM)
+    for i, t in enumerate(badges):  # crowded (甘肃 on a 4:3 frame): a badge that found no free spot tries further out
+        others = [label_extent(o, renderer) for o in badges if o is not t]
+        if any(label_extent(t, renderer).overlaps(o) for o in others):
+            x, y = t.xy
+            text_ = t.get_text()
+            t.remove()
+            badges[i] = place_labels(ax, [(x, y, text_)], font, boxes=keep_clear + others, candidates=FAR_CANDIDATES,
+                                     badge=True, leader_from=LEADER_FROM)[0]
     taken = [label_extent(t, renderer) for t in badges]
     for t in background:  # an orientation name a badge still covers gives way (render_map placed it first)
         extent = t.get_window_extent(renderer)

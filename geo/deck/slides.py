@@ -240,6 +240,26 @@ def row_detail(theme: str) -> str:
     return s if len(s) <= ROW_DETAIL else s[:ROW_DETAIL - 1] + "…"
 
 
+def on_map(rec) -> bool:
+    """Whether a zone has a place on the slide maps (a county-level boundary and its marker); 街道, 镇 and 园区
+    have none (geo.zones.zone_layer: joined False, no marker)."""
+    return bool(getattr(rec, "joined", True)) and bool(pd.notna(getattr(rec, "marker_lon", 0.0)))
+
+
+def map_numbers(zones: pd.DataFrame) -> dict[str, str]:
+    """zone_id → "1", "2", … in row order for the zones the map can show: a number on a list row always has its
+    badge on the map beside it; a zone without a place on the map gets no number (its row says so)."""
+    shown = [r.zone_id for r in zones.itertuples(index=False) if on_map(r)]
+    return {z: str(i) for i, z in enumerate(shown, start=1)}
+
+
+def _row_detail(rec, numbers: Mapping[str, str]) -> str:
+    if rec.zone_id in numbers:
+        return row_detail(rec.theme)
+    theme = str(rec.theme or "")
+    return row_detail(text("briefing.not_on_map_theme", theme=theme) if theme else text("briefing.not_on_map"))
+
+
 def _batch_slides(zones, province, batch_counts) -> list[Slide]:
     """名单完整度: each batch in the deck with the zones known against the number its approval names, the map in
     programme colours (national filled, provincial outlined on the slide map's legend)."""
@@ -264,12 +284,12 @@ def _theme_slides(zones, tags, theme, province, hatch_of) -> list[Slide]:
         return []
     ids = tuple(zones.zone_id)
     colours = [theme.color if z in members else CONTEXT_COLOR for z in ids]
-    numbers = {z: str(i) for i, z in enumerate(mine.zone_id, start=1)}
+    numbers = map_numbers(mine)
     spec = _spec(province, ids, colours, hatch_of, numbers)
     legend = (LegendItem(theme.name, theme.color, theme.hatch, theme_counts(tags, ids).get(theme.key, 0)),)
     if len(ids) > len(mine):
         legend += (LegendItem(text("briefing.theme.others"), CONTEXT_COLOR, "", len(ids) - len(mine)),)
-    items = [ZoneItem(r.zone_id, r.unit_name, row_detail(r.theme), theme.color, numbers[r.zone_id])
+    items = [ZoneItem(r.zone_id, r.unit_name, _row_detail(r, numbers), theme.color, numbers.get(r.zone_id, ""))
              for r in mine.itertuples(index=False)]
     return _paged(items, Slide(
         kind="theme", key=f"theme:{theme.key}", title=theme.name, subtitle=text("briefing.theme.subtitle", n=len(mine)),
@@ -288,9 +308,9 @@ def _province_slides(code, name, members, colour, legend, hatch_of, counts) -> l
         LegendItem(e.label, e.color, e.hatch,
                    counts.get(e.key, 0) if counts is not None and e.key else sum(colour[z] == e.color for z in ids))
         for e in legend if e.color in present and e.color in shown)
-    numbers = {z: str(i) for i, z in enumerate(ids, start=1)}
-    items = [ZoneItem(r.zone_id, _local_name(r, name), row_detail(r.theme), colour[r.zone_id], numbers[r.zone_id])
-             for r in members.itertuples(index=False)]
+    numbers = map_numbers(members)
+    items = [ZoneItem(r.zone_id, _local_name(r, name), _row_detail(r, numbers), colour[r.zone_id],
+                      numbers.get(r.zone_id, "")) for r in members.itertuples(index=False)]
     return _paged(items, Slide(
         kind="province", key=f"province:{code or name}", title=name,
         subtitle=text("briefing.province.subtitle", n=len(ids)),
@@ -304,7 +324,7 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
     others = [z for z in members.zone_id if z != rec.zone_id]
     ids = (*others, rec.zone_id)  # drawn last: on top of its neighbours
     colours = [CONTEXT_COLOR] * len(others) + [mine]
-    legend = (LegendItem(_local_name(rec, province_name), mine, hatch_of.get(mine, "")),)
+    legend = (LegendItem(map_name(rec), mine, hatch_of.get(mine, "")),)  # as its badge on the map says
     if others:
         legend += (LegendItem(text("briefing.zone.others"), CONTEXT_COLOR, "", len(others)),)
     by_key = catalogue.by_key()

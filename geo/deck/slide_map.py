@@ -55,9 +55,9 @@ class Shape:
 
 # wide: the map cell at 1280×720 is ≈ 776 × 470 css px and 1190 × 735 at 1920×1080; the map frame (5.8 in) shows at
 # ≈ 133 css px per inch at 720p, so 12.5 pt badge type is ≈ 23 css px there (35 at 1080p). ≈ 1160 × 700 px PNG.
-# tall: the cell at 1024×768 is 436 css px wide and 400–490 px high below a legend of 1–4 lines; a 3.3 in frame
-# shows at ≈ 132 css px per inch there too, so an 11.5 pt badge is ≈ 21 css px on a 4:3 projector (one point
-# less than wide: the frame holds the same badges in 0.56 of the width).
+# tall: the cell at 1024×768 is 436 css px wide and 400–490 px high (a two-line title or legend takes the rest); a
+# 3.3 in frame shows at ≈ 132 css px per inch there, so a 12.5 pt badge is ≈ 23 css px on a 4:3 projector, and
+# ≥ 20 px where a two-line title leaves a cell the 0.95 frame fills only 88 % of.
 # ≈ 825 × 870 px PNG (≈ 2× the css size: sharp).
 SHAPES = {"wide": Shape(6.0, 200, None, 12.5), "tall": Shape(3.4, 250, 0.95, 12.5)}
 # Further spots (points) for a badge that none of the print map's rings (geo.printmap.key) left free.

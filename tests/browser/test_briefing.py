@@ -178,12 +178,14 @@ def test_controls_hide_until_the_mouse_moves(streamlit_app, page):
 
 
 def check_map_labels(page, kind: str) -> dict:
-    """The map fills ≥ 90 % of its cell; every numbered row has its badge on the map; each badge's type and box
+    """The map fills ≥ 85 % of its cell; every numbered row has its badge on the map; each badge's type and box
     are ≥ MIN_LABEL_PX css px high, it lies inside the map and touches no other badge."""
     data = page.evaluate(_MAP_LABELS)
     where = (kind, page.locator(SLIDE).get_attribute("data-key"), data["shape"])
-    free_w, free_h = data["free"]  # the map's cell: its column, less the legend below it
-    assert data["width"] * data["height"] >= 0.9 * free_w * free_h, (where, data["width"], data["height"], data["free"])
+    # The map's cell (its column less the legend) is 0.9–1.1 times as tall as wide at 4:3, depending on how many
+    # lines the title and legend take (积石山…自治县's title takes two); the tall map (0.95) fills ≥ 85 % of it.
+    free_w, free_h = data["free"]
+    assert data["width"] * data["height"] >= 0.85 * free_w * free_h, (where, data["width"], data["height"], data["free"])
     assert data["font"] >= MIN_LABEL_PX, (where, data["font"])
     texts = [label["text"] for label in data["labels"]]
     numbered = [n for n in data["rows"] if n]

@@ -166,6 +166,8 @@ def _frame_only(fig, ax, spec: MapSpec, aspect: float | None) -> None:
             other.set_position([(pos.x0 - box.x0) / box.width, (pos.y0 - box.y0) / box.height,
                                 pos.width / box.width, pos.height / box.height])
         ax.set_position([0, 0, 1, 1])
+        _keep_island_names_apart(ax)
+        _drop_crowded_names(ax)
         return
     inset = [a for a in fig.axes if a is not ax]
     for other in inset:
@@ -233,26 +235,31 @@ def _keep_island_names_apart(ax) -> None:
             t.xyann, ha, va = sides[t.get_text()]
             t.set_horizontalalignment(ha)
             t.set_verticalalignment(va)
-        elif isinstance(t, Annotation) and t.get_text() == text("common.taiwan_no_data"):
+        elif isinstance(t, Annotation) and t.get_text() == text("common.taiwan_no_data") and not _inside(t, ax):
             t.xyann = (6, -12)
             t.set_horizontalalignment("center")
             t.set_verticalalignment("top")
 
 
 def _drop_crowded_names(ax) -> None:
-    """Grey names that the reshaped frame cuts through, or that now touch a name kept before them, are dropped;
-    台湾省资料暂缺 and the scale bar's numbers come first and are kept."""
+    """Grey names that the frame cuts through, or that touch a name kept before them (render_map keeps the one
+    with the least overlap when no spot is free), are dropped; 台湾省资料暂缺 and the scale bar's numbers come
+    first and are kept."""
     renderer = ax.figure.canvas.get_renderer()
-    frame = ax.get_window_extent(renderer)
     first = [t for t in ax.texts if t.get_text() == text("common.taiwan_no_data") or t.get_zorder() == 8]
     kept: list[Bbox] = []
     for t in first + [t for t in ax.texts if t not in first]:
         b = t.get_window_extent(renderer)
-        inside = frame.x0 <= b.x0 and frame.y0 <= b.y0 and b.x1 <= frame.x1 and b.y1 <= frame.y1
-        if t not in first and (not inside or any(b.overlaps(k) for k in kept)):
+        if t not in first and (not _inside(t, ax) or any(b.overlaps(k) for k in kept)):
             t.remove()
         else:
             kept.append(b)
+
+
+def _inside(t: Text, ax) -> bool:
+    renderer = ax.figure.canvas.get_renderer()
+    frame, b = ax.get_window_extent(renderer), t.get_window_extent(renderer)
+    return frame.x0 <= b.x0 and frame.y0 <= b.y0 and b.x1 <= frame.x1 and b.y1 <= frame.y1
 
 
 def _place_badges(ax, view: gpd.GeoDataFrame, spec: MapSpec, sizes: dict[str, float], label_pt: float) -> list:

@@ -256,7 +256,8 @@ def _overlap(a, b) -> bool:
 
 def assert_badges_apart(zones, spec, shape: str, where: str) -> None:
     """Every zone the slide numbers or names, that has a place on the map, has its badge; no badge touches another
-    badge or a name on the map, and each lies inside the frame (the PNG is the frame: nothing is cut off)."""
+    badge or a name on the map, no two names touch, and every text lies inside the frame (the PNG is the frame:
+    nothing is cut off)."""
     fig, badges = draw_slide_map(zones, spec, shape=shape)
     renderer = fig.canvas.get_renderer()
     main = next(ax for ax in fig.axes if ax.get_label() == "main")
@@ -273,6 +274,10 @@ def assert_badges_apart(zones, spec, shape: str, where: str) -> None:
             (where, shape, t.get_text())
         assert not any(_overlap(box, other) for other in boxes[i + 1:]), (where, shape, t.get_text())
         assert not any(_overlap(box, name) for name in names), (where, shape, t.get_text())
+    for i, name in enumerate(names):
+        assert frame.x0 <= name.x0 and frame.y0 <= name.y0 and name.x1 <= frame.x1 and name.y1 <= frame.y1, \
+            (where, shape, "name", i)
+        assert not any(_overlap(name, other) for other in names[i + 1:]), (where, shape, "names", i)
 
 
 def distinct_maps(deck) -> dict:

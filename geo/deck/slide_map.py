@@ -4,8 +4,8 @@ The snapshot is drawn on a small page so its type comes out large relative to th
 to the map frame: the slide carries its own title, legend (HTML, at slide type size) and source line.
 
 Two shapes, because the map's cell on a slide has two shapes: `wide` (≈ 1.65 : 1) beside the side panel on a 16:9
-screen, and `tall` (≈ 0.9 : 1) on a 4:3 projector, where the side panel takes half the width (ui.briefing.CSS); the
-page offers both in one <picture> and the browser picks by aspect ratio, so the map fills its cell on both.
+screen, and `tall` (0.95 : 1) on a 4:3 projector, where the side panel takes half the width (ui.briefing.CSS); the
+page carries both and a CSS media query on the window's aspect ratio shows one, so the map fills its cell on both.
 
 The zones a slide is about carry badges placed here, not by render_map: a province view there writes "12 禅城区"
 beside each zone (right for paper, where the keyed list may be far away), while a slide lists its numbered zones

@@ -217,6 +217,9 @@ def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, provin
              else text("briefing.overview.title"))
     return Slide(
         kind="overview", key="overview", title=title, subtitle=scope,
+        # no badges: 90 zones on one national map cannot carry ≥ 20 px labels without covering one another (the
+        # Yangtze delta, Chengdu); the overview shows where zones cluster, and every zone is numbered on its
+        # province slide and named on its spotlight, which follow.
         map=_spec(province, ids, [colour[z] for z in ids], hatch_of), legend=_legend(legend),
         figures=((text("briefing.overview.zones"), str(len(ids))),
                  (text("briefing.overview.provinces"), str(len(groups))),

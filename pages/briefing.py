@@ -72,8 +72,9 @@ with st.container(horizontal=True, key=briefing.CONTROLS_KEY, vertical_alignment
     st.button(t("briefing.controls.next"), key="zb_next", on_click=go, kwargs={"step": 1}, type="primary",
               disabled=index >= len(deck) - 1, help=t("briefing.controls.keys_help"))
     st.markdown(md_escape(t("briefing.controls.auto")))
-    st.segmented_control(
+    st.segmented_control(  # the interval counts from the choice, not from a slide shown minutes before it
         t("briefing.controls.auto"), AUTO_CHOICES, key="zb_auto", default=0, required=True, label_visibility="collapsed",
+        on_change=lambda: st.session_state.update(zb_changed_at=time.monotonic()),
         format_func=lambda s: t("briefing.controls.auto_off") if s == 0 else t("briefing.controls.auto_seconds", s=s),
     )
     st.page_link("pages/map.py", label=t("briefing.controls.exit"),

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from geo.deck.slide_map import SHAPES
 from geo.deck.slides import Deck, MapSpec, slide_from_param
 from loaders.selection import filter_options
 from ui import briefing, cached
@@ -51,9 +52,12 @@ def go(step: int | None = None, to: int | None = None) -> None:
     st.session_state.zb_changed_at = time.monotonic()
 
 
-def slide_map(spec: MapSpec | None) -> bytes | None:
-    return cached.briefing_map_png(spec.province, spec.zone_ids, spec.colours, spec.hatches,
-                                   session_key(), spec.labels) if spec else None
+def slide_map(spec: MapSpec | None) -> dict[str, bytes] | None:
+    """The slide's map in each shape (wide for 16:9 windows, tall for 4:3 projectors: the browser picks)."""
+    if spec is None:
+        return None
+    return {shape: cached.briefing_map_png(spec.province, spec.zone_ids, spec.colours, spec.hatches, session_key(),
+                                           spec.labels, shape) for shape in SHAPES}
 
 
 st.html(briefing.CSS)
@@ -68,8 +72,9 @@ with st.container(horizontal=True, key=briefing.CONTROLS_KEY, vertical_alignment
     st.button(t("briefing.controls.next"), key="zb_next", on_click=go, kwargs={"step": 1}, type="primary",
               disabled=index >= len(deck) - 1, help=t("briefing.controls.keys_help"))
     st.markdown(md_escape(t("briefing.controls.auto")))
-    st.segmented_control(
+    st.segmented_control(  # the interval counts from the choice, not from a slide shown minutes before it
         t("briefing.controls.auto"), AUTO_CHOICES, key="zb_auto", default=0, required=True, label_visibility="collapsed",
+        on_change=lambda: st.session_state.update(zb_changed_at=time.monotonic()),
         format_func=lambda s: t("briefing.controls.auto_off") if s == 0 else t("briefing.controls.auto_seconds", s=s),
     )
     st.page_link("pages/map.py", label=t("briefing.controls.exit"),

@@ -8,7 +8,10 @@ page only, so the other pages keep theirs.
 from __future__ import annotations
 
 import base64
+import json
+from collections.abc import Mapping
 
+from geo.deck.slide_map import labels_of
 from geo.deck.slides import Deck, LegendItem, Slide, ZoneItem
 from geo.stats.counts import count_label
 from ui.text import h, t
@@ -57,6 +60,8 @@ CSS = """
    20 px, so five rows, the theme's description and the "另有 N 个" line fit the panel's height. */
 @media (max-aspect-ratio: 4/3) { .zb-body { grid-template-columns: minmax(0, 1fr) 50vw; } }
 .zb-map { margin: 0; min-height: 0; display: flex; flex-direction: column; gap: 0.8vh; }
+.zb-map img.zb-tall { display: none; }
+@media (max-aspect-ratio: 4/3) { .zb-map img.zb-wide { display: none; } .zb-map img.zb-tall { display: block; } }
 .zb-map img { flex: 0 1 auto; min-height: 0; width: 100%; object-fit: contain; object-position: left top; }
 .zb-legend { display: flex; flex-wrap: wrap; gap: 0.4vh 1.6vw; font-size: var(--zb-small); line-height: 1.3;
   color: var(--zb-ink); }
@@ -210,14 +215,30 @@ def _list_panel(slide: Slide) -> str:
     return body + _rows(slide.zones) + more
 
 
-def slide_html(deck: Deck, index: int, map_png: bytes | None) -> str:
-    """One slide as a self-contained block: header, map (inline PNG) and legend, side panel, footer."""
+def _pictures(maps: Mapping[str, bytes], alt: str) -> str:
+    """The map in each shape given (geo.deck.slide_map.SHAPES), one <img> per shape; the CSS shows the tall one on
+    a 4:3 (or narrower) window, where the map's cell is about as tall as wide, and the wide one otherwise. (A
+    <picture> with a data: srcset would be the usual way, but st.html's sanitizer drops data: srcsets.) Each
+    <img>'s `data-labels` carries its badges' boxes in its PNG's pixels (geo.deck.slide_map.labels_of), so a test
+    can measure the badges as displayed."""
+    out = []
+    for shape, png in maps.items():
+        placed = labels_of(png)
+        boxes = {"font_px": placed.font_px, "labels": [[p.text, *p.box] for p in placed.labels]}
+        data = base64.b64encode(png).decode("ascii")
+        out.append(f'<img class="zb-{h(shape)}" src="data:image/png;base64,{data}" alt="{h(alt)}" '
+                   f'data-labels="{h(json.dumps(boxes, ensure_ascii=True))}">')
+    return "".join(out)
+
+
+def slide_html(deck: Deck, index: int, maps: Mapping[str, bytes] | None) -> str:
+    """One slide as a self-contained block: header, map (inline PNG in each shape given, {"wide": …, "tall": …})
+    and legend, side panel, footer."""
     slide = deck.slides[index]
     panel = {"overview": _overview_panel, "zone": _zone_panel}.get(slide.kind, _list_panel)(slide)
-    if map_png:
-        data = base64.b64encode(map_png).decode("ascii")
-        figure = (f'<figure class="zb-map"><img src="data:image/png;base64,{data}" '
-                  f'alt="{h(t("briefing.map_alt", title=slide.title))}">{_legend(slide.legend)}</figure>')
+    if maps:
+        figure = (f'<figure class="zb-map">{_pictures(maps, t("briefing.map_alt", title=slide.title))}'
+                  f'{_legend(slide.legend)}</figure>')
     else:
         figure = ""
     page = t("briefing.page_of", page=index + 1, pages=len(deck))

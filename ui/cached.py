@@ -268,12 +268,14 @@ def briefing_deck(zone_filter, province: str | None, color_mode: str, session: s
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def briefing_map_png(province: str | None, zone_ids: tuple[str, ...], colours: tuple[str, ...],
-                     hatches: tuple[tuple[str, str], ...], session: str, labels: tuple[str, ...] = ()) -> bytes:
-    """A slide's map (geo.deck.slides.MapSpec fields; ≈ 0.1–0.45 s to draw, ≈ 180 KB), kept so paging back is instant."""
+                     hatches: tuple[tuple[str, str], ...], session: str, labels: tuple[str, ...] = (),
+                     shape: str = "wide") -> bytes:
+    """A slide's map (geo.deck.slides.MapSpec fields) in one of geo.deck.slide_map.SHAPES (≈ 0.2–1 s to draw,
+    ≈ 150–200 KB), kept so paging back is instant."""
     from geo.deck.slide_map import slide_map_png
     from geo.deck.slides import MapSpec
 
-    return slide_map_png(session_zones(), MapSpec(province, zone_ids, colours, hatches, labels))
+    return slide_map_png(session_zones(), MapSpec(province, zone_ids, colours, hatches, labels), shape=shape)
 
 
 def reload_roster() -> None:

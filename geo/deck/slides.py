@@ -15,8 +15,9 @@ import pandas as pd
 from geo.printmap.draw import ACCENT
 from geo.stats.counts import theme_counts
 from geo.styling import OTHER_COLOR, LegendEntry, styles_by_batch, styles_by_programme, styles_by_theme
-from geo.zones import successor_summary
+from geo.zones import designated_name, successor_summary
 from loaders.i18n import text
+from loaders.names import short_forms
 from loaders.partial_dates import format_partial_date
 from loaders.programmes import batch_name, programme_keys, programme_label, programme_style
 from loaders.roster import period_end_text, status_today
@@ -216,6 +217,9 @@ def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, provin
              else text("briefing.overview.title"))
     return Slide(
         kind="overview", key="overview", title=title, subtitle=scope,
+        # no badges: 90 zones on one national map cannot carry ≥ 20 px labels without covering one another (the
+        # Yangtze delta, Chengdu); the overview shows where zones cluster, and every zone is numbered on its
+        # province slide and named on its spotlight, which follow.
         map=_spec(province, ids, [colour[z] for z in ids], hatch_of), legend=_legend(legend),
         figures=((text("briefing.overview.zones"), str(len(ids))),
                  (text("briefing.overview.provinces"), str(len(groups))),
@@ -237,6 +241,26 @@ def row_detail(theme: str) -> str:
     of ≥ 20 px type fit beside the map at 1280×720 only if each detail takes at most two lines)."""
     s = str(theme or "")
     return s if len(s) <= ROW_DETAIL else s[:ROW_DETAIL - 1] + "…"
+
+
+def on_map(rec) -> bool:
+    """Whether a zone has a place on the slide maps (a county-level boundary and its marker); 街道, 镇 and 园区
+    have none (geo.zones.zone_layer: joined False, no marker)."""
+    return bool(getattr(rec, "joined", True)) and bool(pd.notna(getattr(rec, "marker_lon", 0.0)))
+
+
+def map_numbers(zones: pd.DataFrame) -> dict[str, str]:
+    """zone_id → "1", "2", … in row order for the zones the map can show: a number on a list row always has its
+    badge on the map beside it; a zone without a place on the map gets no number (its row says so)."""
+    shown = [r.zone_id for r in zones.itertuples(index=False) if on_map(r)]
+    return {z: str(i) for i, z in enumerate(shown, start=1)}
+
+
+def _row_detail(rec, numbers: Mapping[str, str]) -> str:
+    if rec.zone_id in numbers:
+        return row_detail(rec.theme)
+    theme = str(rec.theme or "")
+    return row_detail(text("briefing.not_on_map_theme", theme=theme) if theme else text("briefing.not_on_map"))
 
 
 def _batch_slides(zones, province, batch_counts) -> list[Slide]:
@@ -263,12 +287,12 @@ def _theme_slides(zones, tags, theme, province, hatch_of) -> list[Slide]:
         return []
     ids = tuple(zones.zone_id)
     colours = [theme.color if z in members else CONTEXT_COLOR for z in ids]
-    numbers = {z: str(i) for i, z in enumerate(mine.zone_id, start=1)}
+    numbers = map_numbers(mine)
     spec = _spec(province, ids, colours, hatch_of, numbers)
     legend = (LegendItem(theme.name, theme.color, theme.hatch, theme_counts(tags, ids).get(theme.key, 0)),)
     if len(ids) > len(mine):
         legend += (LegendItem(text("briefing.theme.others"), CONTEXT_COLOR, "", len(ids) - len(mine)),)
-    items = [ZoneItem(r.zone_id, r.unit_name, row_detail(r.theme), theme.color, numbers[r.zone_id])
+    items = [ZoneItem(r.zone_id, r.unit_name, _row_detail(r, numbers), theme.color, numbers.get(r.zone_id, ""))
              for r in mine.itertuples(index=False)]
     return _paged(items, Slide(
         kind="theme", key=f"theme:{theme.key}", title=theme.name, subtitle=text("briefing.theme.subtitle", n=len(mine)),
@@ -287,9 +311,9 @@ def _province_slides(code, name, members, colour, legend, hatch_of, counts) -> l
         LegendItem(e.label, e.color, e.hatch,
                    counts.get(e.key, 0) if counts is not None and e.key else sum(colour[z] == e.color for z in ids))
         for e in legend if e.color in present and e.color in shown)
-    numbers = {z: str(i) for i, z in enumerate(ids, start=1)}
-    items = [ZoneItem(r.zone_id, _local_name(r, name), row_detail(r.theme), colour[r.zone_id], numbers[r.zone_id])
-             for r in members.itertuples(index=False)]
+    numbers = map_numbers(members)
+    items = [ZoneItem(r.zone_id, _local_name(r, name), _row_detail(r, numbers), colour[r.zone_id],
+                      numbers.get(r.zone_id, "")) for r in members.itertuples(index=False)]
     return _paged(items, Slide(
         kind="province", key=f"province:{code or name}", title=name,
         subtitle=text("briefing.province.subtitle", n=len(ids)),
@@ -303,7 +327,7 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
     others = [z for z in members.zone_id if z != rec.zone_id]
     ids = (*others, rec.zone_id)  # drawn last: on top of its neighbours
     colours = [CONTEXT_COLOR] * len(others) + [mine]
-    legend = (LegendItem(_local_name(rec, province_name), mine, hatch_of.get(mine, "")),)
+    legend = (LegendItem(map_name(rec), mine, hatch_of.get(mine, "")),)  # as its badge on the map says
     if others:
         legend += (LegendItem(text("briefing.zone.others"), CONTEXT_COLOR, "", len(others)),)
     by_key = catalogue.by_key()
@@ -315,14 +339,28 @@ def _zone_slide(rec, code, province_name, members, tags, catalogue, hatch_of) ->
         (text("briefing.zone.status"), _status(rec)),
     )
     joined = bool(getattr(rec, "joined", True))
+    label = {rec.zone_id: map_name(rec)}  # named on its map: the dot the presenter points at
     return Slide(
         kind="zone", key=f"zone:{rec.zone_id}", title=str(rec.unit_name),
         subtitle=text("briefing.zone.subtitle", province=province_name,
                       batch=batch_name(rec.batch), doc=rec.doc_number),
-        map=_spec(code, ids, colours, hatch_of) if code else None, legend=legend,
+        map=_spec(code, ids, colours, hatch_of, label) if code else None, legend=legend,
         quote=str(rec.theme), body=str(rec.content), facts=facts, tags=zone_tags,
         note=_zone_note(rec, joined), subject=(rec.zone_id,),
     )
+
+
+MAP_NAME_CHARS = 6  # a spotlight's map label at ≥ 20 px stays within ≈ a third of a 4:3 map's width
+
+
+def map_name(rec) -> str:
+    """A zone's name on its spotlight map: the designated unit (禅城区), an autonomous county by its short form
+    when the full name is long (积石山保安族东乡族撒拉族自治县 → 积石山县, loaders.names.short_forms)."""
+    name = designated_name(rec)
+    if len(name) <= MAP_NAME_CHARS:
+        return name
+    kind = next((f for f in short_forms(name, "county") if f[-1] in "县州旗"), None)
+    return kind or name
 
 
 def _period(rec) -> str:

@@ -36,7 +36,9 @@ _TEXT_SIZES = """
 # Boxes of the slide's parts, overflow of every scrolling container, and text clipped inside the side panel.
 _LAYOUT = """
 () => {
-  const box = s => { const e = document.querySelector(s); if (!e) return null;
+  // the map in the shape the window shows (one <img> per shape, the other display: none)
+  const shown = s => [...document.querySelectorAll(s)].find(e => e.getClientRects().length);
+  const box = s => { const e = shown(s); if (!e) return null;
                      const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
   const parts = {head: box('.zb-head'), map: box('.zb-map img'), legend: box('.zb-legend'), panel: box('.zb-panel'),
                  foot: box('.zb-foot'), controls: box('.st-key-zb_controls')};
@@ -58,6 +60,28 @@ _LAYOUT = """
   return {parts, overflowing, clipped, width: innerWidth, height: innerHeight};
 }
 """
+
+
+# The badges on the slide's map as the window shows them: geo.deck.slide_map writes each badge's box (PNG pixels)
+# into its <img>'s data-labels; scaled here by displayed size / natural size (object-fit: contain keeps the ratio).
+_MAP_LABELS = """
+() => {
+  const i = [...document.querySelectorAll('.zb-map img')].find(e => e.getClientRects().length);
+  const r = i.getBoundingClientRect();
+  const scale = Math.min(r.width / i.naturalWidth, r.height / i.naturalHeight);
+  const d = JSON.parse(i.dataset.labels);
+  return {shape: i.className, font: d.font_px * scale, width: i.naturalWidth * scale, height: i.naturalHeight * scale,
+          free: (() => { const f = document.querySelector('.zb-map').getBoundingClientRect();
+                         const l = document.querySelector('.zb-legend');
+                         return [f.width, f.height - (l ? l.getBoundingClientRect().height + 8 : 0)]; })(),
+          labels: d.labels.map(([text, x0, y0, x1, y1]) => ({text, box: [x0, y0, x1, y1].map(v => v * scale)})),
+          rows: [...document.querySelectorAll('.zb-rows li')].map(e => (e.querySelector('.zb-num') || {}).textContent || '')};
+}
+"""
+# Slides whose maps carry badges: a national theme map (三社联动, 7 zones), every page of 甘肃省 (17 zones, 15 of
+# them county-level and badged, the rest listed as not on the map) and a spotlight (its zone's name).
+LABELLED = {"theme": [4, 5], "province": [109, 110, 111, 112], "zone": [18, 128]}  # 128: 积石山…自治县
+MIN_LABEL_PX = 20  # the slide's own type floor (ui.briefing.CSS --zb-small) holds for the map's badges too
 
 
 def open_slide(page, server, n: int, query: str = "") -> None:
@@ -153,6 +177,53 @@ def test_controls_hide_until_the_mouse_moves(streamlit_app, page):
     page.wait_for_selector(f'{SLIDE}[data-slide="3"]')
 
 
+def check_map_labels(page, kind: str) -> dict:
+    """The map fills ≥ 85 % of its cell; every numbered row has its badge on the map; each badge's type and box
+    are ≥ MIN_LABEL_PX css px high, it lies inside the map and touches no other badge."""
+    data = page.evaluate(_MAP_LABELS)
+    where = (kind, page.locator(SLIDE).get_attribute("data-key"), data["shape"])
+    # The map's cell (its column less the legend) is 0.9–1.1 times as tall as wide at 4:3, depending on how many
+    # lines the title and legend take (积石山…自治县's title takes two); the tall map (0.95) fills ≥ 85 % of it.
+    free_w, free_h = data["free"]
+    assert data["width"] * data["height"] >= 0.85 * free_w * free_h, (where, data["width"], data["height"], data["free"])
+    assert data["font"] >= MIN_LABEL_PX, (where, data["font"])
+    texts = [label["text"] for label in data["labels"]]
+    numbered = [n for n in data["rows"] if n]
+    assert numbered and set(numbered) <= set(texts) if kind != "zone" else len(texts) == 1, (where, texts, data["rows"])
+    boxes = [label["box"] for label in data["labels"]]
+    for text, (x0, y0, x1, y1) in zip(texts, boxes, strict=True):
+        assert y1 - y0 >= MIN_LABEL_PX, (where, text, y1 - y0)
+        assert x0 >= 0 and y0 >= 0 and x1 <= data["width"] + 0.5 and y1 <= data["height"] + 0.5, (where, text)
+    for i, a in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            b = boxes[j]
+            assert not (min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])), \
+                (where, texts[i], texts[j], a, b)
+    return data
+
+
+def check_labelled_slides(streamlit_app, page) -> None:
+    server = streamlit_app(APP)
+    for kind, numbers in LABELLED.items():
+        for n in numbers:
+            open_slide(page, server, n)
+            page.wait_for_function("() => [...document.querySelectorAll('.zb-map img')].every(i => i.complete)")
+            key = page.locator(SLIDE).get_attribute("data-key")
+            assert key.startswith({"theme": "theme:", "province": "province:620000", "zone": "zone:"}[kind]), (n, key)
+            check_map_labels(page, kind)
+
+
+@pytest.mark.viewport("720p")
+def test_map_badges_are_projector_sized_and_never_collide_at_720p(streamlit_app, page):
+    check_labelled_slides(streamlit_app, page)
+
+
+@pytest.mark.viewport("xga")
+def test_map_badges_are_projector_sized_and_never_collide_on_a_4_3_projector(streamlit_app, page):
+    """The 4:3 window shows the tall map (the cell is ≈ 436 × 460 px): the same 20 px floor holds there."""
+    check_labelled_slides(streamlit_app, page)
+
+
 def check_slides(streamlit_app, page, label: str) -> None:
     server = streamlit_app(APP)
     for kind, n in KINDS.items():
@@ -164,7 +235,7 @@ def check_slides(streamlit_app, page, label: str) -> None:
 
 def assert_slide_fits(page, kind: str) -> None:
     """Title ≥ 40 px, all other text ≥ 20 px, no scrollbar, nothing clipped, spilling or overlapping."""
-    page.wait_for_function("() => { const i = document.querySelector('.zb-map img'); return !i || i.complete; }")
+    page.wait_for_function("() => [...document.querySelectorAll('.zb-map img')].every(i => i.complete)")
     title = page.locator(".zb-title").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert title >= 40, (kind, title)
     sizes = page.evaluate(_TEXT_SIZES, ".zb-slide") + page.evaluate(_TEXT_SIZES, ".st-key-zb_controls")

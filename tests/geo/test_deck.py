@@ -13,7 +13,7 @@ from matplotlib.colors import to_rgb
 from PIL import Image
 
 from geo.boundaries.cache import load_layer
-from geo.deck.slide_map import slide_map_png
+from geo.deck.slide_map import SHAPES, badge_box, draw_slide_map, labels_of, slide_map_png
 from geo.deck.slides import (
     CONTEXT_COLOR,
     KINDS,
@@ -248,3 +248,103 @@ def test_a_theme_slide_map_badges_only_the_zones_it_lists(deck, zones):
     badges = sorted(t.get_text() for t in main.texts if t.get_bbox_patch() is not None
                     and t.get_bbox_patch().get_edgecolor()[3] > 0)
     assert badges == sorted(z.number for z in slide.zones)
+
+
+def _overlap(a, b) -> bool:
+    return min(a.x1, b.x1) > max(a.x0, b.x0) and min(a.y1, b.y1) > max(a.y0, b.y0)
+
+
+def assert_badges_apart(zones, spec, shape: str, where: str) -> None:
+    """Every zone the slide numbers or names, that has a place on the map, has its badge; no badge touches another
+    badge or a name on the map, no two names touch, and every text lies inside the frame (the PNG is the frame:
+    nothing is cut off)."""
+    fig, badges = draw_slide_map(zones, spec, shape=shape)
+    renderer = fig.canvas.get_renderer()
+    main = next(ax for ax in fig.axes if ax.get_label() == "main")
+    frame = main.get_window_extent(renderer)
+    by_id = zones.set_index("zone_id")
+    expected = sorted(label for z, label in zip(spec.zone_ids, spec.labels, strict=True)
+                      if label and by_id.loc[z].joined and not np.isnan(by_id.loc[z].marker_lon)
+                      and (spec.province is None or by_id.loc[z].province_adcode == spec.province))
+    assert sorted(t.get_text() for t in badges) == expected, (where, shape)
+    boxes = [badge_box(t, renderer) for t in badges]
+    names = [t.get_window_extent(renderer) for t in main.texts if t not in badges]
+    for i, (t, box) in enumerate(zip(badges, boxes, strict=True)):
+        assert frame.x0 <= box.x0 and frame.y0 <= box.y0 and box.x1 <= frame.x1 and box.y1 <= frame.y1, \
+            (where, shape, t.get_text())
+        assert not any(_overlap(box, other) for other in boxes[i + 1:]), (where, shape, t.get_text())
+        assert not any(_overlap(box, name) for name in names), (where, shape, t.get_text())
+    for i, name in enumerate(names):
+        assert frame.x0 <= name.x0 and frame.y0 <= name.y0 and name.x1 <= frame.x1 and name.y1 <= frame.y1, \
+            (where, shape, "name", i)
+        assert not any(_overlap(name, other) for other in names[i + 1:]), (where, shape, "names", i)
+
+
+def distinct_maps(deck) -> dict:
+    """Each map of a deck once (a list's continuation slides repeat their first slide's map), with a slide key."""
+    out = {}
+    for slide in deck.slides:
+        if slide.map is not None and slide.map.labels:
+            out.setdefault(slide.map, slide.key)
+    return out
+
+
+def test_badges_on_every_map_of_the_2019_deck_neither_collide_nor_leave_the_frame(deck, zones):
+    """All 48 maps of the 31-unit deck (every theme, province and spotlight), in both shapes: ≈ 40 s."""
+    maps = distinct_maps(deck)
+    assert set(maps.values()) >= {s.key for s in deck.slides if s.kind in ("theme", "province", "zone")
+                                  and "#" not in s.key}
+    for spec, key in maps.items():
+        for shape in SHAPES:
+            assert_badges_apart(zones, spec, shape, key)
+
+
+@pytest.fixture(scope="module")
+def full_deck(all_zones, catalogue, names):
+    tags = theme_tags(all_zones, catalogue)
+    return build_deck(all_zones, tags, catalogue, province_names=names, scope="", source="")
+
+
+def test_badges_on_the_most_crowded_maps_of_the_whole_roster(full_deck, all_zones):
+    """The whole roster's deck is 127 slides (≈ 2 min to draw every map twice); its most crowded maps are drawn
+    here: 甘肃省 (17 zones, 15 with a boundary, 2 listed as not on the map), each national theme map, and the
+    spotlight with the longest unit name (积石山…自治县, named 积石山县 on its map)."""
+    keys = ["province:620000", "zone:GS-2020-15"] + [s.key for s in full_deck.slides if s.kind == "theme"
+                                                    and "#" not in s.key]
+    for key in keys:
+        spec = full_deck.slides[full_deck.index_of(key)].map
+        for shape in SHAPES:
+            assert_badges_apart(all_zones, spec, shape, key)
+
+
+def test_gansu_rows_are_numbered_only_where_the_map_has_a_badge(full_deck, all_zones):
+    pages = [s for s in full_deck.slides if s.key.startswith("province:620000")]
+    rows = [z for s in pages for z in s.zones]
+    assert len(pages) == 4 and len(rows) == 17
+    unmapped = {z.zone_id for z in rows if not z.number}
+    assert unmapped == set(all_zones.zone_id[(all_zones.province == "甘肃省") & all_zones.marker_lon.isna()])
+    assert {"GS-2020-02", "GS-2020-16"} <= unmapped  # 钢城街道 and 兰州新区中川园区: no county-level boundary
+    assert [z.number for z in rows if z.number] == [str(i) for i in range(1, 16)]
+    assert all(z.detail.startswith("图上未标出") for z in rows if not z.number)
+
+
+def test_the_png_carries_the_badges_it_shows(deck, zones):
+    """labels_of reads back what was drawn: boxes inside the image, at the shape's type size."""
+    spec = next(s for s in deck.slides if s.kind == "province").map
+    for shape, frame in SHAPES.items():
+        png = slide_map_png(zones, spec, shape=shape)
+        placed = labels_of(png)
+        image = Image.open(io.BytesIO(png))
+        assert (placed.width, placed.height) == image.size
+        assert placed.font_px == pytest.approx(frame.label_pt * frame.dpi / 72, abs=0.01)
+        assert sorted(p.text for p in placed.labels) == sorted(x for x in spec.labels if x)
+        for p in placed.labels:
+            x0, y0, x1, y1 = p.box
+            assert 0 <= x0 < x1 <= image.width and 0 <= y0 < y1 <= image.height
+            assert y1 - y0 > placed.font_px  # the badge's box holds its type
+
+
+def test_a_spotlight_names_its_zone_on_the_map_and_in_the_legend(full_deck):
+    spot = full_deck.slides[full_deck.index_of("zone:GS-2020-15")]
+    assert [x for x in spot.map.labels if x] == ["积石山县"]
+    assert spot.legend[0].label == "积石山县"

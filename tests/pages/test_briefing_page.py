@@ -3,6 +3,8 @@ filters from the URL or from the map page, escaping, nothing fetched from outsid
 
 from __future__ import annotations
 
+import html
+import json
 import re
 
 import pytest
@@ -178,3 +180,19 @@ def test_a_filter_that_matches_nothing_shows_an_empty_slide(briefing):
     body = next(e.proto.body for e in at.get("html") if 'class="zb-slide' in e.proto.body)
     assert "没有符合条件的实验区" in body
     assert at.button(key="zb_prev").disabled and at.button(key="zb_next").disabled
+
+
+def test_a_slide_map_comes_in_both_shapes_with_the_badges_of_its_list(briefing):
+    """Slide 112 is 甘肃省 (4/4): its two rows are ⑮ 积石山…自治县 and 兰州新区中川园区, which has no county-level
+    boundary and so no number. Each <img> (wide, tall) carries the boxes of the badges drawn on it."""
+    at = briefing(slide="112").run()
+    body = slide_html(at)
+    assert "甘肃省（4/4）" in body
+    images = re.findall(r'<img class="zb-(wide|tall)" src="data:image/png;base64,[^"]+" alt="[^"]*" '
+                        r'data-labels="([^"]+)">', body)
+    assert [shape for shape, _ in images] == ["wide", "tall"]
+    for _, labels in images:
+        placed = json.loads(html.unescape(labels))
+        assert sorted(int(text) for text, *_ in placed["labels"]) == list(range(1, 16))
+    assert '<i class="zb-num"' in body and ">15</i><b>临夏回族自治州积石山保安族东乡族撒拉族自治县</b>" in body
+    assert "<b>兰州新区中川园区</b><small>图上未标出（无县级边界）</small>" in body

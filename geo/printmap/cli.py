@@ -48,6 +48,18 @@ def filter_theme(zones: pd.DataFrame, wanted: str) -> tuple[pd.DataFrame, tuple[
     return zones[zones["zone_id"].isin(ids)], (theme.name, theme.color, theme.hatch)
 
 
+SIZE_NAMES = ("a4", "half")
+_SIZE_WORDS = {"a4": "a4", "A4": "a4", "整版": "a4", "half": "half", "半版": "half"}
+
+
+def _size(value: str) -> str:
+    """--size accepts a4/half or the Chinese 整版/半版."""
+    try:
+        return _SIZE_WORDS[value.strip()]
+    except KeyError:
+        raise argparse.ArgumentTypeError(text("snapshot.cli.unknown_size", value=value)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo.printmap", description=text("snapshot.cli.description"))
     p.add_argument("--theme", help=text("snapshot.cli.theme"))
@@ -55,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", help=text("snapshot.cli.batch"))
     p.add_argument("--title", help=text("snapshot.cli.title"))
     p.add_argument("--dpi", type=int, default=300, help=text("snapshot.cli.dpi"))
+    p.add_argument("--size", choices=SIZE_NAMES, default="a4", type=_size, help=text("snapshot.cli.size"))
     p.add_argument("--out", required=True, type=Path, help=text("snapshot.cli.out"))
     return p
 
@@ -94,7 +107,8 @@ def run(args: argparse.Namespace) -> Path:
         title = text("snapshot.title_theme", title=title, theme=theme_name)
     colours = {z: legend[0][1] for z in zones["zone_id"]} if legend else None
     fig = render_map(zones, title=title, province=code, highlight_colors=colours, legend=legend,
-                     source_line=source_line(zones), approval_line=approval, date=date.today(), dpi=args.dpi)
+                     source_line=source_line(zones), approval_line=approval, date=date.today(), dpi=args.dpi,
+                     size=args.size)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     save(fig, args.out, fmt)
     return args.out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
 from typing import BinaryIO
@@ -43,15 +44,40 @@ from geo.printmap.draw import (
 )
 from geo.printmap.fonts import sized
 from geo.printmap.inset import draw_inset, key_column_box, room_for_inset
-from geo.printmap.key import KEY_WIDTH, LEADER_FROM, draw_key, number_candidates, zone_numbers
+from geo.printmap.key import KEY_WIDTH, LEADER_FROM, draw_key, key_height_pt, number_candidates, zone_numbers
 from geo.printmap.labels import CENTRED, label_extent, place_labels
+from geo.printmap.textfit import text_width_pt, wrap_to_width
 from geo.zones import designated_name, successor_summary
 from loaders.i18n import text
 from loaders.programmes import programme_style
 
 FORMATS = ("png", "pdf", "svg")
-# Figure fractions: title band on top, footer band at the bottom, map in between.
-MAP_BOX = (0.015, 0.075, 0.97, 0.83)
+SIZES = ("a4", "half")
+
+
+@dataclass(frozen=True)
+class PageStyle:
+    """Page width and type sizes (points) of one layout. `half` is drawn 12 cm wide for a figure shrunk to half
+    a Word page (≈ 8 cm): its 9 pt type prints at ≈ 6 pt there; the keyed list goes below the map."""
+    width_in: float
+    title_pt: float
+    subtitle_pt: float
+    footer_pt: float
+    label_pt: float
+    key_title_pt: float
+    key_sizes: tuple[float, ...] | None  # None: KEY_PT down to KEY_MIN_PT, whatever fits beside the map
+    tally_pt: float
+    legend_pt: float
+    scale_pt: float
+    key_below: bool
+
+
+A4 = PageStyle(11.69, 18, 10, 7, 8.0, 9, None, 6.5, 8, 7, key_below=False)
+HALF_WIDTH_IN = 12 / 2.54
+HALF = PageStyle(HALF_WIDTH_IN, 13, 9, 9, 9.0, 10, (9.0,), 9, 9, 9, key_below=True)
+STYLES = {"a4": A4, "half": HALF}
+MARGIN = 0.015  # page edge, figure fraction of the width
+TITLE_BAND_PT = 58  # title and subtitle above the map (A4; scaled with the title size)
 
 
 def render_map(
@@ -65,36 +91,48 @@ def render_map(
     approval_line: str | None = None,
     date: Date,
     dpi: int = 300,
-    width_in: float = 11.69,
+    width_in: float | None = None,
     labels: Mapping[str, str] | None = None,
     key: bool = True,
-    label_pt: float = 8.0,
+    label_pt: float | None = None,
+    size: str = "a4",
 ) -> Figure:
-    """An A4-landscape map of `zones` (output of `geo.zones.zone_layer`, possibly filtered).
+    """A map of `zones` (output of `geo.zones.zone_layer`, possibly filtered) on an A4-landscape page, or with
+    `size="half"` on a 12 cm page sized to be shrunk to half a Word page (key below the map, type ≥ 9 pt).
 
     `province` (name, short name or adcode) switches to the province view; `highlight_colors` maps zone_id to a
     colour (others get ACCENT); `legend` is [(label, colour, hatch)], zones take the hatch of the legend entry
     with their colour. Zones without geometry are listed in the footer, never dropped silently.
 
-    Every drawn zone carries a number badge (geo.printmap.key.zone_numbers) at `label_pt`, placed off the other
-    badges and markers with a leader line where zones crowd, and `key` adds the keyed list of numbers and names
-    beside the map. `labels` (zone_id → short text) replaces the numbers, e.g. a slide's own row numbers; zones
-    absent from it get no badge.
+    Every drawn zone carries a number badge (geo.printmap.key.zone_numbers) at `label_pt` (default: the size's),
+    placed off the other badges and markers with a leader line to its marker, and `key` adds the keyed list of
+    every number and name beside (A4) or below (half) the map. `labels` (zone_id → short text) replaces the
+    numbers, e.g. a slide's own row numbers; zones absent from it get no badge. `width_in` overrides the page
+    width (inches). No text artist overlaps another (footer lines are wrapped to their width).
     """
+    if size not in STYLES:
+        raise ValueError(f"size must be one of {SIZES}")
+    style = STYLES[size]
+    label_pt = label_pt or style.label_pt
+    width_in = width_in or style.width_in
     adcode = lay.resolve_province(province) if province else None
     crs = lay.province_crs(adcode) if adcode else lay.NATIONAL_CRS
     fig = Figure(figsize=(width_in, width_in * A4_RATIO), dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)  # Agg only, without pyplot: no global state, no GUI backend on a server
-    map_box = (MAP_BOX[0], MAP_BOX[1], MAP_BOX[2] - KEY_WIDTH, MAP_BOX[3]) if key else MAP_BOX
-    ax = fig.add_axes(map_box, label="main")
-    key_box = (MAP_BOX[0] + MAP_BOX[2] - KEY_WIDTH + 0.012, MAP_BOX[1] + 0.01, KEY_WIDTH - 0.012, MAP_BOX[3] - 0.02)
-    bare(ax)
-    aspect = (map_box[2] * fig.get_figwidth()) / (map_box[3] * fig.get_figheight())
     colours = {z: (highlight_colors or {}).get(z, ACCENT) for z in zones["zone_id"]}
     hatches = {c: h for _, c, h in (legend or ())}
     shown = zones[zones.geometry.notna() & ~zones.geometry.is_empty] if len(zones) else zones
     numbers = zone_numbers(shown) if len(shown) else {}
     marks = dict(labels) if labels is not None else {z: str(n) for z, n in numbers.items()}
+    listed = shown if adcode is None else shown[shown["province_adcode"] == adcode]
+    listed_numbers = {z: n for z, n in numbers.items() if z in set(listed.zone_id)}
+    page = _page_layout(fig, style, zones if adcode is None else zones_in_province(zones, adcode), adcode, crs,
+                        key, listed, listed_numbers, source_line, approval_line, date)
+    map_box, key_box = page.map_box, page.key_box
+    ax = fig.add_axes(map_box, label="main")
+    bare(ax)
+    aspect = (map_box[2] * fig.get_figwidth()) / (map_box[3] * fig.get_figheight())
+    inset_beside = key and not style.key_below  # A4 with a key: 南海诸岛 at the foot of the key column
     if adcode is None:
         base = lay.national_extent().padded(0.03)
         extent = base.fitted(aspect)
@@ -103,13 +141,13 @@ def render_map(
         _draw_zones(ax, shown, crs, colours, hatches, markers=True)
         _draw_outlying_islands(ax, crs)
         _draw_taiwan_note(ax, zones, crs)
-        placed = _draw_numbers(ax, shown, crs, marks, label_pt)
-        _draw_province_names(ax, crs, _marker_points(shown, crs), placed)
-        if key:
+        if inset_beside:
             draw_inset(fig, ax, key_column_box(fig, key_box))
         else:
             extent = room_for_inset(fig, ax, base, extent, crs)
             draw_inset(fig, ax)
+        placed = _draw_numbers(ax, shown, crs, marks, label_pt, avoid=_inset_boxes(fig))
+        _draw_province_names(ax, crs, _marker_points(shown, crs), placed)
         legend_loc, scale_anchor = "lower left", (0.205 * MAP_BOX[2] / map_box[2], 0.035)
     else:
         zones = zones_in_province(zones, adcode)
@@ -117,33 +155,89 @@ def render_map(
         extent = base.fitted(aspect)
         set_extent(ax, extent)
         _draw_base(ax, crs, extent, focus=adcode)
-        mine = shown[shown["province_adcode"] == adcode]
+        mine = listed
         _draw_zones(ax, mine, crs, colours, hatches, markers=True)
         markers = _marker_points(mine, crs)
-        placed = _draw_numbers(ax, mine, crs, marks, label_pt, names=True)
-        _draw_prefecture_names(ax, adcode, crs, mine, markers, placed)
         legend_loc, scale_anchor = "lower right", (0.03, 0.035)
-        if lay.needs_inset(adcode) and key:
+        if lay.needs_inset(adcode) and inset_beside:
             draw_inset(fig, ax, key_column_box(fig, key_box))
         elif lay.needs_inset(adcode):
             extent = room_for_inset(fig, ax, base, extent, crs)
             draw_inset(fig, ax)
             legend_loc, scale_anchor = "lower left", (0.205, 0.035)
+        placed = _draw_numbers(ax, mine, crs, marks, label_pt, names=True, avoid=_inset_boxes(fig))
+        _draw_prefecture_names(ax, adcode, crs, mine, markers, placed)
     set_extent(ax, extent)
-    draw_scale_bar(ax, extent, crs, scale_anchor)
-    _draw_legend(ax, legend, legend_loc)
-    _draw_frame_text(fig, title, zones, source_line, approval_line, date)
+    draw_scale_bar(ax, extent, crs, scale_anchor, style.scale_pt)
+    _draw_legend(ax, legend, legend_loc, style.legend_pt)
+    _draw_frame_text(fig, title, zones, style, page)
     if key:
-        listed = mine if adcode is not None else shown
         inset = next((a for a in fig.axes if a.get_label() == "inset"), None)
-        below = inset.get_position().y1 + 0.015 if inset is not None else key_box[1]
-        draw_key(fig, listed, {z: n for z, n in numbers.items() if z in set(listed.zone_id)},
-                 (key_box[0], below, key_box[2], key_box[1] + key_box[3] - below), date)
+        below = inset.get_position().y1 + 0.015 if inset is not None and inset_beside else key_box[1]
+        draw_key(fig, listed, listed_numbers, (key_box[0], below, key_box[2], key_box[1] + key_box[3] - below),
+                 date, title_pt=style.key_title_pt, tally_pt=style.tally_pt, sizes=style.key_sizes)
     return fig
 
 
+# Figure fractions of the A4 page: title band on top, footer band at the bottom, map in between.
+MAP_BOX = (0.015, 0.075, 0.97, 0.83)
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """Where things go on the page (figure fractions x, y, w, h) and the footer's wrapped lines."""
+    map_box: tuple[float, float, float, float]
+    key_box: tuple[float, float, float, float]
+    footer_left: list[str]
+    footer_right: list[str]
+    footer_top: float  # figure fraction of the footer band's top
+
+
+def _page_layout(fig: Figure, style: PageStyle, zones: gpd.GeoDataFrame, adcode: str | None, crs: str, key: bool,
+                 listed: gpd.GeoDataFrame, numbers: Mapping[str, int], source_line: str, approval_line: str | None,
+                 day: Date) -> PageLayout:
+    """Bands of the page measured before drawing: the footer wrapped to its width (no line runs into the date),
+    then the key (beside the map at A4; below it in `half`, where the page grows to hold every entry)."""
+    width_pt = fig.get_figwidth() * 72
+    inner_pt = width_pt * (1 - 2 * MARGIN)
+    left, right = _footer_texts(zones, source_line, approval_line, day)
+    size = style.footer_pt
+    if style.key_below:
+        footer_left = [ln for s in left + right for ln in wrap_to_width(fig, s, size, inner_pt)]
+        footer_right: list[str] = []
+    else:
+        right_w = max(text_width_pt(fig, s, size) for s in right)
+        footer_left = [ln for s in left for ln in wrap_to_width(fig, s, size, inner_pt - right_w - 3 * size)]
+        footer_right = right
+    footer_pt = max(len(footer_left), len(footer_right)) * size * 1.5 + 0.6 * size
+    title_pt = TITLE_BAND_PT * style.title_pt / 18
+    if not style.key_below:
+        height_pt = fig.get_figheight() * 72
+        bottom = max(MAP_BOX[1], (footer_pt + 10) / height_pt)
+        top = MAP_BOX[1] + MAP_BOX[3]
+        map_w = MAP_BOX[2] - (KEY_WIDTH if key else 0)
+        map_box = (MAP_BOX[0], bottom, map_w, top - bottom)
+        key_box = (MAP_BOX[0] + map_w + 0.012, bottom + 0.01, KEY_WIDTH - 0.012, top - bottom - 0.02)
+        return PageLayout(map_box, key_box, footer_left, footer_right, (footer_pt + 4) / height_pt)
+    extent = (lay.national_extent() if adcode is None else lay.province_extent(adcode, crs)).padded(0.03)
+    map_h_pt = inner_pt * min(extent.height / extent.width, 1.25)
+    key_pt = key_height_pt(fig, listed, numbers, inner_pt, style.key_sizes[0], day, style.key_title_pt,
+                           style.tally_pt) if key and len(listed) else 0.0
+    height_pt = title_pt + map_h_pt + (key_pt + 8 if key_pt else 0) + footer_pt + 12
+    fig.set_size_inches(fig.get_figwidth(), height_pt / 72)
+    bottom_pt = footer_pt + 8
+    key_box = (MARGIN, bottom_pt / height_pt, 1 - 2 * MARGIN, key_pt / height_pt)
+    map_y = (bottom_pt + (key_pt + 8 if key_pt else 0)) / height_pt
+    map_box = (MARGIN, map_y, 1 - 2 * MARGIN, map_h_pt / height_pt)
+    return PageLayout(map_box, key_box, footer_left, footer_right, (footer_pt + 4) / height_pt)
+
+
+def _inset_boxes(fig: Figure) -> list:
+    return [a.get_window_extent() for a in fig.axes if a.get_label() == "inset"]
+
+
 def _draw_numbers(ax: Axes, zones: gpd.GeoDataFrame, crs: str, marks: Mapping[str, str], size: float,
-                  names: bool = False) -> list:
+                  names: bool = False, avoid=()) -> list:
     """A badge per zone in `marks` ("12", or "12 禅城区" in a province view), none overlapping another badge,
     a marker, a province name or the map edge; far ones get a leader line."""
     drawn = zones[zones["zone_id"].isin({z for z, m in marks.items() if m})]  # "" = no badge (context zones)
@@ -152,8 +246,8 @@ def _draw_numbers(ax: Axes, zones: gpd.GeoDataFrame, crs: str, marks: Mapping[st
     xs, ys = lay.project_points(drawn["marker_lon"].to_numpy(), drawn["marker_lat"].to_numpy(), crs)
     points = [(x, y, f"{marks[r.zone_id]} {designated_name(r)}" if names else marks[r.zone_id])
               for x, y, r in zip(xs, ys, drawn.itertuples(index=False), strict=True)]
-    return place_labels(ax, points, sized(size), obstacles=_marker_points(zones, crs), candidates=number_candidates(),
-                        badge=True, leader_from=LEADER_FROM)
+    return place_labels(ax, points, sized(size), obstacles=_marker_points(zones, crs), boxes=list(avoid),
+                        candidates=number_candidates(), badge=True, leader_from=LEADER_FROM, crowded_first=True)
 
 
 def zones_in_province(zones: gpd.GeoDataFrame, adcode: str) -> gpd.GeoDataFrame:
@@ -300,7 +394,7 @@ def _shape_patch(label: str, color: str, shape: str) -> Patch:
     return Patch(facecolor="none", edgecolor=color, linewidth=1.2, linestyle="--", label=label)
 
 
-def _draw_legend(ax: Axes, legend: Sequence[tuple[str, str, str]] | None, loc: str) -> None:
+def _draw_legend(ax: Axes, legend: Sequence[tuple[str, str, str]] | None, loc: str, size: float = 8) -> None:
     entries = list(legend) if legend else [(text("snapshot.legend_zone"), ACCENT, "")]
     handles = [_shape_patch(label, c, h) if h in SHAPE_HATCHES else
                Patch(facecolor=c, edgecolor="#1b1b1b", linewidth=0.3, hatch=h or None, label=label)
@@ -308,17 +402,15 @@ def _draw_legend(ax: Axes, legend: Sequence[tuple[str, str, str]] | None, loc: s
     handles.append(Line2D([], [], marker="o", linestyle="none", markersize=5,
                           markerfacecolor=entries[0][1] if len(entries) == 1 else "#555555",
                           markeredgecolor="white", label=text("snapshot.legend_marker")))
-    leg = ax.legend(handles=handles, loc=loc, prop=sized(8), title=text("snapshot.legend_title"),
-                    title_fontproperties=sized(9), frameon=True, framealpha=0.92, edgecolor="#bbbbbb",
+    leg = ax.legend(handles=handles, loc=loc, prop=sized(size), title=text("snapshot.legend_title"),
+                    title_fontproperties=sized(size + 1), frameon=True, framealpha=0.92, edgecolor="#bbbbbb",
                     borderpad=0.7, labelspacing=0.5, handlelength=1.6, bbox_to_anchor=None)
     leg.set_zorder(9)
 
 
-def _draw_frame_text(fig: Figure, title: str, zones: gpd.GeoDataFrame, source_line: str,
-                     approval_line: str | None, day: Date) -> None:
-    fig.text(0.5, 0.962, title, ha="center", va="center", fontproperties=sized(18), color="#1b1b1b")
-    fig.text(0.5, 0.922, text("snapshot.subtitle", n=len(zones)), ha="center", va="center",
-             fontproperties=sized(10), color="#555555")
+def _footer_texts(zones: gpd.GeoDataFrame, source_line: str, approval_line: str | None,
+                  day: Date) -> tuple[list[str], list[str]]:
+    """Footer paragraphs: left (source, zones not drawn, changed units) and right (审图号, date)."""
     left = [source_line]
     missing = zones[zones.geometry.isna() | zones.geometry.is_empty] if len(zones) else zones
     if len(missing):
@@ -330,10 +422,22 @@ def _draw_frame_text(fig: Figure, title: str, zones: gpd.GeoDataFrame, source_li
     right = [date_line(day)]
     if approval_line:
         right.insert(0, approval_line)
-    fig.text(0.015, 0.035, "\n".join(left), ha="left", va="center", fontproperties=sized(7), color="#444444",
-             linespacing=1.5)
-    fig.text(0.985, 0.035, "\n".join(right), ha="right", va="center", fontproperties=sized(7), color="#444444",
-             linespacing=1.5)
+    return [s for s in left if s], right
+
+
+def _draw_frame_text(fig: Figure, title: str, zones: gpd.GeoDataFrame, style: PageStyle, page: PageLayout) -> None:
+    h_pt = fig.get_figheight() * 72
+    top = 1 - style.title_pt * 1.1 / h_pt
+    fig.text(0.5, top, title, ha="center", va="center", fontproperties=sized(style.title_pt), color="#1b1b1b")
+    fig.text(0.5, top - (style.title_pt * 0.8 + style.subtitle_pt * 1.2) / h_pt, text("snapshot.subtitle", n=len(zones)),
+             ha="center", va="center", fontproperties=sized(style.subtitle_pt), color="#555555")
+    size = style.footer_pt
+    if page.footer_left:
+        fig.text(MARGIN, page.footer_top, "\n".join(page.footer_left), ha="left", va="top", fontproperties=sized(size),
+                 color="#444444", linespacing=1.5)
+    if page.footer_right:
+        fig.text(1 - MARGIN, page.footer_top, "\n".join(page.footer_right), ha="right", va="top",
+                 fontproperties=sized(size), color="#444444", linespacing=1.5)
 
 
 def save(fig: Figure, target: str | Path | BinaryIO, fmt: str | None = None) -> None:

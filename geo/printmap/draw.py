@@ -53,9 +53,11 @@ def lines(ax: Axes, arrays, color: str, linewidth: float, zorder: float) -> None
                                      capstyle="round"), autolim=False)
 
 
-def draw_scale_bar(ax: Axes, extent: lay.Extent, crs: str, anchor: tuple[float, float], size: float = 7) -> None:
-    """A two-segment scale bar at `anchor` (fractions of the extent), true kilometres at the extent's centre."""
-    km, length = lay.scale_bar(extent, crs)
+def draw_scale_bar(ax: Axes, extent: lay.Extent, crs: str, anchor: tuple[float, float], size: float = 7,
+                   fraction: float = 0.16) -> None:
+    """A two-segment scale bar at `anchor` (fractions of the extent), about `fraction` of the view wide, true
+    kilometres at the extent's centre."""
+    km, length = lay.scale_bar(extent, crs, fraction)
     x0 = extent.xmin + anchor[0] * extent.width
     y0 = extent.ymin + anchor[1] * extent.height
     h = extent.height * 0.007

@@ -51,13 +51,14 @@ def room_for_inset(fig: Figure, ax: Axes, base: lay.Extent, extent: lay.Extent, 
     return moved
 
 
-def key_column_box(fig: Figure, column: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """The inset's box at the bottom of a column beside the map (figure fractions x, y, w, h): as wide as the
-    column allows and at most INSET_HEIGHT of the column's height, in the window's own aspect."""
+def key_column_box(fig: Figure, column: tuple[float, float, float, float],
+                   share: float = INSET_HEIGHT * 0.85) -> tuple[float, float, float, float]:
+    """The inset's box at the bottom right of a column beside (or band below) the map (figure fractions x, y, w,
+    h): as wide as the column allows and at most `share` of its height, in the window's own aspect."""
     window = lay.inset_extent()
     x, y, w, h = column
     fig_w, fig_h = fig.get_size_inches()
-    height = min(h * INSET_HEIGHT * 0.85, w * fig_w / fig_h * window.height / window.width)
+    height = min(h * share, w * fig_w / fig_h * window.height / window.width)
     width = height * fig_h / fig_w * window.width / window.height
     return x + w - width, y, width, height
 

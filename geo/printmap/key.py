@@ -25,7 +25,7 @@ from loaders.roster import statuses_today
 
 # Badge offsets (points) tried in order: close rings first, then further out; past LEADER_FROM a leader is drawn.
 RING_DISTANCES = (9, 15, 22, 30, 40, 52, 66, 82, 100, 120, 145)
-RING_ANGLES = 16
+RING_ANGLES = 24
 LEADER_FROM = 0  # every badge has its leader: two zones on one spot (成都) still point to their own dot
 KEY_WIDTH = 0.23  # figure fraction taken by the keyed list (and the 南海诸岛 inset below it) right of the map
 KEY_PT = 7.5  # largest list type; smaller down to KEY_MIN_PT until every zone fits

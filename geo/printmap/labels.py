@@ -32,7 +32,7 @@ LEADER_SAMPLES = 12  # points along a leader tested against other labels (a lead
 def place_labels(ax: Axes, points: list[tuple[float, float, str]], font: FontProperties, *,
                  obstacles: list[tuple[float, float]] = (), boxes: list[Bbox] = (), candidates=CANDIDATES,
                  color: str = "#1b1b1b", boxed: bool = True, badge: bool = False, leader_from: float = 20,
-                 crowded_first: bool = False) -> list:
+                 crowded_first: bool = False, skip_colliding: bool = False) -> list:
     """Greedy placement: each label takes the first candidate spot (offsets in points, nearest first) that
     collides with nothing; if every spot collides the least-overlapping one is used, so no label is lost.
 
@@ -40,7 +40,9 @@ def place_labels(ax: Axes, points: list[tuple[float, float, str]], font: FontPro
     MARKER_RADIUS_PT) and `boxes` display-space boxes (labels drawn earlier) to keep clear of. Labels go north to
     south, or with `crowded_first` those with most neighbours first (they need the near spots most). `badge`
     draws the label as a numbered disc; a label placed `leader_from` points or more from its point gets a leader
-    line, which is kept from running under another label. Returns the Text artists (matplotlib Annotations).
+    line, which is kept from running under another label. With `skip_colliding` a label that finds no free
+    spot is left out (context names such as province names; a zone's number is never left out). Returns the
+    Text artists drawn (matplotlib Annotations).
     """
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
@@ -67,6 +69,8 @@ def place_labels(ax: Axes, points: list[tuple[float, float, str]], font: FontPro
             cost = cost + far * _leader_hits(anchor, cand, np.array(labels_taken))
         order = np.argsort(cost, kind="stable")  # candidates are nearest first: ties keep the nearer spot
         best = int(order[0])
+        if skip_colliding and cost[best] > 0:
+            continue
         ox, oy = candidates[best][:2]
         ha, va = aligns[best]
         t = _label(ax, name, (x, y), (ox, oy), ha, va, font, color, boxed, badge, leader_from)

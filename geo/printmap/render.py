@@ -70,12 +70,15 @@ class PageStyle:
     legend_pt: float
     scale_pt: float
     key_below: bool
+    scale_share: float = 0.16  # scale bar length, of the map width (longer on a small page: its numbers fit)
 
 
 A4 = PageStyle(11.69, 18, 10, 7, 8.0, 9, None, 6.5, 8, 7, key_below=False)
 HALF_WIDTH_IN = 12 / 2.54
-HALF = PageStyle(HALF_WIDTH_IN, 13, 9, 9, 9.0, 10, (9.0,), 9, 9, 9, key_below=True)
+HALF = PageStyle(HALF_WIDTH_IN, 13, 9, 9, 9.0, 10, (9.0,), 9, 9, 9, key_below=True, scale_share=0.3)
 STYLES = {"a4": A4, "half": HALF}
+FOOTER_LINE = 1.5 * 1.2  # linespacing 1.5 of matplotlib's line height (≈ 1.2 × the type size)
+HALF_BAND = 0.36  # height of the band under a half-size map, of the page width
 MARGIN = 0.015  # page edge, figure fraction of the width
 TITLE_BAND_PT = 58  # title and subtitle above the map (A4; scaled with the title size)
 
@@ -143,12 +146,15 @@ def render_map(
         _draw_taiwan_note(ax, zones, crs)
         if inset_beside:
             draw_inset(fig, ax, key_column_box(fig, key_box))
+        elif page.band_box:
+            draw_inset(fig, ax, key_column_box(fig, page.band_box, share=1.0))
         else:
             extent = room_for_inset(fig, ax, base, extent, crs)
             draw_inset(fig, ax)
+        draw_scale_bar(ax, extent, crs, (0.205 * MAP_BOX[2] / map_box[2], 0.035), style.scale_pt, style.scale_share)
         placed = _draw_numbers(ax, shown, crs, marks, label_pt, avoid=_inset_boxes(fig))
         _draw_province_names(ax, crs, _marker_points(shown, crs), placed)
-        legend_loc, scale_anchor = "lower left", (0.205 * MAP_BOX[2] / map_box[2], 0.035)
+        legend_loc = "lower left"
     else:
         zones = zones_in_province(zones, adcode)
         base = lay.province_extent(adcode, crs).padded(0.05)
@@ -161,15 +167,17 @@ def render_map(
         legend_loc, scale_anchor = "lower right", (0.03, 0.035)
         if lay.needs_inset(adcode) and inset_beside:
             draw_inset(fig, ax, key_column_box(fig, key_box))
+        elif lay.needs_inset(adcode) and page.band_box:
+            draw_inset(fig, ax, key_column_box(fig, page.band_box, share=1.0))
         elif lay.needs_inset(adcode):
             extent = room_for_inset(fig, ax, base, extent, crs)
             draw_inset(fig, ax)
             legend_loc, scale_anchor = "lower left", (0.205, 0.035)
+        draw_scale_bar(ax, extent, crs, scale_anchor, style.scale_pt, style.scale_share)
         placed = _draw_numbers(ax, mine, crs, marks, label_pt, names=True, avoid=_inset_boxes(fig))
         _draw_prefecture_names(ax, adcode, crs, mine, markers, placed)
     set_extent(ax, extent)
-    draw_scale_bar(ax, extent, crs, scale_anchor, style.scale_pt)
-    _draw_legend(ax, legend, legend_loc, style.legend_pt)
+    _draw_legend(ax, legend, legend_loc, style.legend_pt, page.band_box)
     _draw_frame_text(fig, title, zones, style, page)
     if key:
         inset = next((a for a in fig.axes if a.get_label() == "inset"), None)
@@ -191,6 +199,7 @@ class PageLayout:
     footer_left: list[str]
     footer_right: list[str]
     footer_top: float  # figure fraction of the footer band's top
+    band_box: tuple[float, float, float, float] | None = None  # half: legend and 南海诸岛 inset below the map
 
 
 def _page_layout(fig: Figure, style: PageStyle, zones: gpd.GeoDataFrame, adcode: str | None, crs: str, key: bool,
@@ -199,7 +208,7 @@ def _page_layout(fig: Figure, style: PageStyle, zones: gpd.GeoDataFrame, adcode:
     """Bands of the page measured before drawing: the footer wrapped to its width (no line runs into the date),
     then the key (beside the map at A4; below it in `half`, where the page grows to hold every entry)."""
     width_pt = fig.get_figwidth() * 72
-    inner_pt = width_pt * (1 - 2 * MARGIN)
+    inner_pt = width_pt * (1 - 2 * MARGIN) * 0.97  # 3 % slack: measured at 10 pt, set at another size
     left, right = _footer_texts(zones, source_line, approval_line, day)
     size = style.footer_pt
     if style.key_below:
@@ -209,7 +218,7 @@ def _page_layout(fig: Figure, style: PageStyle, zones: gpd.GeoDataFrame, adcode:
         right_w = max(text_width_pt(fig, s, size) for s in right)
         footer_left = [ln for s in left for ln in wrap_to_width(fig, s, size, inner_pt - right_w - 3 * size)]
         footer_right = right
-    footer_pt = max(len(footer_left), len(footer_right)) * size * 1.5 + 0.6 * size
+    footer_pt = max(len(footer_left), len(footer_right)) * size * FOOTER_LINE + 0.6 * size
     title_pt = TITLE_BAND_PT * style.title_pt / 18
     if not style.key_below:
         height_pt = fig.get_figheight() * 72
@@ -223,17 +232,23 @@ def _page_layout(fig: Figure, style: PageStyle, zones: gpd.GeoDataFrame, adcode:
     map_h_pt = inner_pt * min(extent.height / extent.width, 1.25)
     key_pt = key_height_pt(fig, listed, numbers, inner_pt, style.key_sizes[0], day, style.key_title_pt,
                            style.tally_pt) if key and len(listed) else 0.0
-    height_pt = title_pt + map_h_pt + (key_pt + 8 if key_pt else 0) + footer_pt + 12
+    band_pt = inner_pt * HALF_BAND  # legend and 南海诸岛 side by side under the map, covering none of it
+    height_pt = title_pt + map_h_pt + band_pt + 6 + (key_pt + 8 if key_pt else 0) + footer_pt + 12
     fig.set_size_inches(fig.get_figwidth(), height_pt / 72)
     bottom_pt = footer_pt + 8
     key_box = (MARGIN, bottom_pt / height_pt, 1 - 2 * MARGIN, key_pt / height_pt)
-    map_y = (bottom_pt + (key_pt + 8 if key_pt else 0)) / height_pt
-    map_box = (MARGIN, map_y, 1 - 2 * MARGIN, map_h_pt / height_pt)
-    return PageLayout(map_box, key_box, footer_left, footer_right, (footer_pt + 4) / height_pt)
+    band_y = bottom_pt + (key_pt + 8 if key_pt else 0)
+    band_box = (MARGIN, band_y / height_pt, 1 - 2 * MARGIN, band_pt / height_pt)
+    map_box = (MARGIN, (band_y + band_pt + 6) / height_pt, 1 - 2 * MARGIN, map_h_pt / height_pt)
+    return PageLayout(map_box, key_box, footer_left, footer_right, (footer_pt + 4) / height_pt, band_box)
 
 
 def _inset_boxes(fig: Figure) -> list:
-    return [a.get_window_extent() for a in fig.axes if a.get_label() == "inset"]
+    """Display boxes badges keep clear of: the 南海诸岛 inset and names already on the map (钓鱼岛, 台湾 note)."""
+    renderer = fig.canvas.get_renderer()
+    main = next(a for a in fig.axes if a.get_label() == "main")
+    return ([a.get_window_extent() for a in fig.axes if a.get_label() == "inset"]
+            + [label_extent(t, renderer) for t in main.texts])
 
 
 def _draw_numbers(ax: Axes, zones: gpd.GeoDataFrame, crs: str, marks: Mapping[str, str], size: float,
@@ -314,11 +329,14 @@ def changed_units_note(zones: pd.DataFrame) -> str | None:
 def _draw_outlying_islands(ax: Axes, crs: str) -> None:
     """钓鱼岛 and 赤尾屿 are in the Taiwan polygon but a few pixels wide: a dot and a small name make them seen."""
     font = sized(5.5)
+    # 钓鱼岛 west-below, 赤尾屿 east-above its dot: ≈ 110 km apart, centred names would touch on a small page
+    sides = {"diaoyu": ((-2, -2), "right", "top"), "chiwei": ((2, 2), "left", "bottom")}
     for key, lon, lat in lay.OUTLYING_ISLANDS:
         x, y = lay.project_points(lon, lat, crs)
         ax.plot([x], [y], marker="o", markersize=1.6, color=OUTLINE, zorder=6)
-        ax.annotate(text(f"snapshot.{key}"), (x, y), xytext=(0, 3), textcoords="offset points", ha="center",
-                    va="bottom", fontproperties=font, color=LABEL_GREY, zorder=7)
+        offset, ha, va = sides[key]
+        ax.annotate(text(f"snapshot.{key}"), (x, y), xytext=offset, textcoords="offset points", ha=ha,
+                    va=va, fontproperties=font, color=LABEL_GREY, zorder=7)
 
 
 def _draw_taiwan_note(ax: Axes, zones: gpd.GeoDataFrame, crs: str) -> None:
@@ -349,7 +367,7 @@ def _draw_province_names(ax: Axes, crs: str, markers: list[tuple[float, float]],
         pts = [(x, y, names[c]) for c, x, y in zip(layer["adcode"], xs, ys, strict=True)
                if (c in _SMALL_NAMES) == small]
         drawn = place_labels(ax, pts, sized(5.5 if small else 7), obstacles=markers, boxes=boxes, candidates=CENTRED,
-                             color=LABEL_GREY, boxed=False)
+                             color=LABEL_GREY, boxed=False, skip_colliding=True)
         boxes += [t.get_window_extent(renderer) for t in drawn]
 
 
@@ -365,7 +383,7 @@ def _draw_prefecture_names(ax: Axes, adcode: str, crs: str, zones: gpd.GeoDataFr
     renderer = ax.figure.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in zone_labels]
     place_labels(ax, list(zip(xs, ys, layer["name"], strict=True)), sized(7), obstacles=markers, boxes=boxes,
-                 candidates=CENTRED, color="#8c8c8c", boxed=False)
+                 candidates=CENTRED, color="#8c8c8c", boxed=False, skip_colliding=True)
 
 
 def load_prefectures(province_adcode: str) -> gpd.GeoDataFrame:
@@ -394,7 +412,9 @@ def _shape_patch(label: str, color: str, shape: str) -> Patch:
     return Patch(facecolor="none", edgecolor=color, linewidth=1.2, linestyle="--", label=label)
 
 
-def _draw_legend(ax: Axes, legend: Sequence[tuple[str, str, str]] | None, loc: str, size: float = 8) -> None:
+def _draw_legend(ax: Axes, legend: Sequence[tuple[str, str, str]] | None, loc: str, size: float = 8,
+                 band: tuple[float, float, float, float] | None = None) -> None:
+    """The legend in the map's `loc` corner, or at the top left of `band` (figure fractions) below the map."""
     entries = list(legend) if legend else [(text("snapshot.legend_zone"), ACCENT, "")]
     handles = [_shape_patch(label, c, h) if h in SHAPE_HATCHES else
                Patch(facecolor=c, edgecolor="#1b1b1b", linewidth=0.3, hatch=h or None, label=label)
@@ -402,9 +422,11 @@ def _draw_legend(ax: Axes, legend: Sequence[tuple[str, str, str]] | None, loc: s
     handles.append(Line2D([], [], marker="o", linestyle="none", markersize=5,
                           markerfacecolor=entries[0][1] if len(entries) == 1 else "#555555",
                           markeredgecolor="white", label=text("snapshot.legend_marker")))
-    leg = ax.legend(handles=handles, loc=loc, prop=sized(size), title=text("snapshot.legend_title"),
+    leg = ax.legend(handles=handles, **({} if band else {"loc": loc}), prop=sized(size), title=text("snapshot.legend_title"),
                     title_fontproperties=sized(size + 1), frameon=True, framealpha=0.92, edgecolor="#bbbbbb",
-                    borderpad=0.7, labelspacing=0.5, handlelength=1.6, bbox_to_anchor=None)
+                    borderpad=0.7, labelspacing=0.5, handlelength=1.6,
+                    **({"loc": "upper left", "bbox_to_anchor": (band[0], band[1] + band[3]),
+                        "bbox_transform": ax.figure.transFigure} if band else {}))
     leg.set_zorder(9)
 
 

@@ -78,6 +78,7 @@ HALF_WIDTH_IN = 12 / 2.54
 HALF = PageStyle(HALF_WIDTH_IN, 13, 9, 9, 9.0, 10, (9.0,), 9, 9, 9, key_below=True, scale_share=0.3)
 STYLES = {"a4": A4, "half": HALF}
 FOOTER_LINE = 1.5 * 1.2  # linespacing 1.5 of matplotlib's line height (≈ 1.2 × the type size)
+HALF_LEGEND_BAND = 0.17  # …when it holds only the legend (a province without 南海诸岛)
 HALF_BAND = 0.36  # height of the band under a half-size map, of the page width
 MARGIN = 0.015  # page edge, figure fraction of the width
 TITLE_BAND_PT = 58  # title and subtitle above the map (A4; scaled with the title size)
@@ -232,7 +233,7 @@ def _page_layout(fig: Figure, style: PageStyle, zones: gpd.GeoDataFrame, adcode:
     map_h_pt = inner_pt * min(extent.height / extent.width, 1.25)
     key_pt = key_height_pt(fig, listed, numbers, inner_pt, style.key_sizes[0], day, style.key_title_pt,
                            style.tally_pt) if key and len(listed) else 0.0
-    band_pt = inner_pt * HALF_BAND  # legend and 南海诸岛 side by side under the map, covering none of it
+    band_pt = inner_pt * (HALF_BAND if lay.needs_inset(adcode) else HALF_LEGEND_BAND)  # legend and 南海诸岛 side by side under the map, covering none of it
     height_pt = title_pt + map_h_pt + band_pt + 6 + (key_pt + 8 if key_pt else 0) + footer_pt + 12
     fig.set_size_inches(fig.get_figwidth(), height_pt / 72)
     bottom_pt = footer_pt + 8

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.axes import Axes
@@ -21,10 +22,19 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import Bbox
 
 from geo.boundaries.cache import load_layer
 from geo.printmap import layout as lay
 from geo.printmap.captions import date_line
+from geo.printmap.detail import (
+    CLUSTER_MIN,
+    DETAIL_SIDE,
+    TARGET_GAIN,
+    draw_detail,
+    find_clusters,
+    plan_details,
+)
 from geo.printmap.draw import (
     A4_RATIO,
     ACCENT,
@@ -78,6 +88,9 @@ HALF_WIDTH_IN = 12 / 2.54
 HALF = PageStyle(HALF_WIDTH_IN, 13, 9, 9, 9.0, 10, (9.0,), 9, 9, 9, key_below=True, scale_share=0.3)
 STYLES = {"a4": A4, "half": HALF}
 FOOTER_LINE = 1.5 * 1.2  # linespacing 1.5 of matplotlib's line height (≈ 1.2 × the type size)
+DETAIL_EDGE = 0.08  # share of a detail's window along each edge whose markers are numbered on the main map
+MAX_HALF_DETAILS = 4  # detail insets below a half-size map, two a row
+HALF_DETAIL = 1.4  # detail insets on the small page: a larger share of the map (its badges are larger too)
 HALF_LEGEND_BAND = 0.17  # …when it holds only the legend (a province without 南海诸岛)
 HALF_BAND = 0.36  # height of the band under a half-size map, of the page width
 MARGIN = 0.015  # page edge, figure fraction of the width
@@ -100,6 +113,7 @@ def render_map(
     key: bool = True,
     label_pt: float | None = None,
     size: str = "a4",
+    details: bool | None = None,
 ) -> Figure:
     """A map of `zones` (output of `geo.zones.zone_layer`, possibly filtered) on an A4-landscape page, or with
     `size="half"` on a 12 cm page sized to be shrunk to half a Word page (key below the map, type ≥ 9 pt).
@@ -112,7 +126,9 @@ def render_map(
     placed off the other badges and markers with a leader line to its marker, and `key` adds the keyed list of
     every number and name beside (A4) or below (half) the map. `labels` (zone_id → short text) replaces the
     numbers, e.g. a slide's own row numbers; zones absent from it get no badge. `width_in` overrides the page
-    width (inches). No text artist overlaps another (footer lines are wrapped to their width).
+    width (inches). No text artist overlaps another (footer lines are wrapped to their width). `details`
+    (default: with the key) numbers dense clusters in magnified insets (geo.printmap.detail) instead of on the
+    main map; their axes carry the label "detail".
     """
     if size not in STYLES:
         raise ValueError(f"size must be one of {SIZES}")
@@ -153,9 +169,11 @@ def render_map(
             extent = room_for_inset(fig, ax, base, extent, crs)
             draw_inset(fig, ax)
         draw_scale_bar(ax, extent, crs, (0.205 * MAP_BOX[2] / map_box[2], 0.035), style.scale_pt, style.scale_share)
+        _draw_legend(ax, legend, "lower left", style.legend_pt, page.band_box)
+        if key if details is None else details:
+            marks = _draw_details(fig, ax, shown, crs, colours, hatches, marks, label_pt, None, style, page)
         placed = _draw_numbers(ax, shown, crs, marks, label_pt, avoid=_inset_boxes(fig))
         _draw_province_names(ax, crs, _marker_points(shown, crs), placed)
-        legend_loc = "lower left"
     else:
         zones = zones_in_province(zones, adcode)
         base = lay.province_extent(adcode, crs).padded(0.05)
@@ -175,10 +193,12 @@ def render_map(
             draw_inset(fig, ax)
             legend_loc, scale_anchor = "lower left", (0.205, 0.035)
         draw_scale_bar(ax, extent, crs, scale_anchor, style.scale_pt, style.scale_share)
+        _draw_legend(ax, legend, legend_loc, style.legend_pt, page.band_box)
+        if key if details is None else details:
+            marks = _draw_details(fig, ax, mine, crs, colours, hatches, marks, label_pt, adcode, style, page)
         placed = _draw_numbers(ax, mine, crs, marks, label_pt, names=True, avoid=_inset_boxes(fig))
         _draw_prefecture_names(ax, adcode, crs, mine, markers, placed)
     set_extent(ax, extent)
-    _draw_legend(ax, legend, legend_loc, style.legend_pt, page.band_box)
     _draw_frame_text(fig, title, zones, style, page)
     if key:
         inset = next((a for a in fig.axes if a.get_label() == "inset"), None)
@@ -201,6 +221,7 @@ class PageLayout:
     footer_right: list[str]
     footer_top: float  # figure fraction of the footer band's top
     band_box: tuple[float, float, float, float] | None = None  # half: legend and 南海诸岛 inset below the map
+    detail_slots: tuple[tuple[float, float, float, float], ...] = ()  # half: (x0, y0, x1, y1) of detail insets
 
 
 def _page_layout(fig: Figure, style: PageStyle, zones: gpd.GeoDataFrame, adcode: str | None, crs: str, key: bool,
@@ -233,23 +254,97 @@ def _page_layout(fig: Figure, style: PageStyle, zones: gpd.GeoDataFrame, adcode:
     map_h_pt = inner_pt * min(extent.height / extent.width, 1.25)
     key_pt = key_height_pt(fig, listed, numbers, inner_pt, style.key_sizes[0], day, style.key_title_pt,
                            style.tally_pt) if key and len(listed) else 0.0
+    n_details = _half_detail_count(listed, crs, extent, inner_pt, style) if key else 0
+    slot_pt = (inner_pt - 8) / 2
+    detail_pt = -(-n_details // 2) * (slot_pt + 8)
     band_pt = inner_pt * (HALF_BAND if lay.needs_inset(adcode) else HALF_LEGEND_BAND)  # legend and 南海诸岛 side by side under the map, covering none of it
-    height_pt = title_pt + map_h_pt + band_pt + 6 + (key_pt + 8 if key_pt else 0) + footer_pt + 12
+    height_pt = title_pt + map_h_pt + detail_pt + band_pt + 6 + (key_pt + 8 if key_pt else 0) + footer_pt + 12
     fig.set_size_inches(fig.get_figwidth(), height_pt / 72)
     bottom_pt = footer_pt + 8
     key_box = (MARGIN, bottom_pt / height_pt, 1 - 2 * MARGIN, key_pt / height_pt)
     band_y = bottom_pt + (key_pt + 8 if key_pt else 0)
     band_box = (MARGIN, band_y / height_pt, 1 - 2 * MARGIN, band_pt / height_pt)
-    map_box = (MARGIN, (band_y + band_pt + 6) / height_pt, 1 - 2 * MARGIN, map_h_pt / height_pt)
-    return PageLayout(map_box, key_box, footer_left, footer_right, (footer_pt + 4) / height_pt, band_box)
+    left_pt, top_pt = MARGIN * width_pt, band_y + band_pt + detail_pt
+    slots = tuple(((left_pt + (i % 2) * (slot_pt + 8)) / width_pt, (top_pt - (i // 2 + 1) * (slot_pt + 8) + 8) / height_pt,
+                   (left_pt + (i % 2) * (slot_pt + 8) + slot_pt) / width_pt, (top_pt - (i // 2) * (slot_pt + 8)) / height_pt)
+                  for i in range(n_details))
+    map_box = (MARGIN, (top_pt + 6) / height_pt, 1 - 2 * MARGIN, map_h_pt / height_pt)
+    return PageLayout(map_box, key_box, footer_left, footer_right, (footer_pt + 4) / height_pt, band_box, slots)
+
+
+def _half_detail_count(zones: gpd.GeoDataFrame, crs: str, extent: lay.Extent, width_pt: float,
+                       style: PageStyle) -> int:
+    """How many detail insets the half page sets aside room for below the map: the clusters find_clusters sees
+    at the map's scale (the map spans `width_pt`), at most MAX_HALF_DETAILS."""
+    if len(zones) < CLUSTER_MIN:
+        return 0
+    xs, ys = lay.project_points(zones["marker_lon"].to_numpy(), zones["marker_lat"].to_numpy(), crs)
+    scale = width_pt / extent.width
+    xy = np.column_stack([(np.asarray(xs) - extent.xmin) * scale, (np.asarray(ys) - extent.ymin) * scale])
+    badge = style.label_pt * 1.6
+    slot = (width_pt - 8) / 2
+    groups = find_clusters(list(zones["zone_id"]), xy, badge, slot / TARGET_GAIN - 2.5 * badge)
+    return min(len(groups), MAX_HALF_DETAILS)
 
 
 def _inset_boxes(fig: Figure) -> list:
-    """Display boxes badges keep clear of: the 南海诸岛 inset and names already on the map (钓鱼岛, 台湾 note)."""
+    """Display boxes badges keep clear of: the 南海诸岛 and detail insets, the legend, names already on the map
+    (钓鱼岛, 台湾 note, scale bar, detail letters) and the detail locator boxes."""
     renderer = fig.canvas.get_renderer()
     main = next(a for a in fig.axes if a.get_label() == "main")
-    return ([a.get_window_extent() for a in fig.axes if a.get_label() == "inset"]
+    legend = [main.get_legend().get_window_extent(renderer)] if main.get_legend() is not None else []
+    locators = [p.get_window_extent(renderer) for p in main.patches if p.get_gid() == "detail-locator"]
+    return ([a.get_window_extent() for a in fig.axes if a.get_label() in ("inset", "detail")] + legend + locators
             + [label_extent(t, renderer) for t in main.texts])
+
+
+def _draw_details(fig: Figure, ax: Axes, zones: gpd.GeoDataFrame, crs: str, colours: Mapping[str, str],
+                  hatches: Mapping[str, str], marks: Mapping[str, str], size: float, adcode: str | None,
+                  style: PageStyle, page: PageLayout) -> dict[str, str]:
+    """Magnified insets for dense clusters (geo.printmap.detail); returns `marks` without the zones numbered in
+    an inset (their main-map marker stays, inside the lettered locator box)."""
+    drawn = zones[zones["zone_id"].isin({z for z, m in marks.items() if m})]
+    if len(drawn) < CLUSTER_MIN:
+        return dict(marks)
+    xs, ys = lay.project_points(drawn["marker_lon"].to_numpy(), drawn["marker_lat"].to_numpy(), crs)
+    points = dict(zip(drawn["zone_id"], zip(xs, ys, strict=True), strict=True))
+    badge_px = size * 1.6 * fig.dpi / 72
+    side = DETAIL_SIDE * (HALF_DETAIL if style.key_below else 1)
+    slots = [Bbox(np.array(b).reshape(2, 2)).transformed(fig.transFigure) for b in page.detail_slots]
+    room = slots[0].width if slots else side * ax.get_window_extent().width
+    window_px = room / TARGET_GAIN - 2.5 * badge_px
+    ids = list(points)
+    clusters = find_clusters(ids, ax.transData.transform(np.array([points[z] for z in ids])), badge_px, window_px)
+    if not clusters:
+        return dict(marks)
+    subject = lay.projected_layer("country" if adcode is None else "province", crs)
+    keep_off = (subject if adcode is None else subject[subject.adcode == adcode]).geometry.union_all()
+    plan = plan_details(fig, ax, points, clusters, keep_off, _inset_boxes(fig), badge_px, side, slots)
+    left = dict(marks)
+    for d in plan:
+        w = d.window.padded(-DETAIL_EDGE)  # a marker at the window's edge keeps its badge on the main map
+        inside = drawn[[z in left and w.xmin <= points[z][0] <= w.xmax and w.ymin <= points[z][1] <= w.ymax
+                        for z in drawn["zone_id"]]]  # a zone numbered in an earlier detail is not numbered twice
+
+        def content(inset: Axes, window: lay.Extent, inside=inside) -> None:
+            codes = sorted(set(inside["province_adcode"].dropna()))
+            fill(inset, lay.layer_paths("province", crs).values(), BASE_FILL, EDGE, 0.5, 1)
+            for code in codes:
+                fill(inset, lay.layer_paths("county", crs, code).values(), "none", COUNTY_EDGE, 0.35, 2)
+            _draw_zones(inset, zones, crs, colours, hatches, markers=True)
+            labels = [(points[z][0], points[z][1], marks[z] if adcode is None else f"{marks[z]} {designated_name(r)}")
+                      for z, r in zip(inside["zone_id"], inside.itertuples(index=False), strict=True)]
+            letter = [t.get_window_extent() for t in inset.texts]
+            place_labels(inset, labels, sized(size), obstacles=[points[z] for z in inside["zone_id"]],
+                         boxes=letter, candidates=number_candidates(), badge=True, leader_from=LEADER_FROM,
+                         crowded_first=True)
+
+        inset = draw_detail(fig, ax, d, style.legend_pt + 1)
+        content(inset, d.window)
+        set_extent(inset, d.window)
+        for z in inside["zone_id"]:
+            left.pop(z, None)
+    return left
 
 
 def _draw_numbers(ax: Axes, zones: gpd.GeoDataFrame, crs: str, marks: Mapping[str, str], size: float,
@@ -357,7 +452,7 @@ _NAME_AT = {"440000": (113.6, 24.1), "810000": (114.85, 22.05), "820000": (113.0
 def _draw_province_names(ax: Axes, crs: str, markers: list[tuple[float, float]], numbers: list = ()) -> None:
     """Short province names at their label points, nudged off zone markers, zone numbers and each other."""
     renderer = ax.figure.canvas.get_renderer()
-    boxes = [label_extent(t, renderer) for t in numbers]
+    boxes = [label_extent(t, renderer) for t in numbers] + _inset_boxes(ax.figure)
     layer = lay.projected_layer("province", crs)
     layer = layer[~layer.adcode.isin(_NAME_SKIP)]
     at = [_NAME_AT.get(c, (lon, lat)) for c, lon, lat in zip(layer.adcode, layer.label_lon, layer.label_lat,
@@ -382,7 +477,7 @@ def _draw_prefecture_names(ax: Axes, adcode: str, crs: str, zones: gpd.GeoDataFr
         return
     xs, ys = lay.project_points(layer["label_lon"].to_numpy(), layer["label_lat"].to_numpy(), crs)
     renderer = ax.figure.canvas.get_renderer()
-    boxes = [t.get_window_extent(renderer) for t in zone_labels]
+    boxes = [t.get_window_extent(renderer) for t in zone_labels] + _inset_boxes(ax.figure)
     place_labels(ax, list(zip(xs, ys, layer["name"], strict=True)), sized(7), obstacles=markers, boxes=boxes,
                  candidates=CENTRED, color="#8c8c8c", boxed=False, skip_colliding=True)
 

@@ -308,10 +308,10 @@ def test_a_province_export_shows_that_province_with_its_zones_highlighted_and_no
 def _badges(fig):
     from geo.printmap.labels import label_extent
 
-    main = _axes(fig, "main")
-    renderer = fig.canvas.get_renderer()
-    return [(t.get_text(), label_extent(t, renderer)) for t in main.texts if t.get_bbox_patch() is not None
-            and t.get_bbox_patch().get_edgecolor()[3] > 0]
+    renderer = fig.canvas.get_renderer()  # the main map's badges and those in its magnified detail insets
+    return [(t.get_text(), label_extent(t, renderer)) for ax in fig.axes if ax.get_label() in ("main", "detail")
+            for t in ax.texts if t.get_bbox_patch() is not None and t.get_bbox_patch().get_edgecolor()[3] > 0
+            and t.get_gid() != "detail-letter"]
 
 
 def test_national_map_numbers_every_zone_with_a_keyed_list_and_no_badge_overlaps(zones):

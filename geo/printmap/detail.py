@@ -40,6 +40,7 @@ class Detail:
     zone_ids: tuple[str, ...]
     window: lay.Extent
     box: Bbox
+    locator: Bbox | None = None  # the window on the page (display pixels)
 
 
 def find_clusters(ids: Sequence[str], xy: np.ndarray, badge_px: float, window_px: float) -> list[list[str]]:
@@ -96,6 +97,8 @@ def plan_details(fig: Figure, ax: Axes, points: Mapping[str, tuple[float, float]
             if gain < MIN_GAIN:
                 continue
             locator = Bbox.from_extents(cx - w / gain / 2, cy - h / gain / 2, cx + w / gain / 2, cy + h / gain / 2)
+            if any(locator.overlaps(d.locator) for d in out):
+                continue  # two dashed boxes over one another read as one: this cluster keeps its leader lines
             for box in _spots(frame, w, h):
                 if box.overlaps(locator) or any(box.overlaps(b) for b in taken):
                     continue
@@ -113,7 +116,7 @@ def plan_details(fig: Figure, ax: Axes, points: Mapping[str, tuple[float, float]
             continue
         _, box, locator = best
         (wx0, wy0), (wx1, wy1) = to_data.transform([[locator.x0, locator.y0], [locator.x1, locator.y1]])
-        out.append(Detail(LETTERS[len(out)], tuple(members), lay.Extent(wx0, wy0, wx1, wy1), box))
+        out.append(Detail(LETTERS[len(out)], tuple(members), lay.Extent(wx0, wy0, wx1, wy1), box, locator))
         taken += [box, locator]
     return out
 

@@ -439,8 +439,13 @@ def _draw_taiwan_note(ax: Axes, zones: gpd.GeoDataFrame, crs: str) -> None:
     if (zones["province_adcode"] == lay.TAIWAN).any():
         return
     x, y = lay.project_points(121.0, 23.6, crs)
-    ax.annotate(text("common.taiwan_no_data"), (x, y), xytext=(18, -4), textcoords="offset points", ha="left",
-                va="center", fontproperties=sized(6.5), color=LABEL_GREY, zorder=7)
+    note = ax.annotate(text("common.taiwan_no_data"), (x, y), xytext=(18, -4), textcoords="offset points",
+                       ha="left", va="center", fontproperties=sized(6.5), color=LABEL_GREY, zorder=7)
+    if note.get_window_extent().x1 > ax.figure.bbox.x1 - 2:  # a narrow page: under the island's southern tip
+        note.xy = lay.project_points(120.8, 21.9, crs)
+        note.set_position((0, -3))
+        note.set_horizontalalignment("center")
+        note.set_verticalalignment("top")
 
 
 _SMALL_NAMES = {"110000", "120000", "310000", "810000", "820000"}

@@ -15,7 +15,7 @@ from geo.printmap.fonts import sized
 MEASURE_PT = 10.0
 # Wrap after these when a line must break (Chinese punctuation that ends a clause or a list item).
 BREAK_AFTER = "、，；：,;: ）)"
-# Never start a line (Chinese line-breaking rule): stays on the line before, in the caller's width slack.
+# Never start a line (Chinese line-breaking rule): the character before it moves down with it.
 NO_LINE_START = "、，；：。！？）)》」』,;:.!?"
 
 
@@ -33,8 +33,10 @@ def wrap_to_width(fig: Figure, s: str, size: float, width_pt: float) -> list[str
     for paragraph in s.split("\n"):
         line = ""
         for ch in paragraph:
-            if line and ch not in NO_LINE_START and text_width_pt(fig, line + ch, size) > width_pt:
+            if line and text_width_pt(fig, line + ch, size) > width_pt:
                 cut = max(line.rfind(p) for p in BREAK_AFTER)
+                if ch in NO_LINE_START and len(line) > 1:
+                    cut = len(line) - 2  # the last character goes down with the punctuation
                 if cut >= len(line) * 2 // 3:
                     out.append(line[:cut + 1])
                     line = line[cut + 1:].lstrip()

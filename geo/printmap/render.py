@@ -56,7 +56,7 @@ from geo.printmap.fonts import sized
 from geo.printmap.inset import draw_inset, key_column_box, room_for_inset
 from geo.printmap.key import KEY_WIDTH, LEADER_FROM, draw_key, key_height_pt, number_candidates, zone_numbers
 from geo.printmap.labels import CENTRED, label_extent, place_labels
-from geo.printmap.textfit import text_width_pt, wrap_to_width
+from geo.printmap.textfit import block_height_pt, text_width_pt, wrap_to_width
 from geo.zones import designated_name, successor_summary
 from loaders.i18n import text
 from loaders.programmes import programme_style
@@ -87,7 +87,7 @@ A4 = PageStyle(11.69, 18, 10, 7, 8.0, 9, None, 6.5, 8, 7, key_below=False)
 HALF_WIDTH_IN = 12 / 2.54
 HALF = PageStyle(HALF_WIDTH_IN, 13, 9, 9, 9.0, 10, (9.0,), 9, 9, 9, key_below=True, scale_share=0.3)
 STYLES = {"a4": A4, "half": HALF}
-FOOTER_LINE = 1.5 * 1.2  # linespacing 1.5 of matplotlib's line height (≈ 1.2 × the type size)
+FOOTER_SPACING = 1.5
 DETAIL_EDGE = 0.08  # share of a detail's window along each edge whose markers are numbered on the main map
 MAX_HALF_DETAILS = 4  # detail insets below a half-size map, two a row
 HALF_DETAIL = 1.4  # detail insets on the small page: a larger share of the map (its badges are larger too)
@@ -240,7 +240,8 @@ def _page_layout(fig: Figure, style: PageStyle, zones: gpd.GeoDataFrame, adcode:
         right_w = max(text_width_pt(fig, s, size) for s in right)
         footer_left = [ln for s in left for ln in wrap_to_width(fig, s, size, inner_pt - right_w - 3 * size)]
         footer_right = right
-    footer_pt = max(len(footer_left), len(footer_right)) * size * FOOTER_LINE + 0.6 * size
+    footer_pt = max(block_height_pt(fig, footer_left, size, FOOTER_SPACING),
+                    block_height_pt(fig, footer_right, size, FOOTER_SPACING)) + 0.3 * size
     title_pt = TITLE_BAND_PT * style.title_pt / 18
     if not style.key_below:
         height_pt = fig.get_figheight() * 72
@@ -557,10 +558,10 @@ def _draw_frame_text(fig: Figure, title: str, zones: gpd.GeoDataFrame, style: Pa
     size = style.footer_pt
     if page.footer_left:
         fig.text(MARGIN, page.footer_top, "\n".join(page.footer_left), ha="left", va="top", fontproperties=sized(size),
-                 color="#444444", linespacing=1.5)
+                 color="#444444", linespacing=FOOTER_SPACING)
     if page.footer_right:
         fig.text(1 - MARGIN, page.footer_top, "\n".join(page.footer_right), ha="right", va="top",
-                 fontproperties=sized(size), color="#444444", linespacing=1.5)
+                 fontproperties=sized(size), color="#444444", linespacing=FOOTER_SPACING)
 
 
 def save(fig: Figure, target: str | Path | BinaryIO, fmt: str | None = None) -> None:

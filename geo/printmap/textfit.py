@@ -26,6 +26,17 @@ def text_width_pt(fig: Figure, s: str, size: float) -> float:
     return w * 72 / fig.dpi * size / MEASURE_PT
 
 
+def block_height_pt(fig: Figure, lines: list[str], size: float, linespacing: float) -> float:
+    """Height in points of `lines` drawn as one text at `size` with `linespacing`, measured by matplotlib's own
+    layout (a throw-away text artist), 0 for no lines."""
+    if not lines:
+        return 0.0
+    t = fig.text(0, 0, "\n".join(lines), fontproperties=sized(size), linespacing=linespacing)
+    height = t.get_window_extent(fig.canvas.get_renderer()).height
+    t.remove()
+    return height * 72 / fig.dpi
+
+
 def wrap_to_width(fig: Figure, s: str, size: float, width_pt: float) -> list[str]:
     """Lines of `s` no wider than `width_pt` at `size`: breaks after punctuation where one lies in the last
     third of the line, else between any two characters (Chinese has no spaces). Existing newlines are kept."""

@@ -29,6 +29,7 @@ DETAIL_SIDE = 0.24  # side of a (square) detail inset, of the main map's width
 MIN_GAIN = 1.8
 TARGET_GAIN = 2.5  # clusters are sought in windows this much smaller than the inset they would fill  # an inset magnifying less than this is not worth its space: leaders stay
 MAX_DETAILS = 4
+DETAIL_EDGE = 0.08  # share of a detail's window along each edge whose markers are numbered on the main map
 LETTERS = "ABCDEFGH"
 
 

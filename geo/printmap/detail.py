@@ -20,7 +20,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
 
 from geo.printmap import layout as lay
-from geo.printmap.draw import OUTLINE, set_extent
+from geo.printmap.draw import OUTLINE, framed_axes, set_extent
 from geo.printmap.fonts import sized
 
 CLUSTER_MIN = 4  # zones in a group before it earns an inset (two or three are resolved by leader lines)
@@ -160,14 +160,7 @@ def draw_detail(fig: Figure, main: Axes, detail: Detail, letter_pt: float) -> Ax
     """The empty inset axes (label "detail") showing the detail's window, its letter in the upper-left corner,
     and the lettered locator box on the main map. The caller draws the content (base map, zones, numbers)."""
     fig_box = detail.box.transformed(fig.transFigure.inverted())
-    inset = fig.add_axes(fig_box.bounds, label="detail")
-    inset.set_xticks([])
-    inset.set_yticks([])
-    for spine in inset.spines.values():
-        spine.set_edgecolor(OUTLINE)
-        spine.set_linewidth(0.8)
-    inset.set_facecolor("white")
-    inset.set_zorder(10)
+    inset = framed_axes(fig, fig_box.bounds, "detail")
     inset.set_aspect("equal", adjustable="datalim")
     set_extent(inset, detail.window)
     inset.text(0.03, 0.97, detail.letter, transform=inset.transAxes, ha="left", va="top", gid="detail-letter",

@@ -26,6 +26,20 @@ def bare(ax: Axes) -> None:
     ax.set_aspect("equal", adjustable="datalim")
 
 
+def framed_axes(fig, box: tuple[float, float, float, float], label: str) -> Axes:
+    """An inset's axes at `box` (figure fractions x, y, w, h): no ticks, a thin dark frame, white, drawn above
+    the main map (zorder 10)."""
+    inset = fig.add_axes(box, label=label)
+    inset.set_xticks([])
+    inset.set_yticks([])
+    for spine in inset.spines.values():
+        spine.set_edgecolor(OUTLINE)
+        spine.set_linewidth(0.8)
+    inset.set_facecolor("white")
+    inset.set_zorder(10)
+    return inset
+
+
 def set_extent(ax: Axes, extent: lay.Extent) -> None:
     ax.set_xlim(extent.xmin, extent.xmax)
     ax.set_ylim(extent.ymin, extent.ymax)

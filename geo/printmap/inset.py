@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from geo.printmap import layout as lay
-from geo.printmap.draw import BASE_FILL, EDGE, MARITIME, OUTLINE, fill, lines, set_extent
+from geo.printmap.draw import BASE_FILL, EDGE, MARITIME, OUTLINE, fill, framed_axes, lines, set_extent
 from geo.printmap.fonts import sized
 from loaders.i18n import text
 
@@ -67,14 +67,7 @@ def draw_inset(fig: Figure, ax: Axes, box: tuple[float, float, float, float] | N
     """南海诸岛 in the main map's projection, framed in its lower-right corner (open sea east of the Philippines),
     or in `box` (figure fractions) when the map has a keyed list beside it."""
     window = lay.inset_extent()
-    inset = fig.add_axes(box or inset_box(fig, ax), label="inset")
-    inset.set_xticks([])
-    inset.set_yticks([])
-    for spine in inset.spines.values():
-        spine.set_edgecolor(OUTLINE)
-        spine.set_linewidth(0.8)
-    inset.set_facecolor("white")
-    inset.set_zorder(10)
+    inset = framed_axes(fig, box or inset_box(fig, ax), "inset")
     crs = lay.NATIONAL_CRS
     fill(inset, lay.layer_paths("province", crs).values(), BASE_FILL, EDGE, 0.3, 1)
     lines(inset, lay.layer_lines("country", crs), OUTLINE, 0.5, 3)

@@ -6,6 +6,7 @@ Run: `.venv/bin/python -m bench.snapshot_speed [--runs 5]`. Prints figures; asse
 from __future__ import annotations
 
 import argparse
+import inspect
 import statistics
 import subprocess
 import sys
@@ -18,19 +19,22 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def warm(runs: int) -> dict[str, list[float]]:
-    from geo.printmap.render import snapshot_bytes
+    from geo.printmap.render import render_map, snapshot_bytes
     from geo.zones import zone_layer
     from loaders.roster import load_roster
 
     zones = zone_layer(load_roster().zones)
     options = {"title": "基准测试", "source_line": "资料来源：基准测试", "date": date.today()}
     out: dict[str, list[float]] = {}
-    for label, province in (("national PNG 300 dpi", None), ("province PNG 300 dpi (浙江省)", "浙江省")):
-        snapshot_bytes(zones, province=province, **options)  # first call prepares the projected layers
+    cases = [("national PNG 300 dpi", None, {}), ("province PNG 300 dpi (浙江省)", "浙江省", {})]
+    if "size" in inspect.signature(render_map).parameters:  # the half-size layout, where the code has it
+        cases.append(("national half-size PNG 300 dpi", None, {"size": "half"}))
+    for label, province, extra in cases:
+        snapshot_bytes(zones, province=province, **options, **extra)  # first call prepares the projected layers
         times = []
         for _ in range(runs):
             started = time.perf_counter()
-            snapshot_bytes(zones, province=province, **options)
+            snapshot_bytes(zones, province=province, **options, **extra)
             times.append(time.perf_counter() - started)
         out[label] = times
     return out

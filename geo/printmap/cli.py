@@ -14,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from geo.printmap import layout as lay
-from geo.printmap.captions import approval_line, source_line
+from geo.printmap.captions import approval_line, export_file_name, source_line
 from geo.printmap.render import FORMATS, render_map, save, zones_in_province
 from geo.stats.counts import count_label
 from loaders.i18n import text
+from loaders.programmes import batch_name
 from loaders.roster import load_roster
 from loaders.text import normalise_text, to_simplified
 
@@ -48,6 +49,18 @@ def filter_theme(zones: pd.DataFrame, wanted: str) -> tuple[pd.DataFrame, tuple[
     return zones[zones["zone_id"].isin(ids)], (theme.name, theme.color, theme.hatch)
 
 
+SIZE_NAMES = ("a4", "half")
+_SIZE_WORDS = {"a4": "a4", "A4": "a4", "整版": "a4", "half": "half", "半版": "half"}
+
+
+def _size(value: str) -> str:
+    """--size accepts a4/half or the Chinese 整版/半版."""
+    try:
+        return _SIZE_WORDS[value.strip()]
+    except KeyError:
+        raise argparse.ArgumentTypeError(text("snapshot.cli.unknown_size", value=value)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo.printmap", description=text("snapshot.cli.description"))
     p.add_argument("--theme", help=text("snapshot.cli.theme"))
@@ -55,14 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", help=text("snapshot.cli.batch"))
     p.add_argument("--title", help=text("snapshot.cli.title"))
     p.add_argument("--dpi", type=int, default=300, help=text("snapshot.cli.dpi"))
-    p.add_argument("--out", required=True, type=Path, help=text("snapshot.cli.out"))
+    p.add_argument("--size", choices=SIZE_NAMES, default="a4", type=_size, help=text("snapshot.cli.size"))
+    p.add_argument("--out", default=Path("."), type=Path, help=text("snapshot.cli.out"))
     return p
 
 
 def run(args: argparse.Namespace) -> Path:
     from geo.zones import zone_layer
 
-    fmt = args.out.suffix.lstrip(".").lower()
+    folder = args.out.is_dir() or str(args.out).endswith(("/", "\\"))  # a folder: the file is named for us
+    fmt = "png" if folder else args.out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise UsageProblem(text("snapshot.cli.unknown_format", suffix=args.out.suffix or "?"))
     code = None
@@ -94,10 +109,24 @@ def run(args: argparse.Namespace) -> Path:
         title = text("snapshot.title_theme", title=title, theme=theme_name)
     colours = {z: legend[0][1] for z in zones["zone_id"]} if legend else None
     fig = render_map(zones, title=title, province=code, highlight_colors=colours, legend=legend,
-                     source_line=source_line(zones), approval_line=approval, date=date.today(), dpi=args.dpi)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    save(fig, args.out, fmt)
-    return args.out
+                     source_line=source_line(zones), approval_line=approval, date=date.today(), dpi=args.dpi,
+                     size=args.size)
+    out = args.out / map_file_name(code, theme_name if legend else None, args.batch, args.size) if folder else args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save(fig, out, fmt)
+    return out
+
+
+def map_file_name(province: str | None, theme: str | None, batch: str | None, size: str = "a4",
+                  day: date | None = None) -> str:
+    """实验区分布图_浙江省_三社联动_2026-11-30.png: what the map shows (province, theme, batch; else 全国), 半版
+    for the half-size layout, and the drawing date (geo.printmap.captions.export_file_name)."""
+    parts = [lay.province_display_name(province) if province else None, theme,
+             batch_name(batch) if batch else None]
+    subject = "_".join(p for p in parts if p) or text("map.nation")
+    if size == "half":
+        subject += "_" + text("snapshot.half_size")
+    return export_file_name(text("map.export.map"), subject, "png", day)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,6 +26,20 @@ def bare(ax: Axes) -> None:
     ax.set_aspect("equal", adjustable="datalim")
 
 
+def framed_axes(fig, box: tuple[float, float, float, float], label: str) -> Axes:
+    """An inset's axes at `box` (figure fractions x, y, w, h): no ticks, a thin dark frame, white, drawn above
+    the main map (zorder 10)."""
+    inset = fig.add_axes(box, label=label)
+    inset.set_xticks([])
+    inset.set_yticks([])
+    for spine in inset.spines.values():
+        spine.set_edgecolor(OUTLINE)
+        spine.set_linewidth(0.8)
+    inset.set_facecolor("white")
+    inset.set_zorder(10)
+    return inset
+
+
 def set_extent(ax: Axes, extent: lay.Extent) -> None:
     ax.set_xlim(extent.xmin, extent.xmax)
     ax.set_ylim(extent.ymin, extent.ymax)
@@ -53,9 +67,11 @@ def lines(ax: Axes, arrays, color: str, linewidth: float, zorder: float) -> None
                                      capstyle="round"), autolim=False)
 
 
-def draw_scale_bar(ax: Axes, extent: lay.Extent, crs: str, anchor: tuple[float, float], size: float = 7) -> None:
-    """A two-segment scale bar at `anchor` (fractions of the extent), true kilometres at the extent's centre."""
-    km, length = lay.scale_bar(extent, crs)
+def draw_scale_bar(ax: Axes, extent: lay.Extent, crs: str, anchor: tuple[float, float], size: float = 7,
+                   fraction: float = 0.16) -> None:
+    """A two-segment scale bar at `anchor` (fractions of the extent), about `fraction` of the view wide, true
+    kilometres at the extent's centre."""
+    km, length = lay.scale_bar(extent, crs, fraction)
     x0 = extent.xmin + anchor[0] * extent.width
     y0 = extent.ymin + anchor[1] * extent.height
     h = extent.height * 0.007

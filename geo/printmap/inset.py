@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from geo.printmap import layout as lay
-from geo.printmap.draw import BASE_FILL, EDGE, MARITIME, OUTLINE, fill, lines, set_extent
+from geo.printmap.draw import BASE_FILL, EDGE, MARITIME, OUTLINE, fill, framed_axes, lines, set_extent
 from geo.printmap.fonts import sized
 from loaders.i18n import text
 
@@ -51,13 +51,14 @@ def room_for_inset(fig: Figure, ax: Axes, base: lay.Extent, extent: lay.Extent, 
     return moved
 
 
-def key_column_box(fig: Figure, column: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """The inset's box at the bottom of a column beside the map (figure fractions x, y, w, h): as wide as the
-    column allows and at most INSET_HEIGHT of the column's height, in the window's own aspect."""
+def key_column_box(fig: Figure, column: tuple[float, float, float, float],
+                   share: float = INSET_HEIGHT * 0.85) -> tuple[float, float, float, float]:
+    """The inset's box at the bottom right of a column beside (or band below) the map (figure fractions x, y, w,
+    h): as wide as the column allows and at most `share` of its height, in the window's own aspect."""
     window = lay.inset_extent()
     x, y, w, h = column
     fig_w, fig_h = fig.get_size_inches()
-    height = min(h * INSET_HEIGHT * 0.85, w * fig_w / fig_h * window.height / window.width)
+    height = min(h * share, w * fig_w / fig_h * window.height / window.width)
     width = height * fig_h / fig_w * window.width / window.height
     return x + w - width, y, width, height
 
@@ -66,14 +67,7 @@ def draw_inset(fig: Figure, ax: Axes, box: tuple[float, float, float, float] | N
     """南海诸岛 in the main map's projection, framed in its lower-right corner (open sea east of the Philippines),
     or in `box` (figure fractions) when the map has a keyed list beside it."""
     window = lay.inset_extent()
-    inset = fig.add_axes(box or inset_box(fig, ax), label="inset")
-    inset.set_xticks([])
-    inset.set_yticks([])
-    for spine in inset.spines.values():
-        spine.set_edgecolor(OUTLINE)
-        spine.set_linewidth(0.8)
-    inset.set_facecolor("white")
-    inset.set_zorder(10)
+    inset = framed_axes(fig, box or inset_box(fig, ax), "inset")
     crs = lay.NATIONAL_CRS
     fill(inset, lay.layer_paths("province", crs).values(), BASE_FILL, EDGE, 0.3, 1)
     lines(inset, lay.layer_lines("country", crs), OUTLINE, 0.5, 3)

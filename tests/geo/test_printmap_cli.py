@@ -1,0 +1,46 @@
+"""The print-map command line names its file after what the map shows and offers the half-size layout."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from PIL import Image
+
+from geo.printmap.cli import map_file_name
+
+REPO = Path(__file__).resolve().parents[2]
+DAY = date(2026, 11, 30)
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "geo.printmap", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=180, env=os.environ.copy())
+
+
+def test_file_name_says_what_the_map_shows_and_when():
+    assert map_file_name(None, "三社联动", None, day=DAY) == "实验区分布图_三社联动_2026-11-30.png"
+    assert map_file_name(None, None, None, day=DAY) == "实验区分布图_全国_2026-11-30.png"
+    assert map_file_name("330000", None, None, "half", day=DAY) == "实验区分布图_浙江省_半版_2026-11-30.png"
+    name = map_file_name("620000", "网格化服务管理", "甘肃首批", day=DAY)
+    assert name.startswith("实验区分布图_甘肃省_网格化服务管理_") and name.endswith("_2026-11-30.png")
+
+
+def test_cli_writes_a_named_half_size_png_into_a_folder(tmp_path):
+    done = _cli("--theme", "三社联动", "--size", "半版", "--dpi", "40", "--out", f"{tmp_path}/")
+    assert done.returncode == 0, done.stderr
+    [written] = list(tmp_path.iterdir())
+    assert written.name == f"实验区分布图_三社联动_半版_{date.today().isoformat()}.png"
+    width, height = Image.open(written).size
+    assert abs(width - 12 / 2.54 * 40) <= 1  # the half page is 12 cm wide
+    assert height > width  # the keyed list sits below the map
+
+
+def test_cli_refuses_an_unknown_size(tmp_path):
+    done = _cli("--size", "巨幅", "--out", str(tmp_path / "map.png"))
+    assert done.returncode == 2
+    assert "未知的版式" in done.stderr
+    assert not list(tmp_path.iterdir())

@@ -23,7 +23,7 @@ from ui.session import (
     restore_widget_state,
     save_widget_state,
 )
-from ui.text import md_escape, t, uploader_css
+from ui.text import md_escape, t
 
 restore_widget_state("import")  # the form and choices as left before a visit to another page (ui.session)
 st.title(t("import.title"))
@@ -34,8 +34,6 @@ mode = st.radio(t("import.source"), ("upload", "paste"), horizontal=True, key="i
 raw, facts, source_name, text, token = None, {}, "", "", ""
 try:
     if mode == "upload":
-        st.html(uploader_css(t("import.uploader.instructions"),
-                             t("import.uploader.limit", mb=MAX_BYTES // 1_000_000), t("import.uploader.button")))
         returning = "imp_file" not in st.session_state  # first run here since another page (or ever)
         upload = st.file_uploader(t("import.upload"), type=["csv", "xlsx", "xls", "txt", "tsv"], key="imp_file",
                                   help=t("import.upload_limit", mb=MAX_BYTES // 1_000_000, rows=MAX_ROWS))

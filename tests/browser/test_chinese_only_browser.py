@@ -1,0 +1,163 @@
+"""No English reaches a user in the real browser (issue 16 item 6): every page's text as Chromium shows it —
+Streamlit's own texts included ("Choose options", "No results", "You can only select up to 4 options", the data
+grid's toolbar tooltips, "Upload", sidebar and status labels) — after the interactions that bring those texts up,
+holds no Latin-letter word outside tests/chinese_words.py's allowed list (the one the AppTest walk uses)."""
+
+from __future__ import annotations
+
+import pytest
+
+from loaders.i18n import text as t
+from tests.browser.harness import (
+    FOLIUM_IFRAME,
+    SCREENSHOTS,
+    screenshot,
+    upload_on_import_page,
+    wait_for_app,
+    wait_for_map_painted,
+    wait_for_maps_at_rest,
+)
+from tests.chinese_words import latin_words_in_context
+from tests.loaders.roster_files import csv_text, roster_rows
+
+APP = "app.py"
+
+# What a person sees or hears on the page: visible text nodes (not the names of Material icons, which show as
+# glyphs), and the title / aria-label / placeholder of visible elements (tooltips, screen readers, empty fields).
+# The map's iframe title is left out: it is streamlit-folium's component name, which the browser tests (and the
+# user's screen reader, as "frame") find the map by. Runs in any frame: the page and the map's iframe.
+SHOWN_TEXT = """
+() => {
+  const out = window === window.top ? [document.title] : [];  // a frame's own <title> is never shown
+  const shown = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0
+                          && getComputedStyle(el).visibility !== 'hidden'; };
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const el = n.parentElement;
+    if (!el || !n.nodeValue.trim() || ['SCRIPT', 'STYLE'].includes(el.nodeName)) continue;
+    if (el.closest('[data-testid="stIconMaterial"]') || !shown(el)) continue;
+    out.push(n.nodeValue.trim());
+  }
+  for (const el of document.querySelectorAll('[title], [aria-label], [placeholder]')) {
+    if (!shown(el)) continue;
+    for (const a of ['title', 'aria-label', 'placeholder']) {
+      const v = el.getAttribute(a);
+      if (v && !(a === 'title' && el.nodeName === 'IFRAME')) out.push(v);
+    }
+  }
+  return out.join('\\n');
+}
+"""
+
+
+def shown_text(page) -> str:
+    """The page's shown text (SHOWN_TEXT) and that of every map iframe on it (Leaflet's controls, attribution)."""
+    parts = [page.evaluate(SHOWN_TEXT)]
+    for i in range(page.locator(FOLIUM_IFRAME).count()):
+        frame = page.locator(FOLIUM_IFRAME).nth(i).element_handle().content_frame()
+        parts.append(frame.evaluate(SHOWN_TEXT))
+    return "\n".join(parts)
+
+
+def assert_chinese_only(page, where: str) -> None:
+    found = latin_words_in_context(shown_text(page))
+    assert not found, f"{where}:\n" + "\n".join(f"  {word}: …{context}…" for word, context in found)
+
+
+def widget(page, label: str):
+    """The selectbox or multiselect labelled `label`."""
+    return page.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]').filter(
+        has=page.get_by_text(label, exact=True))
+
+
+def hover_grid_toolbar(page, grid, shot: str | None = None) -> None:
+    """Hover a data grid so its toolbar shows, then each toolbar button so its tooltip shows; check each tooltip
+    (and save a screenshot called `shot` with the first one showing)."""
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    buttons = grid.locator('[data-testid="stElementToolbar"] button')
+    buttons.first.wait_for(state="visible")
+    for i in range(buttons.count()):
+        buttons.nth(i).hover()
+        page.locator('[data-testid="stTooltipContent"]').last.wait_for(state="visible")
+        if shot and i == 0:
+            still(page, shot)
+        assert_chinese_only(page, f"tooltip of grid toolbar button {i + 1}")
+
+
+def still(page, name: str) -> None:
+    """A screenshot with CSS animations finished (a drop-down or tooltip caught mid-fade looks half transparent)."""
+    wait_for_maps_at_rest(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), animations="disabled")
+
+
+def test_map_page_with_a_search_that_matches_nothing_and_the_grid_toolbar(streamlit_app, page):
+    server = streamlit_app(APP)
+    page.goto(server.url)
+    wait_for_app(page)
+    wait_for_map_painted(page)
+    assert_chinese_only(page, "map page")
+    themes = widget(page, t("map.themes"))
+    themes.locator("input").click()
+    page.keyboard.type("zzqx")  # no theme has these letters: the drop-down says it found nothing
+    empty = page.get_by_role("listbox").get_by_text("无匹配项", exact=True)
+    empty.wait_for(state="visible")
+    still(page, "i18n_no_results")
+    assert_chinese_only(page, "map page, theme drop-down with no match")
+    page.keyboard.press("Escape")  # clears the typed text
+    page.keyboard.press("Escape")  # closes the drop-down
+    empty.wait_for(state="detached")
+    hover_grid_toolbar(page, page.locator('[class*="st-key-zone_rows"] [data-testid="stDataFrame"]').first,
+                       shot="i18n_grid_toolbar")
+
+
+def test_compare_page_up_to_its_limit_of_provinces(streamlit_app, page):
+    server = streamlit_app(APP)
+    page.goto(server.url + "/compare")
+    wait_for_app(page)
+    assert_chinese_only(page, "compare page")
+    picker = widget(page, t("compare.pick_provinces"))
+    for name in ("北京市", "上海市", "江苏省", "浙江省"):  # max_selections=4
+        picker.locator("input").click()
+        page.keyboard.type(name)
+        page.get_by_role("option", name=name, exact=True).click()
+        page.keyboard.press("Escape")
+        wait_for_app(page)
+    picker.locator("input").click()
+    page.get_by_role("listbox").get_by_text("最多只能选择 4 项", exact=False).wait_for(state="visible")
+    wait_for_app(page)  # the rerun after the fourth pick has finished (a running app shows its page faded)
+    still(page, "i18n_max_selections")
+    assert_chinese_only(page, "compare page, province picker at its limit")
+    page.keyboard.press("Escape")
+    hover_grid_toolbar(page, page.locator('[data-testid="stDataFrame"]').first)  # the 各省数据 table
+
+
+@pytest.mark.parametrize("path", ["briefing", "about"])
+def test_briefing_and_about_pages(streamlit_app, page, path):
+    server = streamlit_app(APP)
+    page.goto(f"{server.url}/{path}")
+    wait_for_app(page)
+    assert_chinese_only(page, f"{path} page")
+
+
+def test_import_page_before_and_after_an_upload(streamlit_app, page):
+    server = streamlit_app(APP)
+    page.goto(server.url + "/import")
+    wait_for_app(page)
+    assert_chinese_only(page, "import page")
+    roster = csv_text(roster_rows()).encode()  # the 31 zones of 2019 with Chinese headers, as an office writes them
+    upload_on_import_page(page, server.url, "2019名单.csv", roster)
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible")
+    wait_for_app(page)
+    screenshot(page, "i18n_import_uploaded", full_page=True)
+    assert_chinese_only(page, "import page after uploading a roster")
+
+
+def test_an_unknown_address_says_so_in_chinese(streamlit_app, page):
+    """A stale bookmark (/nosuchpage): Streamlit's own "Page not found" dialog."""
+    server = streamlit_app(APP)
+    page.goto(server.url + "/nosuchpage")
+    wait_for_app(page)
+    page.get_by_role("dialog").wait_for(state="visible")
+    assert_chinese_only(page, "unknown address")

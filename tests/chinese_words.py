@@ -41,3 +41,21 @@ def latin_words_in_context(text: str, width: int = 30) -> list[tuple[str, str]]:
         seen.add(m.group(0))
         out.append((m.group(0), text[max(0, m.start() - width):m.end() + width].replace("\n", " ⏎ ")))
     return out
+
+
+def nested_brackets(text: str, width: int = 20) -> list[str]:
+    """Each place (with `width` characters before) where a full-width bracket opens inside another on one line:
+    （…（…）…） reads badly; wording that needs both says it another way (·, ：, ，)."""
+    out = []
+    for line in text.splitlines():
+        depth, start = 0, 0
+        for i, ch in enumerate(line):
+            if ch == "（":
+                depth += 1
+                if depth == 1:
+                    start = i
+                elif depth == 2:
+                    out.append(line[max(0, start - width):i + width])
+            elif ch == "）":
+                depth = max(0, depth - 1)
+    return out

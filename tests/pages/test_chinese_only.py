@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.chinese_words import latin_words_in_context
+from tests.chinese_words import latin_words_in_context, nested_brackets
 from tests.pages.conftest import all_text
 
 
@@ -34,5 +34,7 @@ def test_each_page_shows_no_english_words(app, page):
     if page != "map":
         at.switch_page(f"pages/{page}.py").run()
     assert not at.exception
-    found = latin_words_in_context(shown_text(at))
+    text = shown_text(at)
+    found = latin_words_in_context(text)
     assert not found, "\n".join(f"{word}: …{context}…" for word, context in found)
+    assert not nested_brackets(text)  # （…（…）…） is said another way (issue 16)

@@ -19,6 +19,7 @@ Counting rules (what a reader of the table should know):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -225,9 +226,21 @@ def batch_overview(zones: pd.DataFrame, batches: pd.DataFrame) -> pd.DataFrame:
     known = completeness(zones, batches)[["batch", "programme", "known"]]
     out = batches.merge(known, on=["batch", "programme"], how="left", validate="one_to_one")
     out = out.assign(batch=out.batch.map(batch_name), programme=out.programme.map(programme_label),
-                     approved_on=out.approved_on.map(format_partial_date))
+                     approved_on=out.approved_on.map(format_partial_date), source=out.source.map(size_basis))
     return out[["batch", "programme", "authority", "doc_number", "approved_on", "known", "official_size", "label",
                 "source"]]
+
+
+def size_basis(source: str) -> str:
+    """What an official size rests on, from batches.csv's `source`: the importer writes "导入 <file>.csv；总数依据：…";
+    the file name is ours, not the reader's (national-batch1.csv), so only what follows 总数依据： is kept
+    ("" when the source is only the imported file)."""
+    if not isinstance(source, str):
+        return ""
+    if re.fullmatch(r"导入 [\w.-]+\.csv(；.*)?", source):
+        _, _, basis = source.partition("总数依据：")
+        return basis
+    return source
 
 
 def completeness_line(table: pd.DataFrame) -> str:
@@ -274,7 +287,9 @@ def compare_provinces(codes, zones: pd.DataFrame, tags: pd.DataFrame,
             "zone_id": mine.zone_id.tolist(),
             "unit_name": mine.unit_name.tolist(),
             "level": [_words("common.level", v) for v in level.fillna("")],
-            "programme": [_words("common.programme", v) for v in mine.programme],
+            # the programme by name (全国（城市社区）, 省级（甘肃）): common.programme knows only the two levels, and
+            # the export once showed provincial_gs, provincial_hb for the provincial programmes
+            "programme": [programme_label(v) for v in mine.programme],
             "batch": mine.batch.tolist(),
             "approved_on": mine.approved_on.tolist(),
             "status": statuses_today(mine).tolist() if len(mine) else [],

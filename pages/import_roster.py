@@ -23,6 +23,7 @@ from ui.session import (
     restore_widget_state,
     save_widget_state,
 )
+from ui.tables import fitted_dataframe
 from ui.text import md_escape, t
 
 restore_widget_state("import")  # the form and choices as left before a visit to another page (ui.session)
@@ -89,8 +90,7 @@ preview = report.preview().assign(
     method=lambda d: d.method.map(lambda m: t(f"common.method.{m}") if m else ""),
     programme=lambda d: d.programme.map(lambda p: PROGRAMMES.get(p, p)),
 )
-st.dataframe(preview.rename(columns=lambda c: t(f"import.columns.{c}")), key="imp_preview", hide_index=True,
-             width="stretch")
+fitted_dataframe(preview.rename(columns=lambda c: t(f"import.columns.{c}")), key="imp_preview")
 row_choices(report, token)
 
 if draft.problems:

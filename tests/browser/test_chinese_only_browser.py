@@ -161,3 +161,53 @@ def test_an_unknown_address_says_so_in_chinese(streamlit_app, page):
     wait_for_app(page)
     page.get_by_role("dialog").wait_for(state="visible")
     assert_chinese_only(page, "unknown address")
+
+
+# Streamlit texts that need a state a walk cannot reach on demand (a run slow enough to show "Running...", a lost
+# connection, an oversized upload): each one as Streamlit words it, for the translator test below.
+PATTERN_SAMPLES = [
+    "You can only select up to 4 options. Remove an option first.", "You can only select up to 1 option. Remove an "
+    "option first.", "Help for 年份", "Select 3 matches", "Add: 禅城", "18 options available.", "1 option available.",
+    "Remove 北京市", "File must be 10.0MB or smaller.", "application/pdf files are not allowed.", "10MB per file",
+]
+
+
+def test_every_known_streamlit_text_is_swapped_also_when_react_writes_it_again(page):
+    """ui/builtin_zh.js on a bare page: every text of data/i18n/zh_CN/streamlit.yaml, as a text node and as a
+    title / aria-label / placeholder, present at load, added later, and written back in English later."""
+    import json
+    import re
+
+    from loaders.i18n import builtin_texts
+    from ui.text import builtin_chinese_html
+
+    exact, _ = builtin_texts()
+    samples = [*exact, *PATTERN_SAMPLES]
+    page.set_content("<html><body><div id='root'></div></body></html>")
+    page.evaluate("""(samples) => {
+      const root = document.getElementById('root');
+      for (const s of samples) {
+        const d = document.createElement('div'); d.textContent = s; root.appendChild(d);
+        const b = document.createElement('button'); b.setAttribute('aria-label', s); b.title = s; root.appendChild(b);
+        const i = document.createElement('input'); i.placeholder = s; root.appendChild(i);
+      }
+    }""", samples)
+    script = re.fullmatch(r"<script>(.*)</script>", builtin_chinese_html(), re.DOTALL).group(1)
+    page.add_script_tag(content=script)
+    page.evaluate("""(samples) => {  // React adds a node, and rewrites one it drew before
+      const late = document.createElement('span'); late.textContent = samples[0];
+      document.getElementById('root').appendChild(late);
+      document.querySelector('#root div').firstChild.nodeValue = samples[1];
+    }""", samples)
+    page.wait_for_function("() => !document.querySelector('#root span') || "
+                           "document.querySelector('#root span').textContent !== " + json.dumps(samples[0]))
+    left = page.evaluate("""(samples) => {
+      const seen = new Set(samples), out = [];
+      for (const el of document.querySelectorAll('#root *')) {
+        for (const v of [el.textContent, el.title, el.getAttribute('aria-label'), el.placeholder])
+          if (v && seen.has(v)) out.push(v);
+      }
+      return out;
+    }""", samples)
+    assert not left, f"still in English: {sorted(set(left))}"
+    assert not latin_words_in_context(page.evaluate("() => document.body.innerText"))

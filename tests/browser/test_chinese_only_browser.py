@@ -211,3 +211,40 @@ def test_every_known_streamlit_text_is_swapped_also_when_react_writes_it_again(p
     }""", samples)
     assert not left, f"still in English: {sorted(set(left))}"
     assert not latin_words_in_context(page.evaluate("() => document.body.innerText"))
+
+
+def open_column_menu(page, grid) -> None:
+    """Open the first column's menu of a data grid (its header is drawn on a canvas: hover along it and click
+    until the menu opens, as a person finds the menu button)."""
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    menu = page.get_by_text("升序排列")  # Sort ascending: the menu, not a header's tooltip (an icon shares its row)
+    for x in range(20, int(box["width"]) - 10, 12):
+        page.mouse.move(box["x"] + x, box["y"] + 18)
+        page.wait_for_timeout(80)  # the header draws its menu button under a resting pointer
+        page.mouse.click(box["x"] + x, box["y"] + 18)
+        try:
+            menu.first.wait_for(state="visible", timeout=300)
+            return
+        except Exception:  # not this point of the header: the next one
+            continue
+    raise AssertionError("no column menu opened along the grid's header")
+
+
+def test_a_grid_column_menu_its_statistics_and_its_search(streamlit_app, page):
+    server = streamlit_app(APP)
+    page.goto(server.url + "/about")
+    wait_for_app(page)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    open_column_menu(page, grid)
+    page.get_by_text("统计").last.hover()
+    page.get_by_text("不同值", exact=True).wait_for(state="visible")
+    still(page, "i18n_column_menu")
+    assert_chinese_only(page, "about page, a column's menu and its statistics")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    grid.hover()
+    grid.locator('[data-testid="stElementToolbar"] button').nth(1).click()  # 搜索
+    page.keyboard.type("北京")
+    page.get_by_text("找到", exact=False).first.wait_for(state="visible")
+    assert_chinese_only(page, "about page, searching a grid")

@@ -31,13 +31,20 @@ SHOWN_TEXT = """
   const out = window === window.top ? [document.title] : [];  // a frame's own <title> is never shown
   const shown = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0
                           && getComputedStyle(el).visibility !== 'hidden'; };
+  // text nodes of one block (a paragraph, a cell, a button) read as one line, as the eye reads them
+  const BLOCK = 'p, li, td, th, h1, h2, h3, h4, h5, h6, label, button, div, section, header, footer';
   const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let block = null, line = '';
   for (let n = walk.nextNode(); n; n = walk.nextNode()) {
     const el = n.parentElement;
     if (!el || !n.nodeValue.trim() || ['SCRIPT', 'STYLE'].includes(el.nodeName)) continue;
     if (el.closest('[data-testid="stIconMaterial"]') || !shown(el)) continue;
-    out.push(n.nodeValue.trim());
+    const mine = el.closest(BLOCK);
+    if (mine !== block && line) { out.push(line.trim()); line = ''; }
+    block = mine;
+    line += n.nodeValue;
   }
+  if (line) out.push(line.trim());
   for (const el of document.querySelectorAll('[title], [aria-label], [placeholder]')) {
     if (!shown(el)) continue;
     for (const a of ['title', 'aria-label', 'placeholder']) {
@@ -248,3 +255,13 @@ def test_a_grid_column_menu_its_statistics_and_its_search(streamlit_app, page):
     page.keyboard.type("北京")
     page.get_by_text("找到", exact=False).first.wait_for(state="visible")
     assert_chinese_only(page, "about page, searching a grid")
+
+
+@pytest.mark.parametrize("zone", ["CN-2019-01", "GS-2020-03", "CN-2015-09"])
+def test_a_zone_card_is_chinese(streamlit_app, page, zone):
+    """A card opened from a link: the 2019 document, a provincial zone, a public-list zone whose source was cut."""
+    server = streamlit_app(APP)
+    page.goto(f"{server.url}/?zone={zone}")
+    wait_for_app(page)
+    page.locator(".st-key-zone_card").wait_for(state="visible")
+    assert_chinese_only(page, f"map page with the card of {zone}")

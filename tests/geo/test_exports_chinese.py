@@ -73,3 +73,29 @@ def test_about_batch_table_gives_the_basis_of_each_size_not_our_file_names(all_z
     assert not [s for s in table.source if ".csv" in s or "导入" in s]
     first = table[table.batch == "第一批"].iloc[0]
     assert first.source == "中国网 2015-10-09：第一批12个实验区通过结项验收"  # data/batches.csv, after 总数依据：
+
+
+def test_every_briefing_slide_is_chinese(all_zones, catalogue, every_tag):
+    """Every slide of the deck for the whole roster (the browser walk sees the first): titles, legends, zone rows."""
+    import dataclasses
+
+    from geo.boundaries.cache import load_layer
+    from geo.deck.slides import build_deck
+
+    def strings(value):
+        if isinstance(value, str):
+            return [value]
+        if dataclasses.is_dataclass(value):
+            return [s for f in dataclasses.fields(value) if f.name not in INTERNAL
+                    for s in strings(getattr(value, f.name))]
+        if isinstance(value, (tuple, list)):
+            return [s for v in value for s in strings(v)]
+        return []
+
+    # what the deck keeps for itself, never printed: ids, kinds, colours, hatches, the map's drawing spec
+    INTERNAL = {"kind", "key", "zone_id", "colour", "color", "hatch", "map", "subject"}
+    provinces = load_layer("province")
+    deck = build_deck(all_zones, every_tag, catalogue, province_names=dict(zip(provinces.adcode, provinces.name,
+                                                                                 strict=True)), scope="", source="")
+    found = {s.key: latin_words_in_context("\n".join(strings(s))) for s in deck.slides}
+    assert not {k: v for k, v in found.items() if v}

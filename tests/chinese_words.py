@@ -3,6 +3,7 @@ browser walk (tests/browser/test_chinese_only_browser.py): Latin-letter words ou
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 # Names and units a Chinese official reads as they are: file formats, the datum, the boundary package, sizes.
@@ -63,3 +64,15 @@ def nested_brackets(text: str, width: int = 20) -> list[str]:
             elif ch == "）":
                 depth = max(0, depth - 1)
     return out
+
+
+def dataclass_strings(value, skip: frozenset[str] = frozenset()) -> list[str]:
+    """Every string inside `value` (dataclasses, tuples, lists, nested), in order; fields named in `skip` left out."""
+    if isinstance(value, str):
+        return [value]
+    if dataclasses.is_dataclass(value):
+        return [s for f in dataclasses.fields(value) if f.name not in skip
+                for s in dataclass_strings(getattr(value, f.name), skip)]
+    if isinstance(value, (tuple, list)):
+        return [s for v in value for s in dataclass_strings(v, skip)]
+    return []

@@ -77,6 +77,17 @@ def widget(page, label: str):
         has=page.get_by_text(label, exact=True))
 
 
+def pick_each(page, label: str, options) -> None:
+    """Choose each of `options` in the multiselect labelled `label`, typing as a person does; wait for each rerun."""
+    picker = widget(page, label)
+    for option in options:
+        picker.locator("input").click()
+        page.keyboard.type(option)
+        page.get_by_role("option", name=option, exact=True).click()
+        page.keyboard.press("Escape")
+        wait_for_app(page)
+
+
 def hover_grid_toolbar(page, grid, shot: str | None = None) -> None:
     """Hover a data grid so its toolbar shows, then each toolbar button so its tooltip shows; check each tooltip
     (and save a screenshot called `shot` with the first one showing)."""
@@ -124,14 +135,8 @@ def test_compare_page_up_to_its_limit_of_provinces(streamlit_app, page):
     page.goto(server.url + "/compare")
     wait_for_app(page)
     assert_chinese_only(page, "compare page")
-    picker = widget(page, t("compare.pick_provinces"))
-    for name in ("北京市", "上海市", "江苏省", "浙江省"):  # max_selections=4
-        picker.locator("input").click()
-        page.keyboard.type(name)
-        page.get_by_role("option", name=name, exact=True).click()
-        page.keyboard.press("Escape")
-        wait_for_app(page)
-    picker.locator("input").click()
+    pick_each(page, t("compare.pick_provinces"), ("北京市", "上海市", "江苏省", "浙江省"))  # max_selections=4
+    widget(page, t("compare.pick_provinces")).locator("input").click()
     page.get_by_role("listbox").get_by_text("最多只能选择 4 项", exact=False).wait_for(state="visible")
     wait_for_app(page)  # the rerun after the fourth pick has finished (a running app shows its page faded)
     still(page, "i18n_max_selections")

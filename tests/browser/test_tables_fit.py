@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from loaders.i18n import text as t
 from tests.browser.harness import screenshot, upload_on_import_page, wait_for_app, wait_for_map_painted
-from tests.browser.test_chinese_only_browser import widget
+from tests.browser.test_chinese_only_browser import pick_each
 from tests.loaders.roster_files import csv_text, roster_rows
 
 APP = "app.py"
@@ -30,6 +30,12 @@ def grids_fit(page, where: str, expect: int) -> list[dict]:
     return grids
 
 
+def shoot_grid(page, index: int, name: str) -> None:
+    """A screenshot with the page's `index`-th grid scrolled into view."""
+    page.locator('[data-testid="stDataFrame"]').nth(index).scroll_into_view_if_needed()
+    screenshot(page, name)
+
+
 def test_zone_list_beside_the_map_fits(streamlit_app, page):
     server = streamlit_app(APP)
     page.goto(server.url)
@@ -48,18 +54,11 @@ def test_compare_table_fits_in_each_view_and_the_side_by_side_tables_too(streaml
         wait_for_app(page)
         grids_fit(page, f"compare page, {view}", 1)
         if view == "overview":
-            page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
-            screenshot(page, "i18n_tables_1280_compare")
-    picker = widget(page, t("compare.pick_provinces"))
-    for name in ("北京市", "上海市", "浙江省", "甘肃省"):  # four side by side: the narrowest tables
-        picker.locator("input").click()
-        page.keyboard.type(name)
-        page.get_by_role("option", name=name, exact=True).click()
-        page.keyboard.press("Escape")
-        wait_for_app(page)
+            shoot_grid(page, 0, "i18n_tables_1280_compare")
+    # four side by side: the narrowest tables
+    pick_each(page, t("compare.pick_provinces"), ("北京市", "上海市", "浙江省", "甘肃省"))
     grids_fit(page, "compare page, four provinces side by side", 5)
-    page.locator('[data-testid="stDataFrame"]').nth(1).scroll_into_view_if_needed()
-    screenshot(page, "i18n_tables_1280_compare_side")
+    shoot_grid(page, 1, "i18n_tables_1280_compare_side")
 
 
 def test_about_page_tables_fit(streamlit_app, page):
@@ -67,8 +66,7 @@ def test_about_page_tables_fit(streamlit_app, page):
     page.goto(server.url + "/about")
     wait_for_app(page)
     grids_fit(page, "about page", 4)
-    page.locator('[data-testid="stDataFrame"]').nth(2).scroll_into_view_if_needed()
-    screenshot(page, "i18n_tables_1280_about")
+    shoot_grid(page, 2, "i18n_tables_1280_about")
 
 
 def test_import_preview_fits(streamlit_app, page):
@@ -77,5 +75,4 @@ def test_import_preview_fits(streamlit_app, page):
     page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible")
     wait_for_app(page)
     grids_fit(page, "import page", 1)
-    page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
-    screenshot(page, "i18n_tables_1280_import")
+    shoot_grid(page, 0, "i18n_tables_1280_import")

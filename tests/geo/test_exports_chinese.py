@@ -9,7 +9,8 @@ import io
 import pandas as pd
 import pytest
 
-from geo.boundaries.cache import units_table
+from geo.boundaries.cache import load_layer, units_table
+from geo.deck.slides import build_deck
 from geo.stats.compare import (
     batch_overview,
     column_labels,
@@ -23,7 +24,7 @@ from loaders.roster import load_batches
 from loaders.safe_export import to_csv_bytes
 from loaders.selection import zone_table
 from loaders.themes import tags_by_zone, theme_tags
-from tests.chinese_words import latin_words_in_context
+from tests.chinese_words import dataclass_strings, latin_words_in_context
 
 
 @pytest.fixture(scope="module")
@@ -77,25 +78,10 @@ def test_about_batch_table_gives_the_basis_of_each_size_not_our_file_names(all_z
 
 def test_every_briefing_slide_is_chinese(all_zones, catalogue, every_tag):
     """Every slide of the deck for the whole roster (the browser walk sees the first): titles, legends, zone rows."""
-    import dataclasses
-
-    from geo.boundaries.cache import load_layer
-    from geo.deck.slides import build_deck
-
-    def strings(value):
-        if isinstance(value, str):
-            return [value]
-        if dataclasses.is_dataclass(value):
-            return [s for f in dataclasses.fields(value) if f.name not in INTERNAL
-                    for s in strings(getattr(value, f.name))]
-        if isinstance(value, (tuple, list)):
-            return [s for v in value for s in strings(v)]
-        return []
-
     # what the deck keeps for itself, never printed: ids, kinds, colours, hatches, the map's drawing spec
-    INTERNAL = {"kind", "key", "zone_id", "colour", "color", "hatch", "map", "subject"}
+    internal = frozenset({"kind", "key", "zone_id", "colour", "color", "hatch", "map", "subject"})
     provinces = load_layer("province")
     deck = build_deck(all_zones, every_tag, catalogue, province_names=dict(zip(provinces.adcode, provinces.name,
                                                                                  strict=True)), scope="", source="")
-    found = {s.key: latin_words_in_context("\n".join(strings(s))) for s in deck.slides}
+    found = {s.key: latin_words_in_context("\n".join(dataclass_strings(s, internal))) for s in deck.slides}
     assert not {k: v for k, v in found.items() if v}

@@ -3,7 +3,6 @@ name and one count on the map legend, the print legend and the briefing; no labe
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 import pytest
@@ -18,7 +17,7 @@ from loaders.i18n import text
 from loaders.programmes import batch_name
 from loaders.roster import load_batches
 from loaders.themes import theme_tags
-from tests.chinese_words import nested_brackets
+from tests.chinese_words import dataclass_strings, nested_brackets
 
 NO_HEADLINE = text("common.no_headline_theme")
 
@@ -72,20 +71,9 @@ def test_no_term_but_one_for_those_zones_in_the_strings():
     assert not [k for k, v in catalogue().items() if "其他主题" in v]
 
 
-def _strings(value) -> list[str]:
-    """Every string inside a slide (its dataclasses, tuples and their fields), in order."""
-    if isinstance(value, str):
-        return [value]
-    if dataclasses.is_dataclass(value):
-        return [s for f in dataclasses.fields(value) for s in _strings(getattr(value, f.name))]
-    if isinstance(value, (tuple, list)):
-        return [s for v in value for s in _strings(v)]
-    return []
-
-
 def test_no_slide_label_nests_brackets(deck):
     """The 名单完整度 slide named a batch 第一批（全国实验区（城市社区））: now 全国实验区（城市社区）·第一批."""
-    found = {s.key: nested_brackets("\n".join(_strings(s))) for s in deck.slides}
+    found = {s.key: nested_brackets("\n".join(dataclass_strings(s))) for s in deck.slides}
     assert not {k: v for k, v in found.items() if v}
     kinds = {s.kind for s in deck.slides}
     assert "batches" in kinds  # the slide the brackets were found on is among those walked

@@ -7,7 +7,7 @@ import streamlit as st
 from loaders.roster import RosterError
 from loaders.roster_store import StoreUnavailable
 from ui import cached
-from ui.text import md_escape, t
+from ui.text import builtin_chinese_html, md_escape, t
 
 HERE = Path(__file__).parent
 
@@ -21,6 +21,8 @@ PAGES = [
     st.Page(HERE / "pages" / "about.py", title=t("common.nav.about"), url_path="about"),
 ]
 navigation = st.navigation(PAGES)
+# Streamlit's own English (placeholders, "No results", grid tooltips…) in Chinese on every page: ui/builtin_zh.js
+st.html(builtin_chinese_html(), unsafe_allow_javascript=True)
 
 with st.sidebar:
     st.markdown(f"**{md_escape(t('common.app_title'))}**  \n{md_escape(t('common.app_subtitle'))}")

@@ -61,7 +61,7 @@ def styles_by_theme(zones: pd.DataFrame, tags: pd.DataFrame, catalogue,
         else:
             key = primary_theme(zone_id, carried, catalogue)
         if key is None:
-            styles[zone_id] = ZoneStyle(OTHER_COLOR, text("common.legend_other"))
+            styles[zone_id] = ZoneStyle(OTHER_COLOR, text("common.no_headline_theme"))
             other += 1
             continue
         th = by_key[key]
@@ -72,7 +72,7 @@ def styles_by_theme(zones: pd.DataFrame, tags: pd.DataFrame, catalogue,
     legend = [LegendEntry(by_key[k].name, by_key[k].color, by_key[k].hatch, counts.get(k, 0), marks.get(k, ""), k)
               for k in listed]
     if other:
-        legend.append(LegendEntry(text("common.legend_other"), OTHER_COLOR, "", other))
+        legend.append(LegendEntry(text("common.no_headline_theme"), OTHER_COLOR, "", other))
     return styles, legend
 
 

@@ -55,3 +55,14 @@ def text(key: str, /, **values) -> str:
         raise MissingText(key)
     s = cat[key]
     return s.format(**values) if values else s
+
+
+@lru_cache(maxsize=4)
+def builtin_texts(loc: str = DEFAULT_LOCALE) -> tuple[dict[str, str], dict[str, str]]:
+    """Streamlit's own English → this locale, from data/i18n/<locale>/streamlit.yaml: ({exact English: text},
+    {JavaScript regex: replacement with $1…}). Empty for a locale that has no such file (English needs none)."""
+    path = I18N_DIR / loc / "streamlit.yaml"
+    if not path.is_file():
+        return {}, {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return dict(data.get("exact") or {}), dict(data.get("patterns") or {})

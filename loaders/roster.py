@@ -40,7 +40,7 @@ ROSTER_SCHEMA: tuple[Column, ...] = (
     Column("authority", "认定机关，如 民政部、吉林省民政厅"),
     Column("batch", "批次（年份或批次编号），与 batches.csv 对应"),
     Column("doc_number", "文号，如 民函〔2019〕41号（来源未载明时为空）", required=False, pattern=r"〔\d{4}〕\d+号$"),
-    Column("approved_on", "批复日期 YYYY-MM-DD；只知年、月或范围时写 2015、2014-01、2011/2012、/2017-03（不晚于）",
+    Column("approved_on", "批复日期，写成年-月-日，如 2019-08-30；只知年、月或范围时写 2015、2014-01、2011/2012，只知不晚于某日时写 /2017-03",
            kind="date"),
     Column("period_years", "实验期（年）；来源未载明时为空", required=False, kind="int"),
     Column("province", "省级单位全称", kind="name"),
@@ -123,14 +123,14 @@ def validate_roster(raw: pd.DataFrame) -> LoadedRoster:
         for i, v in enumerate(values):
             if not v:
                 if col.required:
-                    flag(i, col.name, f"必填项为空（{col.label}）")
+                    flag(i, col.name, f"必填项为空：{col.label}")  # a label has brackets: none around it
                 continue
             if col.allowed and v not in col.allowed:
                 flag(i, col.name, f"“{v}”不是允许的取值（{'、'.join(col.allowed)}）")
             if col.pattern and not re.search(col.pattern, v):
-                flag(i, col.name, f"“{v}”格式不对（{col.label}）")
+                flag(i, col.name, f"“{v}”格式不对，应为：{col.label}")
             if col.kind == "date" and date_bounds(v) is None:
-                flag(i, col.name, f"“{v}”不是有效日期（应为 YYYY-MM-DD，或 2015、2014-01、2011/2012、/2017-03）")
+                flag(i, col.name, f"“{v}”不是有效日期：应为年-月-日如 2019-08-30，或 2015、2014-01、2011/2012、/2017-03")
             if col.kind == "int" and not v.isdigit():
                 flag(i, col.name, f"“{v}”不是整数")
         df[col.name] = values

@@ -43,7 +43,7 @@ class RosterDraft:
         return mine + len(others)
 
     def problem_lines(self, label=str) -> list[str]:
-        """One line per distinct problem, with every row it concerns: 第1、2、5行「实验主题」：必填项为空（…）.
+        """One line per distinct problem, with every row it concerns: 第1、2、5行「实验主题」：必填项为空：….
         `label` names a roster column for people."""
         grouped: dict[tuple, list[int]] = {}
         for p in self.problems:

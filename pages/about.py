@@ -13,6 +13,7 @@ from loaders.programmes import programme_table
 from loaders.provenance import confidence_counts, source_table
 from ui import cached
 from ui.cached import session_zones
+from ui.tables import fitted_dataframe
 from ui.text import md_escape, t
 
 st.title(t("about.title"))
@@ -42,21 +43,20 @@ table = zones.assign(
     method=zones.method.map(lambda m: t(f"common.method.{m}") if f"common.method.{m}" in catalogue() else m),
     joined=zones.joined.map(lambda j: t("about.joined_yes") if j else t("about.joined_no")),
 )[["zone_id", "unit_name", "resolution", "method", "level", "adcodes", "resolved_name", "joined", "notes"]]
-st.dataframe(table.rename(columns=lambda c: t(f"about.columns.{c}")), hide_index=True, width="stretch")
+fitted_dataframe(table.rename(columns=lambda c: t(f"about.columns.{c}")))
 
 if n_rejected:
     st.subheader(t("about.rejected"))
-    st.dataframe(
+    fitted_dataframe(
         rejected.assign(reasons=rejected.reasons.map("；".join))[["zone_id", "unit_name", "reasons"]]
         .rename(columns=lambda c: t(f"about.columns.{c}")),
-        hide_index=True, width="stretch",
     )
 
 st.subheader(t("about.programmes"))
 programmes = programme_table(zones)
-st.dataframe(programmes.assign(level=programmes.level.map(lambda v: t(f"about.levels.{v}")))
-             [["name", "authority", "level", "designations", "note"]]
-             .rename(columns=lambda c: t(f"about.programme_columns.{c}")), hide_index=True, width="stretch")
+fitted_dataframe(programmes.assign(level=programmes.level.map(lambda v: t(f"about.levels.{v}")))
+                 [["name", "authority", "level", "designations", "note"]]
+                 .rename(columns=lambda c: t(f"about.programme_columns.{c}")))
 places, designations = count_places(zones)
 st.caption(md_escape(t("about.places_line", places=places, designations=designations)))
 
@@ -65,13 +65,13 @@ st.caption(t("about.batches_help"))
 batches = cached.batches()
 shown = batch_overview(zones, batches).assign(
     official_size=lambda d: d.official_size.map(lambda n: t("about.unknown_size") if pd.isna(n) else str(n)))
-st.dataframe(shown.rename(columns=lambda c: t(f"about.batch_columns.{c}")), hide_index=True, width="stretch")
+fitted_dataframe(shown.rename(columns=lambda c: t(f"about.batch_columns.{c}")))
 
 st.subheader(t("about.sources"))
 st.caption(t("about.sources_help"))
 st.markdown(md_escape(t("about.confidence_counts", **confidence_counts(zones))))
 sources = source_table(zones).assign(confidence=lambda d: d.confidence.map(lambda c: t(f"common.confidence.{c}")))
-st.dataframe(sources.rename(columns=lambda c: t(f"about.source_columns.{c}")), hide_index=True, width="stretch")
+fitted_dataframe(sources.rename(columns=lambda c: t(f"about.source_columns.{c}")))
 
 st.subheader(t("about.boundaries"))
 meta = cached.boundary_meta()

@@ -11,18 +11,23 @@ from geo.printmap.captions import approval_notice, export_file_name
 from geo.stats.compare import (
     BASE_MEASURES,
     LEVEL_MEASURES,
+    TABLE_VIEWS,
     column_labels,
     compare_provinces,
     comparison_table,
     completeness,
     completeness_line,
+    figures_view,
     measure_label,
     theme_measure,
     unplaced_zones,
 )
+from loaders.partial_dates import format_partial_date
+from loaders.programmes import batch_name
 from loaders.safe_export import to_csv_bytes, to_excel_bytes
 from ui import cached
 from ui.cached import session_key, session_tags, session_zones
+from ui.tables import columns_that_fit, fitted_dataframe, page_share
 from ui.text import md_escape, t
 
 
@@ -61,11 +66,15 @@ _chart("heatmap", "themes", t("compare.section.heatmap"), export_file_name(t("co
 
 st.subheader(t("compare.section.table"))
 labels = column_labels(figures, catalogue)
-table = figures.drop(columns=["no_data"]).rename(columns=labels)
-st.dataframe(
-    table, hide_index=True, width="stretch", key="cmp_table",
-    column_config={labels["coverage"]: st.column_config.NumberColumn(format="%.1f%%")},
-)
+table = figures.drop(columns=["no_data"]).rename(columns=labels)  # the download: every column
+view = st.segmented_control(t("compare.table_view"), TABLE_VIEWS, default=TABLE_VIEWS[0], key="cmp_view",
+                            format_func=lambda v: t(f"compare.views.{v}")) or TABLE_VIEWS[0]
+shown, full_labels = figures_view(figures, view, catalogue)  # on screen: one group of columns, fits 1280 px
+config = {short: st.column_config.Column(help=full) for short, full in full_labels.items()}
+if t("compare.short_columns.coverage") in shown:
+    config[t("compare.short_columns.coverage")] = st.column_config.NumberColumn(
+        help=labels["coverage"], format="%.1f%%")
+fitted_dataframe(shown, config, key="cmp_table")
 st.caption(batch_line)
 d1, d2 = st.columns(2)
 d1.download_button(t("compare.download.csv"), to_csv_bytes(table), export_file_name(t("compare.export.table"), None, "csv"), "text/csv",
@@ -97,13 +106,16 @@ else:
                         or "—")
             st.markdown(f"**{md_escape(t('compare.profile.timeline'))}**")
             st.markdown("  \n".join(
-                md_escape(t("compare.profile.timeline_item", date=r.approved_on, n=r.zones, batch=r.batch,
-                            doc=r.doc_number))
+                md_escape(t("compare.profile.timeline_item", date=format_partial_date(r.approved_on), n=r.zones,
+                            batch=batch_name(r.batch), doc=f"，{r.doc_number}" if r.doc_number else ""))
                 for r in profile.timeline.itertuples()
             ))
+            # four provinces side by side leave a table 158 px: the names whole, the dates and tags only where
+            # they fit too (both are listed above: 实验主题, 批复时间)
             view = profile.zones[["unit_name", "approved_on", "themes"]].rename(
                 columns=lambda c: t(f"compare.columns.{c}"))
-            st.dataframe(view, hide_index=True, width="stretch", key=f"profile_zones_{profile.adcode}")
+            kept = columns_that_fit(view, list(view.columns), page_share(len(picked)))
+            fitted_dataframe(view[kept], budget=page_share(len(picked)), key=f"profile_zones_{profile.adcode}")
     st.caption(batch_line)
     export = comparison_table(profiles).rename(columns=lambda c: t(f"compare.columns.{c}"))
     e1, e2 = st.columns(2)

@@ -23,7 +23,8 @@ from ui.session import (
     restore_widget_state,
     save_widget_state,
 )
-from ui.text import md_escape, t, uploader_css
+from ui.tables import fitted_dataframe
+from ui.text import md_escape, t
 
 restore_widget_state("import")  # the form and choices as left before a visit to another page (ui.session)
 st.title(t("import.title"))
@@ -34,8 +35,6 @@ mode = st.radio(t("import.source"), ("upload", "paste"), horizontal=True, key="i
 raw, facts, source_name, text, token = None, {}, "", "", ""
 try:
     if mode == "upload":
-        st.html(uploader_css(t("import.uploader.instructions"),
-                             t("import.uploader.limit", mb=MAX_BYTES // 1_000_000), t("import.uploader.button")))
         returning = "imp_file" not in st.session_state  # first run here since another page (or ever)
         upload = st.file_uploader(t("import.upload"), type=["csv", "xlsx", "xls", "txt", "tsv"], key="imp_file",
                                   help=t("import.upload_limit", mb=MAX_BYTES // 1_000_000, rows=MAX_ROWS))
@@ -91,8 +90,7 @@ preview = report.preview().assign(
     method=lambda d: d.method.map(lambda m: t(f"common.method.{m}") if m else ""),
     programme=lambda d: d.programme.map(lambda p: PROGRAMMES.get(p, p)),
 )
-st.dataframe(preview.rename(columns=lambda c: t(f"import.columns.{c}")), key="imp_preview", hide_index=True,
-             width="stretch")
+fitted_dataframe(preview.rename(columns=lambda c: t(f"import.columns.{c}")), key="imp_preview")
 row_choices(report, token)
 
 if draft.problems:

@@ -40,6 +40,8 @@ def _styles(zones, catalogue, tags, color_mode, focus=()):
 MAP_HEIGHT = 500  # px: with the compact header, the national map and its inset fit a 1280×800 window
 LIST_HEIGHT = 330  # px at most: beside the map
 ROW_HEIGHT = 35  # px per row of the zone list (Streamlit's data grid)
+MARK_WIDTH = 36  # px: the badge column of the zone list
+NAME_WIDTH = 256  # px: the name column, what is left of the list's 329 px at 1280×800 (tests/browser/test_tables_fit.py)
 PAGE_CSS = Path(__file__).with_name("map_page.css")
 
 
@@ -109,8 +111,6 @@ def zone_list(table: pd.DataFrame, styles: Mapping[str, ZoneStyle], open_zone: s
         "zone_id": table.zone_id.to_list(),  # hidden: what a row stands for (tests read it)
         "mark": marks,
         "unit_name": table.unit_name.to_list(),
-        "sub": [f"{b} · {s}" for b, s in zip(table.batch, table.status, strict=True)],
-        "tags": table.tags.to_list(),
     })
     styled = rows.style.apply(
         lambda col: [f"background-color: {c}; color: {badge_ink(c)}; text-align: center; font-weight: 700"
@@ -122,10 +122,11 @@ def zone_list(table: pd.DataFrame, styles: Mapping[str, ZoneStyle], open_zone: s
         height=LIST_HEIGHT if ROW_HEIGHT * (len(rows) + 1) > LIST_HEIGHT else "auto",
         column_config={
             "zone_id": None,
-            "mark": st.column_config.TextColumn("", width=36),
-            "unit_name": st.column_config.TextColumn(t("map.columns.unit_name")),
-            "sub": st.column_config.TextColumn(t("map.columns.batch_status")),
-            "tags": st.column_config.TextColumn(t("map.columns.tags")),
+            # Beside the map at 1280×800 the list is 329 px wide: the row marker (34), the badge and the name fill it.
+            # 批次·状态 and 主题标签 (another 280 and 200 px) would scroll out of sight, so they stay on the card a
+            # click away and in the CSV/Excel below (issue 16: tables fit 1280 px without cutting columns).
+            "mark": st.column_config.TextColumn("", width=MARK_WIDTH),
+            "unit_name": st.column_config.TextColumn(t("map.columns.unit_name"), width=NAME_WIDTH),
         },
     )
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import html
+import json
 import re
+from pathlib import Path
 
+from loaders.i18n import builtin_texts, locale
 from loaders.i18n import text as t
 
-__all__ = ["t", "md_escape", "h", "md_html", "WORD_JOINER"]
+__all__ = ["t", "md_escape", "h", "md_html", "WORD_JOINER", "builtin_chinese_html"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
 # Streamlit's renderer also turns `:smile:`, `:material/home:` and `:streamlit:` into emoji/icons, `:red[...]` into
@@ -42,26 +45,18 @@ def md_html(value: object) -> str:
     return s.replace(":", ":" + WORD_JOINER)
 
 
-def css_string(value: object) -> str:
-    """Text as a CSS string literal (for `content:`), quotes, backslashes and line breaks escaped."""
-    s = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
-    return f'"{s}"'
+_BUILTIN_JS = Path(__file__).with_name("builtin_zh.js")
 
 
-def uploader_css(instructions: str, limit: str, button: str) -> str:
-    """Chinese in place of st.file_uploader's own English ("Drag and drop file here", "Limit 200MB per file",
-    "Browse files"), which Streamlit 1.67 has no parameter for: its texts are hidden (font-size 0) and ours shown
-    with ::after on the same elements (data-testid stFileUploaderDropzoneInstructions; the button is the dropzone's
-    only button). Screen readers read the <input>'s label, which is ours already."""
-    return (
-        "<style>"
-        '[data-testid="stFileUploaderDropzoneInstructions"] > div > span { font-size: 0 !important; }'
-        '[data-testid="stFileUploaderDropzoneInstructions"] > div > span::after { font-size: 1rem; content: '
-        f"{css_string(instructions)}; }}"
-        '[data-testid="stFileUploaderDropzoneInstructions"] > div > small { font-size: 0 !important; }'
-        '[data-testid="stFileUploaderDropzoneInstructions"] > div > small::after { font-size: 0.875rem; content: '
-        f"{css_string(limit)}; }}"
-        '[data-testid="stFileUploaderDropzone"] button { font-size: 0 !important; }'
-        f'[data-testid="stFileUploaderDropzone"] button::after {{ font-size: 1rem; content: {css_string(button)}; }}'
-        "</style>"
-    )
+def builtin_chinese_html() -> str:
+    """A <script> for st.html(unsafe_allow_javascript=True) that shows Streamlit's own English (select placeholders,
+    "No results", the data grid's toolbar tooltips, "Upload", sidebar and status labels…) in the locale's words from
+    data/i18n/<locale>/streamlit.yaml. Streamlit 1.67 offers no locale (streamlit/streamlit#1353), and CSS can only
+    hide a text and draw another with ::after, which leaves the English in what screen readers and copy read and
+    cannot tell "No results" from "You can only select up to 4 options" in the same element; see ui/builtin_zh.js."""
+    exact, patterns = builtin_texts(locale())
+    script = (_BUILTIN_JS.read_text(encoding="utf-8")
+              .replace("__EXACT__", json.dumps(exact, ensure_ascii=False))
+              .replace("__PATTERNS__", json.dumps(list(patterns.items()), ensure_ascii=False)))
+    # DOMPurify (Streamlit's st.html) drops a script whose text holds "<" before a letter or "/" (mXSS guard)
+    return "<script>" + re.sub(r"<(?=[/\w])", r"\\x3c", script) + "</script>"

@@ -212,7 +212,7 @@ def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, provin
                 if th.headline and per_theme.get(th.key, 0)]
     headless = sum(primary_theme(z, tags, catalogue) is None for z in ids)
     if headless:
-        by_theme.append(Tally(text("briefing.overview.no_headline"), headless, OTHER_COLOR))
+        by_theme.append(Tally(text("common.no_headline_theme"), headless, OTHER_COLOR))
     title = (text("briefing.overview.title_province", province=province_names.get(province, province)) if province
              else text("briefing.overview.title"))
     return Slide(
@@ -268,7 +268,7 @@ def _batch_slides(zones, province, batch_counts) -> list[Slide]:
     programme colours (national filled, provincial outlined on the slide map's legend)."""
     ids = tuple(zones.zone_id)
     colours = [programme_style(p).color for p in zones.programme]
-    items = [ZoneItem(f"batch:{programme}:{batch}", f"{batch}（{programme_label(programme)}）", sentence,
+    items = [ZoneItem(f"batch:{programme}:{batch}", text("common.programme_batch", programme=programme_label(programme), batch=batch), sentence,
                       programme_style(programme).color) for programme, batch, sentence in batch_counts]
     per_programme = zones.groupby("programme").size()
     legend = tuple(LegendItem(programme_label(k), programme_style(k).color, "", int(per_programme[k]))

@@ -19,6 +19,7 @@ Counting rules (what a reader of the table should know):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -181,6 +182,52 @@ def province_figures(zones: pd.DataFrame, tags: pd.DataFrame, catalogue, units: 
     return out.reset_index(drop=True)
 
 
+# The compare page shows its table one group of columns at a time, so that each fits the page at 1280 px
+# (42 columns side by side are 4,500 px wide); the CSV/Excel download keeps every column in one table.
+TABLE_VIEWS = ("overview", "programmes", "batches", "themes")
+_OVERVIEW = ("name", "zones", "places", "national", "provincial", "county_units", "covered_counties", "coverage",
+             "per_100_counties", "note")
+
+
+def figures_view(figures: pd.DataFrame, view: str, catalogue=None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """One of TABLE_VIEWS of province_figures output, for the screen: (table with Chinese short headers,
+    {header: the full column label} for the headers that are shortened).
+
+    overview: the counts and coverage; programmes / batches: a column per programme or batch that has zones;
+    themes: one row per province and theme it has zones for (province, theme, zones carrying it), most first —
+    a province × 17-theme grid does not fit, and the heatmap above draws it. Provinces without data are left out
+    of the programme, batch and theme views (their row says 资料暂缺 in the overview)."""
+    labels = column_labels(figures, catalogue)
+    rows = figures[~figures.no_data]
+    if view == "overview":
+        shown = figures[list(_OVERVIEW)]
+        short = {c: text(f"compare.short_columns.{c}") for c in _OVERVIEW}
+        return shown.rename(columns=short), {short[c]: labels[c] for c in _OVERVIEW if short[c] != labels[c]}
+    if view in ("programmes", "batches"):
+        prefix = PROGRAMME_PREFIX if view == "programmes" else BATCH_PREFIX
+        cols = [c for c in figures.columns if c.startswith(prefix) and rows[c].fillna(0).sum() > 0]
+        short = {c: _short_programme(labels[c]) for c in cols} if view == "programmes" else {c: labels[c] for c in cols}
+        shown = rows[["name", *cols]].rename(columns={"name": labels["name"], **short})
+        return shown, {short[c]: labels[c] for c in cols if short[c] != labels[c]}
+    if view == "themes":
+        names = {th.key: th.name for th in catalogue.themes} if catalogue is not None else {}
+        theme_cols = [c for c in figures.columns if c.startswith(THEME_PREFIX)]
+        long = rows[["name", *theme_cols]].assign(_order=range(len(rows))).melt(
+            id_vars=["name", "_order"], value_vars=theme_cols, var_name="theme", value_name="zones")
+        long = long[long["zones"].fillna(0) > 0]
+        long = long.assign(theme=long.theme.str[len(THEME_PREFIX):].map(lambda k: names.get(k, k)))
+        long = long.sort_values(["_order", "zones"], ascending=[True, False], kind="stable")[["name", "theme", "zones"]]
+        return long.rename(columns={"name": labels["name"], "theme": text("compare.columns.theme_name"),
+                                    "zones": text("compare.columns.theme_zones")}).reset_index(drop=True), {}
+    raise ValueError(f"unknown view {view!r}: one of {TABLE_VIEWS}")
+
+
+def _short_programme(label: str) -> str:
+    """全国实验区（城市社区） → 全国·城市社区: a programme's level and kind, short enough for a column header."""
+    m = re.fullmatch(r"(全国|省级)实验区（(.+)）", label)
+    return f"{m.group(1)}·{m.group(2)}" if m else label
+
+
 def theme_matrix(figures: pd.DataFrame, catalogue, *, only_with_zones: bool = True) -> pd.DataFrame:
     """Province × theme counts (zones tagged with each theme), indexed by province name, theme names as columns."""
     rows = figures[~figures.no_data]
@@ -225,9 +272,21 @@ def batch_overview(zones: pd.DataFrame, batches: pd.DataFrame) -> pd.DataFrame:
     known = completeness(zones, batches)[["batch", "programme", "known"]]
     out = batches.merge(known, on=["batch", "programme"], how="left", validate="one_to_one")
     out = out.assign(batch=out.batch.map(batch_name), programme=out.programme.map(programme_label),
-                     approved_on=out.approved_on.map(format_partial_date))
+                     approved_on=out.approved_on.map(format_partial_date), source=out.source.map(size_basis))
     return out[["batch", "programme", "authority", "doc_number", "approved_on", "known", "official_size", "label",
                 "source"]]
+
+
+def size_basis(source: str) -> str:
+    """What an official size rests on, from batches.csv's `source`: the importer writes "导入 <file>.csv；总数依据：…";
+    the file name is ours, not the reader's (national-batch1.csv), so only what follows 总数依据： is kept
+    ("" when the source is only the imported file)."""
+    if not isinstance(source, str):
+        return ""
+    if re.fullmatch(r"导入 [\w.-]+\.csv(；.*)?", source):
+        _, _, basis = source.partition("总数依据：")
+        return basis
+    return source
 
 
 def completeness_line(table: pd.DataFrame) -> str:
@@ -274,7 +333,9 @@ def compare_provinces(codes, zones: pd.DataFrame, tags: pd.DataFrame,
             "zone_id": mine.zone_id.tolist(),
             "unit_name": mine.unit_name.tolist(),
             "level": [_words("common.level", v) for v in level.fillna("")],
-            "programme": [_words("common.programme", v) for v in mine.programme],
+            # the programme by name (全国（城市社区）, 省级（甘肃）): common.programme knows only the two levels, and
+            # the export once showed provincial_gs, provincial_hb for the provincial programmes
+            "programme": [programme_label(v) for v in mine.programme],
             "batch": mine.batch.tolist(),
             "approved_on": mine.approved_on.tolist(),
             "status": statuses_today(mine).tolist() if len(mine) else [],

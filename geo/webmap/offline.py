@@ -21,6 +21,8 @@ from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElemen
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
+from geo.webmap.control_titles import ZoomControlTitles
+
 LOCAL_PREFIX = "/app/static/vendor"
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
@@ -231,6 +233,7 @@ def offline_map(
         # Leaflet writes the attribution as HTML: it comes from the server's environment, and is shown as text.
         folium.TileLayer(tiles=tile_url, attr=html.escape(tile_attribution), name="tiles", control=False).add_to(m)
     PlainAttributionPrefix().add_to(m)
+    ZoomControlTitles().add_to(m)  # Leaflet's "Zoom in"/"Zoom out" in Chinese
     return m
 
 

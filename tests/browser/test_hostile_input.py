@@ -293,7 +293,7 @@ def test_the_upload_size_limit_holds_in_all_three_places(hostile_server, page, g
     from a client that skips the uploader; and the app refuses what gets past both (over MAX_BYTES)."""
     open_import_page(page, hostile_server)
     choose_file(page, "big.csv", b"a" * (MAX_BYTES + 1))
-    page.get_by_text("File must be 10.0MB or smaller").wait_for()
+    page.get_by_text("文件不能超过 10.0 MB").wait_for()  # Streamlit's "File must be 10.0MB or smaller." (streamlit.yaml)
     no_exception(page)
 
     # A client that skips the uploader's check: replay the browser's own upload request with other bodies.

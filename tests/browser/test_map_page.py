@@ -107,7 +107,7 @@ def test_first_request_to_a_fresh_server_can_be_a_deep_link(tmp_path, browser):
         # written by app.py, not by the page; waited for (the sidebar can paint a frame after the run ends)
         expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("全国及省级社区治理和服务创新实验区")
         assert page.get_by_role("heading", name=t("compare.title")).is_visible()
-        assert page.get_by_text("Page not found").count() == 0
+        assert page.get_by_text("Page not found").count() == 0 and page.get_by_text("找不到页面").count() == 0
         context.close()
     finally:
         server.stop()

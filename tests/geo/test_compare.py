@@ -192,7 +192,7 @@ def test_side_by_side_profiles_have_zones_themes_and_timeline(zones, tags):
     js, zj = compare_provinces(["320000", "330000"], zones, tags)
     assert (js.name, zj.name) == ("江苏省", "浙江省")
     assert set(js.zones.unit_name) == {"江苏省南京市雨花台区", "江苏省南京市溧水区", "江苏省徐州市鼓楼区", "江苏省南通市崇川区"}
-    assert len(zj.zones) == 3 and "地级（整市）" in set(zj.zones.level)  # 衢州市, in words, not the internal code
+    assert len(zj.zones) == 3 and "整个地级市" in set(zj.zones.level)  # 衢州市, in words, not the internal code
     assert js.timeline.to_dict("records") == [
         {"approved_on": "2019-03-25", "batch": "2019", "doc_number": "民函〔2019〕41号", "zones": 4}
     ]

@@ -18,6 +18,7 @@ from geo.deck.slides import build_deck
 from geo.stats.compare import compare_provinces, province_figures
 from geo.stats.counts import theme_counts
 from geo.styling import styles_by_theme
+from loaders.i18n import text
 from loaders.roster import load_batches
 from loaders.safe_export import to_csv_bytes
 from loaders.selection import ZoneFilter, apply_filter, zone_table
@@ -85,7 +86,7 @@ def test_briefing_overview_theme_and_province_slides_count_the_same(zones, tags,
     per_province = Counter()
     for s in deck.slides:
         if s.kind == "province" and "#" not in s.key:
-            per_province.update({item.label: item.count for item in s.legend if item.label != "其他主题"})
+            per_province.update({item.label: item.count for item in s.legend if item.label != text("common.no_headline_theme")})
     headline = {th.name: th.key for th in catalogue.themes if th.headline}
     # a province legend lists the themes its zones are coloured by; where listed, the count is the carrying one
     for label, n in per_province.items():

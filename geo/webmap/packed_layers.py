@@ -237,9 +237,12 @@ class ZoneCluster(MarkerCluster):
 
     CLUSTER_RADIUS = 42  # px
 
+    # A ring holding the open zone is drawn inverted (atlas-cluster-selected), same size: the zone stays marked
+    # when the user zooms out past its badge.
     ICON = """function (cluster) {
         var el = document.createElement("span");
-        el.className = "atlas-cluster";
+        var open = cluster.getAllChildMarkers().some(function (m) { return m.feature.properties.selected; });
+        el.className = "atlas-cluster" + (open ? " atlas-cluster-selected" : "");
         el.textContent = cluster.getChildCount();
         return L.divIcon({html: el, className: "atlas-cluster-icon marker-cluster", iconSize: [26, 26]});
     }"""

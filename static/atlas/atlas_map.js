@@ -119,11 +119,8 @@
       pane.style.zIndex = 450;  // over the shapes, under the zone badges
       pane.style.pointerEvents = "none";
     }
-    if (spec.marker === "mark") {  // the open zone's badge: shown even where it is clustered (see view())
-      atlas.selected = null;
-      group.eachLayer(function (m) {
-        if (m.feature.properties.selected) atlas.selected = {marker: m, parent: parent, tries: 0};
-      });
+    if (spec.marker === "mark" && parent.zoomToShowLayer) {  // the open zone's badge, shown where it is clustered
+      group.eachLayer(function (m) { if (m.feature.properties.selected) reveal(parent, m); });
     }
     if (spec.fitOnly === false) {
       hiddenAtFit.push(group);  // drawn only once the user zooms in (see view())
@@ -135,6 +132,22 @@
   }
 
   var hiddenAtFit = [];
+
+  // The open zone's badge where it is clustered (a row of the zone list, the picker or a search opened it; or the
+  // URL): once the map is where st_folium puts it — st_folium moves the map right after it adds the zone group, in
+  // the same task — and at rest, the cluster plugin zooms in or spreads the cluster until the badge shows
+  // (zoomToShowLayer). Once per zone group: the user may zoom out again.
+  var REVEAL_WAIT = 50, REVEAL_TRIES = 100;  // ms between looks while the map is still zooming, and how many
+  function reveal(group, marker, tries) {
+    tries = tries || 0;
+    var wait = function () { setTimeout(function () { reveal(group, marker, tries + 1); }, REVEAL_WAIT); };
+    if (!tries) { L.Util.requestAnimFrame(wait); return; }
+    var map = group._map;
+    if (!map || !group.hasLayer(marker)) return;  // this zone group was replaced meanwhile
+    var busy = map._animatingZoom || group._inZoomAnimation || (map._panAnim && map._panAnim._inProgress);
+    if (busy && tries < REVEAL_TRIES) { wait(); return; }
+    if (!(marker._icon && map.getBounds().contains(marker.getLatLng()))) group.zoomToShowLayer(marker);
+  }
 
   // --- Leaflet.markercluster, for the zone badges (geo/webmap/packed_layers.py ZoneCluster) ---------------------
   // Two changes to how the plugin places things, both scoped to groups created with the option `atlas: true`.
@@ -271,15 +284,7 @@
         });
         inset.style.visibility = zoomed || covered ? "hidden" : "";
       }
-      // The open zone's badge inside a cluster: zoom in (or spread the cluster) until it shows — after its zone
-      // group is drawn and after st_folium's own move to it, not again after that (the user may zoom out).
-      var sel = atlas.selected;
-      if (sel && sel.parent.zoomToShowLayer && sel.tries < 2 && sel.parent._map) {
-        sel.tries++;
-        if (!sel.marker._icon) sel.parent.zoomToShowLayer(sel.marker);
-      }
       declutter(map);
-      atlas.fitZoom = fit;
     };
     var queued = false;
     var later = function () {
@@ -289,7 +294,6 @@
     };
     map.on("zoomend moveend layeradd resize", later);
     map.whenReady(later);
-    atlas.update = update;
     return map;
   }
 

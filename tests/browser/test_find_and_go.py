@@ -43,8 +43,6 @@ def _nav(page, name: str) -> None:
     wait_for_app(page)
 
 
-@pytest.mark.xfail(strict=False, reason="known defect, issue 15 left open: the row opens 和平区's card and the map moves "
-                   "to Shenyang, but with 沈河区 (CN-2011-02) beside it no badge or cluster ring is drawn for it at zoom 9")
 def test_clicking_a_row_of_the_zone_list_opens_the_zone_and_shows_it_on_the_map(streamlit_app, page):
     server = streamlit_app(APP)
     open_map(page, server.url, min_paths=60)

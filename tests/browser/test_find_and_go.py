@@ -10,6 +10,7 @@ from tests.browser.harness import (
     map_frame,
     open_map,
     screenshot,
+    settle_map,
     upload_on_import_page,
     wait_for_app,
     wait_for_map_painted,
@@ -52,7 +53,25 @@ def test_clicking_a_row_of_the_zone_list_opens_the_zone_and_shows_it_on_the_map(
     _card(page, "辽宁省沈阳市和平区")
     assert "zone=CN-2019-03" in page.url
     _shown_on_map(page, "CN-2019-03", 41.75, 123.41)
+    settle_map(map_frame(page))  # the badges spreading out of their ring (the plugin's animation) have landed
     screenshot(page, "find_list_row")
+
+
+def test_the_open_zone_stays_marked_when_the_user_zooms_out_past_its_badge(streamlit_app, page):
+    """和平区 opened by URL: the map zooms in until its badge shows; zoomed back out to the whole country, where it
+    shares a ring with its neighbours, that ring — and only that one — is drawn as holding the open zone."""
+    server = streamlit_app(APP)
+    open_map(page, server.url + "/?zone=CN-2019-03")  # zoomed in to Shenyang: few shapes on screen
+    _card(page, "辽宁省沈阳市和平区")
+    frame = map_frame(page)
+    frame.wait_for_function(f"() => ({_SHOWN})('CN-2019-03').badge", timeout=30_000)
+    assert frame.evaluate("() => document.querySelectorAll('.atlas-mark-selected').length") == 1
+    frame.evaluate("() => { window.map.setZoom(window.map.getMinZoom() + 1, {animate: false}); }")
+    settle_map(frame)
+    rings = frame.evaluate("() => [...document.querySelectorAll('.atlas-cluster-selected')].map(e => e.textContent)")
+    assert len(rings) == 1 and int(rings[0]) >= 2, rings
+    assert frame.evaluate("() => document.querySelectorAll('.atlas-mark-selected').length") == 0
+    screenshot(page, "find_open_zone_zoomed_out")
 
 
 def test_a_search_with_one_match_opens_the_zone_and_shows_it_on_the_map(streamlit_app, page):

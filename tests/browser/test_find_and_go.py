@@ -4,6 +4,7 @@ sidebar round trip and the browser's Back return to the same filters, province a
 keeps its upload and form across page changes; repeated URL keys are combined. Headless Chromium, offline."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from loaders.i18n import text as t
 from tests.browser.harness import (
@@ -37,6 +38,32 @@ def _shown_on_map(page, zone: str, lat: float, lon: float) -> None:
     frame.wait_for_function(f"() => ({_SHOWN})({zone!r}).zoom >= 8 && ({_SHOWN})({zone!r}).badge", timeout=30_000)
     now = frame.evaluate(_SHOWN, zone)
     assert abs(now["lat"] - lat) < 1 and abs(now["lng"] - lon) < 1, now
+
+
+def _url_says(page, query: str) -> None:
+    """The address bar shows `query` (without "?"), waited for: under load the address was seen still without a
+    query when read right after the card appeared (the page writes its view into the URL during the same run)."""
+    try:
+        page.wait_for_function("(q) => location.search === '?' + q", arg=query, timeout=30_000)
+    except PlaywrightTimeout:
+        assert page.url.partition("?")[2] == query
+
+
+# Counts the app's script runs that end from now on (its data-test-script-state going back to notRunning).
+_WATCH_RUNS = """() => { window.__runsEnded = 0; const app = document.querySelector('[data-testid="stApp"]');
+  new MutationObserver(() => { if (app.dataset.testScriptState === 'notRunning') window.__runsEnded++; })
+    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
+
+
+def _watch_runs(page) -> None:
+    page.evaluate(_WATCH_RUNS)
+
+
+def _wait_for_a_run(page) -> None:
+    """Wait until a script run started after _watch_runs has ended. wait_for_app alone can pass before the run a
+    key press asks for has begun; a page change then interrupts that run (under load the typed batch was lost)."""
+    page.wait_for_function("() => window.__runsEnded > 0", timeout=60_000)
+    wait_for_app(page)
 
 
 def _nav(page, name: str) -> None:
@@ -117,7 +144,7 @@ def test_the_sidebar_round_trip_and_back_keep_filters_province_and_open_zone(str
     _nav(page, "map")
     wait_for_map_painted(page, min_paths=90)
     _card(page, "浙江省杭州市江干区")
-    assert page.url.split("?", 1)[1] == view  # the URL says the same view again
+    _url_says(page, view)  # the URL says the same view again
     themes = page.locator('[data-testid="stSidebar"] .st-key-f_themes').inner_text()
     assert "网格化服务管理" in themes  # the filter widget itself, not only the URL
 
@@ -126,7 +153,7 @@ def test_the_sidebar_round_trip_and_back_keep_filters_province_and_open_zone(str
     wait_for_app(page)
     wait_for_map_painted(page, min_paths=90)
     _card(page, "浙江省杭州市江干区")
-    assert page.url.split("?", 1)[1] == view
+    _url_says(page, view)
     screenshot(page, "view_after_back")
 
 
@@ -152,8 +179,9 @@ def test_the_import_page_keeps_its_upload_and_form_across_page_changes(streamlit
     wait_for_app(page)
     batch = page.locator(".st-key-imp_batch input")
     batch.fill("2026试点")
+    _watch_runs(page)
     batch.press("Enter")
-    wait_for_app(page)
+    _wait_for_a_run(page)  # the page kept the typed value when its run ended (ui.session.save_widget_state)
 
     _nav(page, "map")
     _nav(page, "import")

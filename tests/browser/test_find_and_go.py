@@ -66,6 +66,14 @@ def _wait_for_a_run(page) -> None:
     wait_for_app(page)
 
 
+def _theme_filter_shows(page, *names: str) -> None:
+    """The sidebar's theme filter shows each of `names` as chosen, waited for: the filters are drawn at the end of
+    the page's run, and under load their box was read still empty after the map had painted."""
+    chosen = page.locator('[data-testid="stSidebar"] .st-key-f_themes')
+    for name in names:
+        chosen.get_by_text(name, exact=True).first.wait_for(timeout=30_000)
+
+
 def _nav(page, name: str) -> None:
     page.locator('[data-testid="stSidebarNav"]').get_by_text(t(f"common.nav.{name}"), exact=True).click()
     wait_for_app(page)
@@ -145,8 +153,7 @@ def test_the_sidebar_round_trip_and_back_keep_filters_province_and_open_zone(str
     wait_for_map_painted(page, min_paths=90)
     _card(page, "浙江省杭州市江干区")
     _url_says(page, view)  # the URL says the same view again
-    themes = page.locator('[data-testid="stSidebar"] .st-key-f_themes').inner_text()
-    assert "网格化服务管理" in themes  # the filter widget itself, not only the URL
+    _theme_filter_shows(page, "网格化服务管理")  # the filter widget itself, not only the URL
 
     _nav(page, "about")
     page.go_back()
@@ -160,8 +167,7 @@ def test_the_sidebar_round_trip_and_back_keep_filters_province_and_open_zone(str
 def test_repeated_url_keys_are_combined_and_the_url_rewritten(streamlit_app, page):
     server = streamlit_app(APP)
     open_map(page, server.url + "/?theme=grid&theme=smart", min_paths=30)
-    themes = page.locator('[data-testid="stSidebar"] .st-key-f_themes').inner_text()
-    assert "网格化服务管理" in themes and "智慧社区/信息化" in themes
+    _theme_filter_shows(page, "网格化服务管理", "智慧社区/信息化")
     page.wait_for_function("() => location.search.split('theme=').length === 2")  # one key, both values
     assert "grid" in page.url and "smart" in page.url
     open_map(page, server.url + "/?prov=330000&prov=110000", min_paths=60)

@@ -250,20 +250,32 @@ class ZoneCluster(MarkerCluster):
     """folium's Leaflet.markercluster group for the zone badges: badges that would overlap become one ring with
     their count; a click zooms in to them, and where they still overlap at the last zoom it spreads them out
     (spiderfy), so every zone can be clicked. The plugin's code and base stylesheet come with AtlasLibrary; the
-    ring is ours (atlas_map.css).
+    ring is ours (atlas_map.css). `atlas: true` asks atlas_map.js to draw each ring at its group's grid point and
+    to open a clicked ring clear of the map's controls (see there).
+
+    No two marks overlap: at its own zoom level every drawn mark is more than CLUSTER_RADIUS px from every other
+    (rings at their grid points), and the map shows a level from half a level below to a quarter above it (zoomSnap
+    0.25, the plugin rounds the zoom), so they stay CLUSTER_RADIUS / √2 ≈ 29.7 px apart: more than the widest pair,
+    two 26-px rings or a ring and the selected badge (24 px and a 2-px halo), and Leaflet's whole-pixel positions.
     """
 
+    CLUSTER_RADIUS = 42  # px
+
+    # A ring holding the open zone is drawn inverted (atlas-cluster-selected), same size: the zone stays marked
+    # when the user zooms out past its badge.
     ICON = """function (cluster) {
         var el = document.createElement("span");
-        el.className = "atlas-cluster";
+        var open = cluster.getAllChildMarkers().some(function (m) { return m.feature.properties.selected; });
+        el.className = "atlas-cluster" + (open ? " atlas-cluster-selected" : "");
         el.textContent = cluster.getChildCount();
         return L.divIcon({html: el, className: "atlas-cluster-icon marker-cluster", iconSize: [26, 26]});
     }"""
 
     def __init__(self):
         super().__init__(name="zone_badges", control=False, icon_create_function=self.ICON,
-                         options={"maxClusterRadius": 40, "showCoverageOnHover": False, "spiderfyOnMaxZoom": True,
-                                  "zoomToBoundsOnClick": True, "spiderfyDistanceMultiplier": 1.6})
+                         options={"maxClusterRadius": self.CLUSTER_RADIUS, "showCoverageOnHover": False,
+                                  "spiderfyOnMaxZoom": True, "zoomToBoundsOnClick": True,
+                                  "spiderfyDistanceMultiplier": 1.6, "atlas": True})
         self.default_js, self.default_css = [], []  # pasted by AtlasLibrary into the base map
 
 

@@ -119,11 +119,8 @@
       pane.style.zIndex = 450;  // over the shapes, under the zone badges
       pane.style.pointerEvents = "none";
     }
-    if (spec.marker === "mark") {  // the open zone's badge: shown even where it is clustered (see view())
-      atlas.selected = null;
-      group.eachLayer(function (m) {
-        if (m.feature.properties.selected) atlas.selected = {marker: m, parent: parent, tries: 0};
-      });
+    if (spec.marker === "mark" && parent.zoomToShowLayer) {  // the open zone's badge, shown where it is clustered
+      group.eachLayer(function (m) { if (m.feature.properties.selected) reveal(parent, m); });
     }
     if (spec.fitOnly === false) {
       hiddenAtFit.push(group);  // drawn only once the user zooms in (see view())
@@ -135,6 +132,86 @@
   }
 
   var hiddenAtFit = [];
+
+  // The open zone's badge where it is clustered (a row of the zone list, the picker or a search opened it; or the
+  // URL): once the map is where st_folium puts it — st_folium moves the map right after it adds the zone group, in
+  // the same task — and at rest, the cluster plugin zooms in or spreads the cluster until the badge shows
+  // (zoomToShowLayer). Once per zone group: the user may zoom out again.
+  var REVEAL_WAIT = 50, REVEAL_TRIES = 100;  // ms between looks while the map is still zooming, and how many
+  function reveal(group, marker, tries) {
+    tries = tries || 0;
+    var wait = function () { setTimeout(function () { reveal(group, marker, tries + 1); }, REVEAL_WAIT); };
+    if (!tries) { L.Util.requestAnimFrame(wait); return; }
+    var map = group._map;
+    if (!map || !group.hasLayer(marker)) return;  // this zone group was replaced meanwhile
+    var busy = map._animatingZoom || group._inZoomAnimation || (map._panAnim && map._panAnim._inProgress);
+    if (busy && tries < REVEAL_TRIES) { wait(); return; }
+    if (!(marker._icon && map.getBounds().contains(marker.getLatLng()))) group.zoomToShowLayer(marker);
+  }
+
+  // --- Leaflet.markercluster, for the zone badges (geo/webmap/packed_layers.py ZoneCluster) ---------------------
+  // Two changes to how the plugin places things, both scoped to groups created with the option `atlas: true`.
+  //
+  // 1. Where a ring is drawn. The plugin groups badges per zoom level around a first badge (its grid point,
+  // `_cLatLng`): every badge or group drawn at that level lies more than maxClusterRadius px from every other's
+  // grid point. But it draws the ring at the mean of its badges (`_recalculateBounds`, since
+  // Leaflet/Leaflet.markercluster#30), and two means can come closer than a ring is wide (issue 15: two 26-px
+  // rings 23.6 px apart at 1280). Drawn at its grid point, no two marks come closer than maxClusterRadius px at
+  // their level. There is no option for it; the maintainers point at _recalculateBounds for this
+  // (Leaflet/Leaflet.markercluster#442). `_wLatLng`, the mean the plugin also uses for parents, stays as it is.
+  //
+  // 2. Where a click on a ring zooms to. The plugin's zoomToBounds fits the group's bounds to the map's very edge,
+  // so a badge at a corner landed under the zoom buttons (issue 15: 齐齐哈尔市龙沙区); its documented
+  // zoomToBounds({padding}) can stop at a fractional zoom that rounds to the ring's own level, where the ring
+  // stays whole. openCluster keeps the badges in the map minus the controls' room and always splits the ring.
+  function atlasGroup(cluster) {
+    return cluster._group && cluster._group.options.atlas;
+  }
+
+  if (L.MarkerCluster) {
+    var meanPosition = L.MarkerCluster.prototype._recalculateBounds;
+    var pluginZoomToBounds = L.MarkerCluster.prototype.zoomToBounds;
+    L.MarkerCluster.include({
+      _recalculateBounds: function () {
+        meanPosition.call(this);
+        if (this._cLatLng && atlasGroup(this)) this._latlng = L.latLng(this._cLatLng.lat, this._cLatLng.lng);
+      },
+      zoomToBounds: function (fitBoundsOptions) {
+        if (!atlasGroup(this)) return pluginZoomToBounds.call(this, fitBoundsOptions);
+        openCluster(this);
+      },
+    });
+  }
+
+  // The room (px) a cluster's badges keep from the map's edges once it is opened: clear of the zoom buttons at the
+  // top left (measured: their right edge plus half a ring and a gap), and of the edges elsewhere.
+  var EDGE_ROOM = 24;
+  function controlRoom(map) {
+    var left = EDGE_ROOM, box = map.getContainer().getBoundingClientRect();
+    map.getContainer().querySelectorAll(".leaflet-top.leaflet-left .leaflet-control").forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.width) left = Math.max(left, r.right - box.left + EDGE_ROOM);
+    });
+    return {topLeft: L.point(left, EDGE_ROOM), bottomRight: L.point(EDGE_ROOM, EDGE_ROOM)};
+  }
+
+  // Zoom in on a cluster: to the zoom where all its badges stand apart (the plugin's own rule), or less where they
+  // would not fit in the room left by controlRoom; at least one level deeper than the ring, so it always splits.
+  function openCluster(cluster) {
+    var map = cluster._group._map, bounds = cluster.getBounds(), room = controlRoom(map);
+    var fit = map.getBoundsZoom(bounds, false, room.topLeft.add(room.bottomRight));
+    var apart = cluster._zoom + 1, children = cluster._childClusters;
+    while (children.length && apart < fit) {
+      apart++;
+      children = [].concat.apply([], children.map(function (c) { return c._childClusters; }));
+    }
+    var snap = map.options.zoomSnap || 1;
+    var zoom = Math.floor(Math.min(fit, apart) / snap) * snap;
+    zoom = Math.min(Math.max(zoom, cluster._zoom + 1), map.getMaxZoom());
+    // centred in the room, as Leaflet's fitBounds does with paddingTopLeft/paddingBottomRight
+    var middle = map.project(bounds.getSouthWest(), zoom).add(map.project(bounds.getNorthEast(), zoom)).divideBy(2);
+    map.setView(map.unproject(middle.add(room.bottomRight.subtract(room.topLeft).divideBy(2)), zoom), zoom);
+  }
 
   function overlaps(a, b) {
     return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
@@ -207,15 +284,7 @@
         });
         inset.style.visibility = zoomed || covered ? "hidden" : "";
       }
-      // The open zone's badge inside a cluster: zoom in (or spread the cluster) until it shows — after its zone
-      // group is drawn and after st_folium's own move to it, not again after that (the user may zoom out).
-      var sel = atlas.selected;
-      if (sel && sel.parent.zoomToShowLayer && sel.tries < 2 && sel.parent._map) {
-        sel.tries++;
-        if (!sel.marker._icon) sel.parent.zoomToShowLayer(sel.marker);
-      }
       declutter(map);
-      atlas.fitZoom = fit;
     };
     var queued = false;
     var later = function () {
@@ -225,7 +294,6 @@
     };
     map.on("zoomend moveend layeradd resize", later);
     map.whenReady(later);
-    atlas.update = update;
     return map;
   }
 

@@ -164,15 +164,17 @@ def map_area() -> None:
         st.caption(t("map.map_hint"))
         st.caption(maps.source_line(in_view) + "　" + maps.completeness_line(zones))
         maps.unjoined_notice(in_view)
-        st.download_button(
-            t("map.download_png"),
-            data=partial(cached.map_snapshot_png, tuple(in_view.zone_id), province, color_mode,
-                         maps.snapshot_title(zone_filter, province, province_names, theme_names), session_key(),
-                         zone_filter.themes),
-            file_name=export_file_name(t("map.export.map"), maps.export_subject(zone_filter, province, province_names,
-                                                                               theme_names), "png"),
-            mime="image/png", key="png_export", help=t("map.download_png_help"),
-        )
+        subject = maps.export_subject(zone_filter, province, province_names, theme_names)
+        title = maps.snapshot_title(zone_filter, province, province_names, theme_names)
+        a4, half = st.columns(2)
+        for column, size, name in ((a4, "a4", subject), (half, "half", f"{subject}_{t('snapshot.half_size')}")):
+            column.download_button(
+                t(f"map.download_png_{size}"),
+                data=partial(cached.map_snapshot_png, tuple(in_view.zone_id), province, color_mode, title,
+                             session_key(), zone_filter.themes, size),
+                file_name=export_file_name(t("map.export.map"), name, "png"),
+                mime="image/png", key=f"png_export_{size}", help=t(f"map.download_png_{size}_help"), width="stretch",
+            )
         maps.approval_notice()
     with right:
         zone = st.session_state.zone

@@ -10,7 +10,7 @@ import re
 ALLOWED = frozenset({
     "CSV", "PNG", "PDF", "SVG", "Excel", "GCJ", "cnmaps", "data", "MB", "KB", "GS", "TSV", "TXT", "XLSX",
     "XLS", "UTF", "GBK", "Big", "csv", "xlsx", "xls", "tsv", "txt",  # encodings, file extensions
-    "dpi",  # 导出地图 PNG（300 dpi）: the print resolution, as printers and Word write it
+    "dpi",  # the map export's help (PNG，300 dpi): the print resolution, as printers and Word write it
     "Ctrl",  # 按 Ctrl+回车键确认: the key as its keycap says
 })
 WORD = re.compile(r"[A-Za-z][A-Za-z]+")

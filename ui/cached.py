@@ -221,8 +221,10 @@ def compare_chart_png(kind: str, measure: str, session: str) -> bytes:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def map_snapshot_png(zone_ids: tuple[str, ...], province: str | None, color_mode: str, title: str,
-                     session: str, focus: tuple[str, ...] = ()) -> bytes:
-    """The current map view as a print PNG (300 dpi, A4 landscape width) with legend, source and 审图号 line."""
+                     session: str, focus: tuple[str, ...] = (), size: str = "a4") -> bytes:
+    """The current map view as a print PNG (300 dpi) with legend, source and 审图号 line: `size` "a4" (A4
+    landscape width) or "half" (a 12 cm page whose type stays ≥ 6 pt when shrunk to a half-page column in Word;
+    geo.printmap.page)."""
     from datetime import date
 
     from geo.printmap.captions import approval_line, source_line
@@ -238,6 +240,7 @@ def map_snapshot_png(zone_ids: tuple[str, ...], province: str | None, color_mode
         highlight_colors={z: s.color for z, s in styles.items()},
         legend=[(count_label(e.label, e.count), e.color, e.hatch) for e in legend],
         source_line=source_line(view if len(view) else zones), approval_line=approval_line(), date=date.today(),
+        size=size,
     )
 
 

@@ -144,11 +144,20 @@ def test_png_export_of_the_current_view(streamlit_app, page, tmp_path):
     for _ in range(2):  # the second export is the warm one
         started = time.monotonic()
         with page.expect_download(timeout=60_000) as info:
-            page.get_by_role("button", name="导出地图 PNG（300 dpi）").click()
+            page.get_by_role("button", name="导出地图（整版 A4）").click()
         path = tmp_path / info.value.suggested_filename
         info.value.save_as(path)
         timings.append(time.monotonic() - started)
     print(f"in-app PNG export: cold {timings[0]:.2f}s, warm {timings[1]:.2f}s")
+    assert path.name.startswith("实验区分布图_浙江省") and "半版" not in path.name, path.name
+    # The half-page layout of the same view: a 12 cm page (geo.printmap.page) named as such.
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="导出地图（半版）").click()
+    half = tmp_path / info.value.suggested_filename
+    info.value.save_as(half)
+    assert "_半版_" in half.name, half.name
+    with Image.open(half) as img:
+        assert img.format == "PNG" and abs(img.width - round(12 / 2.54 * 300)) <= 2, img.size
     with Image.open(path) as img:
         assert img.format == "PNG" and img.width == 3507
         assert abs(img.info["dpi"][0] - 300) < 1

@@ -225,7 +225,10 @@ def approval_notice() -> None:
 
 def export_subject(zone_filter, province: str | None, province_names: dict[str, str],
                    theme_names: dict[str, str]) -> str:
-    """What an exported map shows, for its file name: the theme filter, else the province, else 全国."""
-    if zone_filter.themes:
-        return "、".join(theme_names.get(k, k) for k in zone_filter.themes)
-    return province_names[province] if province else t("map.nation")
+    """What an exported map or list shows, for its file name, in the print CLI's order (geo.printmap.cli
+    .map_file_name): the province drilled into (else the provinces filtered), then the themes —
+    `浙江省_智慧社区/信息化`, `三社联动`, `全国` when neither — so two exports of different views never share a name."""
+    where = [province_names[province]] if province else [province_names.get(p, p) for p in zone_filter.provinces]
+    themes = [theme_names.get(k, k) for k in zone_filter.themes]
+    parts = ["、".join(x) for x in (where, themes) if x]
+    return "_".join(parts) or t("map.nation")

@@ -227,3 +227,24 @@ def test_changing_a_filter_is_not_undone_by_the_url_it_replaces(app):
     at.run()  # a second run reads the URL the first one wrote
     assert at.multiselect(key="f_themes").value == ["smart"]
     assert at.query_params["theme"] in ("smart", ["smart"])
+
+
+@pytest.mark.parametrize(("themes", "provinces", "province", "expected"), [
+    ((), (), None, "全国"),
+    (("sanshe",), (), None, "三社联动"),
+    (("smart",), (), "330000", "浙江省_智慧社区/信息化"),
+    ((), ("330000", "620000"), None, "浙江省、甘肃省"),
+    (("grid", "smart"), ("620000",), None, "甘肃省_网格化服务管理、智慧社区/信息化"),
+])
+def test_an_export_is_named_after_the_province_and_themes_it_shows(themes, provinces, province, expected):
+    from geo.printmap.captions import export_file_name
+    from loaders.selection import ZoneFilter
+    from tests.known_answers import CATALOGUE
+    from ui.maps import export_subject
+
+    theme_names = {th["key"]: th["name"] for th in CATALOGUE["themes"]}
+    province_names = {"330000": "浙江省", "620000": "甘肃省"}
+    subject = export_subject(ZoneFilter(themes=themes, provinces=provinces), province, province_names, theme_names)
+    assert subject == expected
+    name = export_file_name("实验区分布图", subject, "png")
+    assert "/" not in name and name.startswith("实验区分布图_" + expected.replace("/", "-"))

@@ -59,6 +59,7 @@ class Shape:
 # 3.3 in frame shows at ≈ 132 css px per inch there, so a 12.5 pt badge is ≈ 23 css px on a 4:3 projector, and
 # ≥ 20 px where a two-line title leaves a cell the 0.95 frame fills only 88 % of.
 # ≈ 825 × 870 px PNG (≈ 2× the css size: sharp).
+WIDE_ASPECT = 1.65  # the wide map cell: ≈ 776 × 470 css px at 1280×720, 1190 × 735 at 1920×1080
 SHAPES = {"wide": Shape(6.0, 200, None, 12.5), "tall": Shape(3.4, 250, 0.95, 12.5)}
 # Further spots (points) for a badge that none of the print map's rings (geo.printmap.key) left free.
 FAR_CANDIDATES = tuple((round(r * math.cos(a), 1), round(r * math.sin(a), 1), "center", "center")
@@ -160,12 +161,20 @@ def _frame_only(fig, ax, spec: MapSpec, aspect: float | None) -> None:
     for t in list(fig.texts):
         t.remove()
     if not aspect:
-        fig.set_size_inches(w_in, h_in)
-        for other in [a for a in fig.axes if a is not ax]:  # the inset keeps its place in the frame
-            pos = other.get_position()
-            other.set_position([(pos.x0 - box.x0) / box.width, (pos.y0 - box.y0) / box.height,
-                                pos.width / box.width, pos.height / box.height])
+        # At most WIDE_ASPECT wide: render_map's frame for the nation is ≈ 1.98 wide, which left a 1280×720 slide's
+        # map cell (≈ 1.65) a sixth empty; the view grows north and south instead, the inset keeps its size and
+        # its place at the frame's bottom-right corner.
+        new_h = max(h_in, w_in / WIDE_ASPECT)
+        x0, x1 = ax.get_xlim()
+        y0, y1 = ax.get_ylim()
+        others = [(a, a.get_position()) for a in fig.axes if a is not ax]
+        fig.set_size_inches(w_in, new_h)
+        for other, pos in others:
+            other.set_position([(pos.x0 - box.x0) * fig_w / w_in, (pos.y0 - box.y0) * fig_h / new_h,
+                                pos.width * fig_w / w_in, pos.height * fig_h / new_h])
         ax.set_position([0, 0, 1, 1])
+        grow = (y1 - y0) * (new_h / h_in - 1) / 2
+        set_extent(ax, lay.Extent(x0, y0 - grow, x1, y1 + grow))
         _keep_island_names_apart(ax)
         _drop_crowded_names(ax)
         return

@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> Path:
     from geo.zones import zone_layer
 
-    folder = args.out.is_dir() or str(args.out).endswith(("/", "\\"))  # a folder: the file is named for us
+    # a folder (existing, ending in a separator, or a path without a file extension): the file is named for us
+    folder = args.out.is_dir() or str(args.out).endswith(("/", "\\")) or not args.out.suffix
     fmt = "png" if folder else args.out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise UsageProblem(text("snapshot.cli.unknown_format", suffix=args.out.suffix or "?"))
@@ -90,14 +91,15 @@ def run(args: argparse.Namespace) -> Path:
     roster = load_roster().zones
     if args.batch:
         roster = filter_batch(roster, args.batch)
-    legend = None
+    entry = None
     if args.theme:
         roster, entry = filter_theme(roster, args.theme)
         theme_name = entry[0]
-        legend = [(count_label(theme_name, len(roster)), *entry[1:])]  # every zone left carries the theme
     zones = zone_layer(roster)
     if code:
         zones = zones_in_province(zones, code)
+    # every zone left carries the theme: counted once the province is applied, as the subtitle counts them
+    legend = [(count_label(theme_name, len(zones)), *entry[1:])] if entry else None
     if zones.empty:
         print(text("snapshot.cli.no_zones"), file=sys.stderr)
     approval = approval_line()

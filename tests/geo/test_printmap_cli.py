@@ -44,3 +44,35 @@ def test_cli_refuses_an_unknown_size(tmp_path):
     assert done.returncode == 2
     assert "未知的版式" in done.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_a_theme_legend_counts_the_zones_of_the_province_drawn(tmp_path, monkeypatch):
+    """--province with --theme: the legend counted the theme nationwide (网格化服务管理（3）) over a map of 浙江's one."""
+    import matplotlib.pyplot as plt
+
+    from geo.printmap import cli
+
+    drawn = {}
+
+    def fake_render(zones, **options):
+        drawn["zones"], drawn["legend"] = zones, options["legend"]
+        return plt.figure(figsize=(1, 1))
+
+    monkeypatch.setattr(cli, "render_map", fake_render)
+    for province, national in (("浙江省", False), (None, True)):
+        args = cli.build_parser().parse_args(["--theme", "网格化服务管理", "--out", str(tmp_path / "m.png"),
+                                              *(["--province", province] if province else [])])
+        cli.run(args)
+        [(label, _colour, _hatch)] = drawn["legend"]
+        assert label == f"网格化服务管理（{len(drawn['zones'])}）", (province, label)
+        if national:
+            assert len(drawn["zones"]) == 3  # the roster's three 网格化 zones, one of them in 浙江
+        else:
+            assert len(drawn["zones"]) == 1 and set(drawn["zones"].province) == {"浙江省"}
+
+
+def test_an_out_path_without_an_extension_is_a_folder_made_for_the_named_file(tmp_path):
+    done = _cli("--province", "浙江省", "--dpi", "30", "--out", str(tmp_path / "新建文件夹"))
+    assert done.returncode == 0, done.stderr
+    [written] = list((tmp_path / "新建文件夹").iterdir())
+    assert written.name == f"实验区分布图_浙江省_{date.today().isoformat()}.png"

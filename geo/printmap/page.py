@@ -76,9 +76,11 @@ class PageLayout:
 
 def page_layout(fig: Figure, style: PageStyle, zones: gpd.GeoDataFrame, adcode: str | None, crs: str, key: bool,
                  listed: gpd.GeoDataFrame, numbers: Mapping[str, int], source_line: str, approval_line: str | None,
-                 day: Date) -> PageLayout:
+                 day: Date, legend_rows: int = 2) -> PageLayout:
     """Bands of the page measured before drawing: the footer wrapped to its width (no line runs into the date),
-    then the key (beside the map at A4; below it in `half`, where the page grows to hold every entry)."""
+    then the key (beside the map at A4; below it in `half`, where the page grows to hold every entry). In `half`
+    the band under the map holds the legend of `legend_rows` rows (entries and the marker row): at least as tall
+    as that legend, so a theme-coloured map's 12 rows don't run into the key below."""
     width_pt = fig.get_figwidth() * 72
     inner_pt = width_pt * (1 - 2 * MARGIN) * 0.97  # 3 % slack: measured at 10 pt, set at another size
     left, right = footer_texts(zones, source_line, approval_line, day)
@@ -109,6 +111,10 @@ def page_layout(fig: Figure, style: PageStyle, zones: gpd.GeoDataFrame, adcode: 
     slot_pt = (inner_pt - 8) / 2
     detail_pt = -(-n_details // 2) * (slot_pt + 8)
     band_pt = inner_pt * (HALF_BAND if lay.needs_inset(adcode) else HALF_LEGEND_BAND)  # legend and 南海诸岛 side by side under the map, covering none of it
+    # matplotlib's legend (geo.printmap.render._draw_legend): rows of (1 + labelspacing 0.5) × size, a title at
+    # size + 1, borderpad 0.7 × size above and below; 10 % slack
+    legend_h_pt = 1.1 * (legend_rows * 1.5 * style.legend_pt + 1.4 * (style.legend_pt + 1) + 1.4 * style.legend_pt)
+    band_pt = max(band_pt, legend_h_pt + 6)
     height_pt = title_pt + map_h_pt + detail_pt + band_pt + 6 + (key_pt + 8 if key_pt else 0) + footer_pt + 12
     fig.set_size_inches(fig.get_figwidth(), height_pt / 72)
     bottom_pt = footer_pt + 8

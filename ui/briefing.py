@@ -29,11 +29,13 @@ CSS = """
 [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { gap: 10px; }
 .st-key-zb_hidden, [data-testid="stLayoutWrapper"]:has(> .st-key-zb_hidden) { display: none !important; }
 :root {
-  --zb-title: clamp(40px, 6.2vh, 84px);
-  --zb-sub: clamp(22px, 3.3vh, 44px);
-  --zb-text: clamp(20px, 3.05vh, 40px);
-  --zb-small: clamp(20px, 2.8vh, 36px);
-  --zb-big: clamp(40px, 7.2vh, 96px);
+  /* sized to the 16:9 box the window holds (vh, or vw × 9/16 on a window taller than 16:9: at 1280×800 type
+     sized by height alone outgrew the panel's width and cut a zone slide's tags), floors for 4:3 */
+  --zb-title: clamp(40px, min(6.2vh, 3.49vw), 84px);
+  --zb-sub: clamp(22px, min(3.3vh, 1.86vw), 44px);
+  --zb-text: clamp(20px, min(3.05vh, 1.72vw), 40px);
+  --zb-small: clamp(20px, min(2.8vh, 1.575vw), 36px);
+  --zb-big: clamp(40px, min(7.2vh, 4.05vw), 96px);
   --zb-ink: #111111;
   --zb-muted: #3d3d3d;
   --zb-accent: #b3261e;
@@ -90,7 +92,8 @@ CSS = """
   border-radius: 0.75em; display: inline-flex; align-items: center; justify-content: center; font-size: var(--zb-small);
   background: #ffffff; }
 .zb-rows b { font-weight: 700; }
-.zb-slide .zb-rows small { grid-column: 2; font-size: var(--zb-small); color: var(--zb-muted); line-height: 1.3; }
+.zb-slide .zb-rows small { grid-column: 2; font-size: var(--zb-small); color: var(--zb-muted); line-height: 1.3;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }  /* one line: at 1280×800 two-line details pushed 另有 N 个 out of the panel */
 .zb-quote { font-size: var(--zb-sub); font-weight: 700; line-height: 1.35; border-left: 6px solid var(--zb-accent);
   padding-left: 0.8vw; }
 .zb-label { font-size: var(--zb-small); color: var(--zb-muted); font-weight: 700; display: block; }

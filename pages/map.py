@@ -7,7 +7,7 @@ from functools import partial
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.printmap.captions import export_file_name
+from geo.printmap.captions import export_file_name, sized_subject
 from geo.webmap.folium_map import clicked_target
 from loaders.selection import apply_filter, clean_query, filter_options, only_match, zone_table
 from loaders.themes import filter_zone_ids, tags_by_zone
@@ -140,6 +140,7 @@ def map_area() -> None:
     province = st.session_state.province
     in_view = shown if province is None else shown[shown.province_adcode == province]
     write_view(ViewState(zone_filter, province, st.session_state.zone, color_mode), owner="map")
+    subject = maps.export_subject(zone_filter, province, province_names, theme_names)  # names every export below
 
     # Layout first, then the map into it before anything else: the map's component (its script chunk, then its
     # iframe) is what the first paint waits for, and the browser fetches the lazily-loaded script chunks of
@@ -164,15 +165,13 @@ def map_area() -> None:
         st.caption(t("map.map_hint"))
         st.caption(maps.source_line(in_view) + "　" + maps.completeness_line(zones))
         maps.unjoined_notice(in_view)
-        subject = maps.export_subject(zone_filter, province, province_names, theme_names)
-        title = maps.snapshot_title(zone_filter, province, province_names, theme_names)
-        a4, half = st.columns(2)
-        for column, size, name in ((a4, "a4", subject), (half, "half", f"{subject}_{t('snapshot.half_size')}")):
+        map_title = maps.snapshot_title(zone_filter, province, province_names, theme_names)
+        for column, size in zip(st.columns(2), ("a4", "half"), strict=True):
             column.download_button(
                 t(f"map.download_png_{size}"),
-                data=partial(cached.map_snapshot_png, tuple(in_view.zone_id), province, color_mode, title,
+                data=partial(cached.map_snapshot_png, tuple(in_view.zone_id), province, color_mode, map_title,
                              session_key(), zone_filter.themes, size),
-                file_name=export_file_name(t("map.export.map"), name, "png"),
+                file_name=export_file_name(t("map.export.map"), sized_subject(subject, size), "png"),
                 mime="image/png", key=f"png_export_{size}", help=t(f"map.download_png_{size}_help"), width="stretch",
             )
         maps.approval_notice()
@@ -197,7 +196,6 @@ def map_area() -> None:
         export = table.rename(columns=lambda c: t(f"map.columns.{c}"))
         d1, d2 = st.columns(2)
         list_name = t("map.export.list")
-        subject = maps.export_subject(zone_filter, province, province_names, theme_names)
         # Written eagerly (cached by content): a deferred callable here lost clicks that came during the rerun
         # started by the CSV button (tests/browser/test_hostile_input.py, one run in four).
         csv_bytes, xlsx_bytes = maps.list_files(export, list_name)

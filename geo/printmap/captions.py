@@ -47,6 +47,11 @@ def export_file_name(what: str, subject: str | None, ext: str, day: date | None 
     return "_".join(str(p).translate(_UNSAFE).strip() for p in parts if p) + f".{ext}"
 
 
+def sized_subject(subject: str, size: str) -> str:
+    """A map export's subject with its layout: `浙江省` for A4, `浙江省_半版` for the half-page layout."""
+    return f"{subject}_{text('snapshot.half_size')}" if size == "half" else subject
+
+
 def approval_notice() -> tuple[bool, str]:
     """(configured, words) for a page beside an export: the 审图号 line, or the same warning the CLI prints."""
     line = approval_line()

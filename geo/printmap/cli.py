@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.printmap import layout as lay
-from geo.printmap.captions import approval_line, export_file_name, source_line
+from geo.printmap.captions import approval_line, export_file_name, sized_subject, source_line
 from geo.printmap.render import FORMATS, render_map, save, zones_in_province
 from geo.stats.counts import count_label
 from loaders.i18n import text
@@ -126,9 +126,7 @@ def map_file_name(province: str | None, theme: str | None, batch: str | None, si
     parts = [lay.province_display_name(province) if province else None, theme,
              batch_name(batch) if batch else None]
     subject = "_".join(p for p in parts if p) or text("map.nation")
-    if size == "half":
-        subject += "_" + text("snapshot.half_size")
-    return export_file_name(text("map.export.map"), subject, "png", day)
+    return export_file_name(text("map.export.map"), sized_subject(subject, size), "png", day)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -114,19 +114,21 @@ def view_params(view: ViewState) -> dict[str, str]:
 def write_view(view: ViewState, *, owner: str | None = None) -> None:
     """Mirror the view into the URL (only non-default values), so a copied link reopens the same view.
     `owner` (a page) remembers what it wrote, so that page can tell its own URL from a link that brought
-    another view (see arrived_with_new_view)."""
+    another view (see arrived_with_new_view).
+
+    The URL is written in one message, and only when it differs: Streamlit's front end pushes one browser-history
+    entry per query-parameter message (1.67, `handlePageInfoChanged`), so setting the keys one by one left a Back
+    step for each key (…?theme=grid, …&prov=330000, …&zone=CN-2019-11) and a Back pressed while they arrived
+    could land on a half-written view. Parameters that are not the view's (none today) are kept as they were."""
     wanted = view_params(view)
     st.session_state[LAST_VIEW] = view
     if owner:
         st.session_state[f"_written_view.{owner}"] = wanted
     qp = st.query_params
-    for key in VIEW_PARAMS:
-        value = wanted.get(key)
-        if value:
-            if qp.get_all(key) != [value]:  # also rewrites a repeated key (?theme=a&theme=b) as one
-                qp[key] = value
-        elif key in qp:
-            del qp[key]
+    others = {key: qp.get_all(key) for key in qp if key not in VIEW_PARAMS}
+    now = {key: qp.get_all(key) for key in qp if key in VIEW_PARAMS}
+    if now != {key: [value] for key, value in wanted.items()}:  # a repeated key (?theme=a&theme=b) differs too
+        qp.from_dict({**others, **wanted})
 
 
 def arrived_with_new_view(url_view: ViewState, owner: str) -> bool:

@@ -172,6 +172,23 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
     page.wait_for_selector('[data-testid="stStatusWidgetRunningIcon"]', state="detached", timeout=timeout)
 
 
+# The sidebar's pages and the path each one's URL has (app.py: the map is the default page, served at "/").
+NAV_PATHS = {"map": "/", "compare": "/compare", "briefing": "/briefing", "import": "/import", "about": "/about"}
+
+
+def navigate_sidebar(page, name: str, timeout: float = 60_000) -> None:
+    """Click page `name` (a NAV_PATHS key) in the sidebar's navigation and wait until the address shows that page
+    and its run has ended. wait_for_app alone can pass before the click's run has begun (the previous page still
+    idle): a Back pressed then went back from the page being left, not from the one being opened."""
+    from loaders.i18n import text as t
+
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(t(f"common.nav.{name}"), exact=True).click()
+    path = NAV_PATHS[name]
+    page.wait_for_function("(p) => location.pathname === p || location.pathname === p + '/'"
+                           " || (p === '/' && location.pathname === '/map')", arg=path, timeout=timeout)
+    wait_for_app(page, timeout)
+
+
 # Counts what Leaflet actually drew, for SVG and canvas renderers. Runs in the page (or in any frame): the map is
 # looked for in a streamlit-folium iframe inside that document if there is one, else in that document itself
 # (an older tree's in-page map, measured by bench.page_speed --before). Either way `map` is the document's window.map.

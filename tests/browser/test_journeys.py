@@ -19,6 +19,7 @@ from loaders.i18n import text as t
 from tests.browser.harness import (
     feature_positions,
     map_frame,
+    navigate_sidebar,
     open_map,
     screenshot,
     upload_on_import_page,
@@ -116,8 +117,7 @@ def test_import_preview_counts_rows_and_shows_them_on_this_sessions_map(streamli
     page.get_by_role("button", name=t("import.show_on_map")).click()
     page.get_by_text("已把 1 个实验区加入本次会话的地图").wait_for()
     # Same session: go to the map through the navigation, not a new page load.
-    page.locator('[data-testid="stSidebarNav"]').get_by_text(t("common.nav.map"), exact=True).click()
-    wait_for_app(page)
+    navigate_sidebar(page, "map")
     wait_for_map_painted(page, min_paths=60)
     wait_for_zone_count(page, DRAWN + 1)
     assert shown_metric(page).endswith("91 / 91")

@@ -27,8 +27,9 @@ class StatusStep:
 
     step: str
     when: str  # a partial date as the roster writes it ("" when unknown)
-    source: str
+    source: str  # the source in words (data/sources.csv title, the notice's name)
     detail: str = ""
+    url: str = ""  # its web address as the data gives it (the page shows it as a link only when it is one)
 
     @property
     def when_shown(self) -> str:
@@ -56,13 +57,11 @@ def with_results(zones: pd.DataFrame, results: pd.DataFrame | None = None) -> pd
     return zones.assign(results=zones.zone_id.map(per_zone).fillna(""))
 
 
-def _source_of(zone, register: pd.DataFrame | None = None) -> str:
-    """The row's source in words (data/sources.csv title) with its web address."""
+def _source_of(zone, register: pd.DataFrame | None = None) -> tuple[str, str]:
+    """(the row's source in words — data/sources.csv title —, its web address or "")."""
     from loaders.provenance import source_of
 
-    title = source_of(zone, register)["title"]
-    url = str(getattr(zone, "source_url", "") or "")
-    return "；".join(x for x in (title, url) if x)
+    return source_of(zone, register)["title"], str(getattr(zone, "source_url", "") or "")
 
 
 def status_history(zone, results: pd.DataFrame | None = None) -> list[StatusStep]:
@@ -76,20 +75,21 @@ def status_history(zone, results: pd.DataFrame | None = None) -> list[StatusStep
         steps.append(StatusStep("结项验收", f"/{approved}" if date_bounds(approved) and "/" not in approved else "",
                                 f"{zone.doc_number}：已通过结项验收，以新的实验主题开展实验工作",
                                 "此前批次（批次未载明）"))
-    steps.append(StatusStep("确认", approved, _source_of(zone)))
-    steps.append(StatusStep("实验中", approved, _source_of(zone)))
+    title, url = _source_of(zone)
+    steps.append(StatusStep("确认", approved, title, url=url))
+    steps.append(StatusStep("实验中", approved, title, url=url))
     status, as_of = str(zone.status), str(getattr(zone, "status_as_of", "") or "")
     if status not in ("实验中", "申报"):
-        steps.append(StatusStep(status, as_of, _source_of(zone)))
+        steps.append(StatusStep(status, as_of, title, url=url))
     mine = results[(results.batch == str(getattr(zone, "batch", ""))) & (results.zone_id.isin(("", zone.zone_id)))]
     for rec in mine.sort_values("zone_id").itertuples(index=False):
         if rec.zone_id:
-            steps.append(StatusStep("成果通报", rec.published_on, f"{rec.source}；{rec.source_url}",
-                                    f"{rec.group}：{rec.quote}"))
+            steps.append(StatusStep("成果通报", rec.published_on, rec.source, f"{rec.group}：{rec.quote}",
+                                    rec.source_url))
     if not (mine.zone_id == zone.zone_id).any() and (mine.zone_id == "").any():
         rec = mine[mine.zone_id == ""].iloc[0]
-        steps.append(StatusStep("成果通报", rec.published_on, f"{rec.source}；{rec.source_url}",
-                                "通知列出本批全部实验区；本区的成果段落未读到"))
+        steps.append(StatusStep("成果通报", rec.published_on, rec.source, "通知列出本批全部实验区；本区的成果段落未读到",
+                                rec.source_url))
     return steps
 
 

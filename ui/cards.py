@@ -14,7 +14,7 @@ from loaders.partial_dates import format_partial_date
 from loaders.programmes import batch_name, programme, programme_label
 from loaders.provenance import source_of
 from loaders.roster import period_end_text, status_outdated, status_today
-from ui.text import md_escape, t
+from ui.text import md_escape, md_link, t
 
 
 def _status(zone: pd.Series) -> str:
@@ -49,16 +49,21 @@ def _history(zone: pd.Series) -> None:
     steps = status_history(zone)
     st.markdown(f"**{md_escape(t('map.card.history'))}**：" + " → ".join(
         md_escape(t("map.card.history_step", step=s.step, when=s.when_shown)) for s in steps))
-    by_source: dict[str, list[str]] = {}  # steps resting on the same source share one line
+    by_source: dict[tuple[str, str], list[str]] = {}  # steps resting on the same source share one line
     for s in steps:
         detail = f"{s.detail}；" if s.detail and s.step != "成果通报" else ""
-        by_source.setdefault(detail + s.source, []).append(f"{s.step}（{s.when_shown}）")
-    for source, named in by_source.items():
-        st.caption(md_escape(f"{'、'.join(named)} {t('map.card.history_source')}：{source}"))
+        by_source.setdefault((detail + s.source, s.url), []).append(f"{s.step}（{s.when_shown}）")
+    for (source, url), named in by_source.items():
+        st.caption(md_escape(f"{'、'.join(named)} {t('map.card.history_source')}：{source}") + _url(url))
     for s in steps:
         if s.step == "成果通报" and s.detail:
             st.markdown(f"**{md_escape(t('map.card.results'))}**：{md_escape(s.detail)}")
-            st.caption(md_escape(s.source))
+            st.caption(md_escape(s.source) + _url(s.url))
+
+
+def _url(url: str) -> str:
+    """"；" and the address as a link (ui.text.md_link), or "" when there is none."""
+    return "；" + md_link(url) if url else ""
 
 
 def _designations(zone: pd.Series, zones: pd.DataFrame | None) -> None:

@@ -6,11 +6,12 @@ import html
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 from loaders.i18n import builtin_texts, locale
 from loaders.i18n import text as t
 
-__all__ = ["t", "md_escape", "h", "md_html", "WORD_JOINER", "builtin_chinese_html"]
+__all__ = ["t", "md_escape", "md_link", "h", "md_html", "WORD_JOINER", "builtin_chinese_html"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
 # Streamlit's renderer also turns `:smile:`, `:material/home:` and `:streamlit:` into emoji/icons, `:red[...]` into
@@ -28,6 +29,31 @@ def md_escape(value: object) -> str:
     s = _MD_SPECIAL.sub(r"\\\1", s)
     s = _SHORTCODE_OR_LINK.sub(lambda m: (m.group(1) or "") + WORD_JOINER, s)
     return s.replace("\n", "  \n")
+
+
+MAX_URL = 2000  # characters; a longer "address" is shown as text
+# What may stay as it is in a link's destination (RFC 3986 reserved and unreserved characters and "%"); anything
+# else — parentheses, which end a markdown destination, spaces, quotes, non-ASCII — is percent-encoded.
+_URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
+
+
+def md_link(url: object) -> str:
+    """A web address from the data (a `source_url` column) for st.markdown: a link when it is a plain http(s)
+    address with a host, ASCII without spaces or control characters, at most MAX_URL characters — shown as its
+    own text and opening that address; anything else (javascript:, text that is not an address, a "link" with
+    spaces) exactly as md_escape shows text. md_escape alone put a word joiner after "http:", so the address a
+    reader copied from the card was broken."""
+    s = str(url).strip()
+    if not s or len(s) > MAX_URL or not s.isascii() or any(ch.isspace() or not ch.isprintable() for ch in s):
+        return md_escape(s)
+    try:
+        parts = urlsplit(s)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return md_escape(s)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return md_escape(s)
+    label = md_escape(s).replace(":" + WORD_JOINER + "//", "://", 1)  # the scheme's colon: shown as written
+    return f"[{label}]({quote(s, safe=_URL_SAFE)})"
 
 
 def h(value: object) -> str:

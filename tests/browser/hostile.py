@@ -31,6 +31,15 @@ PAYLOADS: dict[str, str] = {
     "block": "# 标题 - 列表 > 引用 | a | b |",
     "template": "{{7*7}} {% raw %} ${7*7} #{7*7}",  # folium/branca render map scripts as Jinja templates
 }
+# Web addresses as a source_url column may hold them: key → (address, the link's href or None when it must stay
+# text). ui.text.md_link.
+LINKS: dict[str, tuple[str, str | None]] = {
+    "plain": ("http://mzj.smx.gov.cn/10162/615997152/966973.html", "http://mzj.smx.gov.cn/10162/615997152/966973.html"),
+    "parens": ("https://a.example/x_(y)?q=1&r=:smile:", "https://a.example/x_%28y%29?q=1&r=:smile:"),
+    "js": ("javascript:window.top.__xss=9", None),
+    "data": ("data:text/html,<script>window.top.__xss=10</script>", None),
+    "spaced": ("http://a.example/ [x](javascript:window.top.__xss=11)", None),
+}
 # Names have no spaces after normalisation, so these carry payloads that still mean something without them.
 NAME_PAYLOADS = {
     "img_nospace": PAYLOADS["img_nospace"],

@@ -30,6 +30,7 @@ from tests.browser.harness import (
 from tests.browser.hostile import (
     FORMULA_THEMES,
     HOSTILE_ZONES,
+    LINKS,
     NAME_PAYLOADS,
     PAYLOADS,
     XssGuard,
@@ -37,6 +38,7 @@ from tests.browser.hostile import (
     shown,
     write_hostile_roster,
 )
+from ui.text import WORD_JOINER
 
 pytestmark = pytest.mark.browser
 STREAMLIT_UPLOAD_LIMIT = 10 * 1024 * 1024  # server.maxUploadSize = 10 (MB, counted in MiB by Streamlit)
@@ -74,6 +76,25 @@ def test_escaped_payloads_render_as_their_own_text(streamlit_app, page, guard):
         f"  {k}: {v!r}" for k, v in wrong.items())
     assert missing == []
     assert page.locator(f".st-key-legend :is({ACTIVE})").count() == 0
+
+
+def test_web_addresses_from_the_data_open_as_links_and_nothing_else_does(streamlit_app, page, guard):
+    """md_link in the browser: a plain http(s) address is one link, to that address, reading (and copying) as the
+    address; javascript:, data: and text with a markdown link inside stay text without any link."""
+    server = streamlit_app(PROBE_APP)
+    page.goto(server.url)
+    wait_for_app(page)
+    page.get_by_text("probe ready").wait_for()
+    for name, (url, href) in LINKS.items():
+        box = page.locator(f".st-key-link_{name}")
+        links = box.locator("a")
+        if href is None:
+            assert links.count() == 0 and shown(box.inner_text()) == shown("来源：" + url), name
+        else:
+            assert links.count() == 1, name
+            assert links.first.get_attribute("href") == href, name
+            assert links.first.inner_text().replace(WORD_JOINER, "") == url, name  # what a reader selects and copies
+            assert box.locator(ACTIVE.replace("a, ", "")).count() == 0, name  # no icon/emoji from ":smile:"
 
 
 # --- the real dashboard on a roster whose text fields carry the payloads ----------------------------------------

@@ -151,7 +151,7 @@ def test_2019_results_are_quoted_on_the_card_and_support_theme_tags(roster):
     steps = status_history(by_id(roster, "CN-2019-01"))
     results = [s for s in steps if s.step == "成果通报"]
     assert len(results) == 1 and results[0].detail.startswith("探索健全居民自治工作机制：")
-    assert "老街坊" in results[0].detail and "mzj.smx.gov.cn" in results[0].source
+    assert "老街坊" in results[0].detail and "mzj.smx.gov.cn" in results[0].url
     unread = [s for s in status_history(by_id(roster, "CN-2019-02")) if s.step == "成果通报"]
     assert "未读到" in unread[0].detail  # 天津市河北区: the notice names it, its paragraph was not read
     tags = theme_tags(with_results(roster[roster.batch == "2019"]), load_themes())

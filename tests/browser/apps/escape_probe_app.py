@@ -3,9 +3,9 @@ element the pages use for user text, so a browser test can read what Streamlit's
 
 import streamlit as st
 
-from tests.browser.hostile import PAYLOADS
+from tests.browser.hostile import LINKS, PAYLOADS
 from ui.maps import legend
-from ui.text import md_escape
+from ui.text import md_escape, md_link
 
 st.set_page_config(page_title="escape probe", layout="wide")
 
@@ -23,4 +23,7 @@ with st.container(key="legend"):
     from geo.styling import LegendEntry
 
     legend([LegendEntry(payload, "#b3261e", "", 1) for payload in PAYLOADS.values()])
+for name, (url, _) in LINKS.items():  # web addresses from the data (a source_url column), as the zone card shows them
+    with st.container(key=f"link_{name}"):
+        st.caption("来源：" + md_link(url))
 st.caption("probe ready")

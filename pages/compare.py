@@ -35,7 +35,8 @@ def _chart(kind: str, measure: str, title: str, file_name: str) -> None:
     st.subheader(title)
     png = cached.compare_chart_png(kind, measure, session)
     st.image(png, width="stretch")
-    st.download_button(t("compare.download.png"), png, file_name, "image/png", key=f"png_{kind}")
+    st.download_button(t("compare.download.png"), png, file_name, "image/png", key=f"png_{kind}",
+                       on_click="ignore")  # downloads change nothing: no rerun to lose a click that follows
     if kind == "map":  # a map export carries the 审图号, or the page says clearly that none is configured
         configured, words = approval_notice()
         (st.caption if configured else st.warning)(md_escape(words))
@@ -78,9 +79,9 @@ fitted_dataframe(shown, config, key="cmp_table")
 st.caption(batch_line)
 d1, d2 = st.columns(2)
 d1.download_button(t("compare.download.csv"), to_csv_bytes(table), export_file_name(t("compare.export.table"), None, "csv"), "text/csv",
-                   key="cmp_csv")
+                   key="cmp_csv", on_click="ignore")
 d2.download_button(t("compare.download.xlsx"), to_excel_bytes(table, t("compare.export.table")),
-                   export_file_name(t("compare.export.table"), None, "xlsx"), key="cmp_xlsx")
+                   export_file_name(t("compare.export.table"), None, "xlsx"), key="cmp_xlsx", on_click="ignore")
 
 st.subheader(t("compare.section.side_by_side"))
 names = dict(zip(figures.adcode, figures.name, strict=True))
@@ -121,7 +122,7 @@ else:
     e1, e2 = st.columns(2)
     e1.download_button(t("compare.download.csv"), to_csv_bytes(export),
                        export_file_name(t("compare.export.side"), "、".join(names[c] for c in picked), "csv"), "text/csv",
-                       key="cmp_side_csv")
+                       key="cmp_side_csv", on_click="ignore")
     e2.download_button(t("compare.download.xlsx"), to_excel_bytes(export, t("compare.export.side")),
                        export_file_name(t("compare.export.side"), "、".join(names[c] for c in picked), "xlsx"),
-                       key="cmp_side_xlsx")
+                       key="cmp_side_xlsx", on_click="ignore")

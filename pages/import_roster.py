@@ -3,8 +3,11 @@ show on the map for this session, download, or save with the admin token (roster
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
+from geo.printmap.captions import export_file_name
 from geo.zones import zone_layer
 from loaders.intake import document_facts, intake, rows_from_paste
 from loaders.roster import PROGRAMMES, RosterError
@@ -100,10 +103,14 @@ c1, c2, c3 = st.columns(3)
 if c1.button(t("import.show_on_map"), disabled=draft.rows.empty, width="stretch"):
     st.session_state[SESSION_IMPORT] = zone_layer(draft.rows)
     st.success(t("import.shown_on_map", n=len(draft.rows)))
-c2.download_button(t("import.download_csv"), to_csv_bytes(draft.rows), "roster-import.csv", "text/csv",
-                   disabled=draft.rows.empty, width="stretch")
-c3.download_button(t("import.download_xlsx"), to_excel_bytes(draft.rows, "roster"), "roster-import.xlsx",
-                   disabled=draft.rows.empty, width="stretch")
+draft_name = t("import.export.draft")
+draft_subject = Path(source_name).stem or None  # the upload's own name (粘贴的文件 for pasted text)
+# A download changes nothing on the page: no rerun (on_click="ignore"), so a click right after is not lost in it.
+c2.download_button(t("import.download_csv"), to_csv_bytes(draft.rows), export_file_name(draft_name, draft_subject, "csv"),
+                   "text/csv", disabled=draft.rows.empty, width="stretch", on_click="ignore")
+c3.download_button(t("import.download_xlsx"), to_excel_bytes(draft.rows, draft_name),
+                   export_file_name(draft_name, draft_subject, "xlsx"), disabled=draft.rows.empty, width="stretch",
+                   on_click="ignore")
 if st.session_state.get(SESSION_IMPORT) is not None and st.button(t("import.clear_session")):
     st.session_state.pop(SESSION_IMPORT, None)
     st.rerun()

@@ -203,9 +203,9 @@ def map_area() -> None:
         # started by the CSV button (tests/browser/test_hostile_input.py, one run in four).
         csv_bytes, xlsx_bytes = maps.list_files(export, list_name)
         d1.download_button(t("map.download_csv"), csv_bytes, export_file_name(list_name, subject, "csv"),
-                           "text/csv", width="stretch")
+                           "text/csv", width="stretch", on_click="ignore")
         d2.download_button(t("map.download_xlsx"), xlsx_bytes, export_file_name(list_name, subject, "xlsx"),
-                           width="stretch")
+                           width="stretch", on_click="ignore")
 
 
 maps.page_style()

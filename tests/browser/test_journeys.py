@@ -113,6 +113,15 @@ def test_import_preview_counts_rows_and_shows_them_on_this_sessions_map(streamli
     page.locator('[data-testid="stDataFrame"] canvas').first.wait_for()  # the row-by-row preview table
     counts.scroll_into_view_if_needed()
     screenshot(page, "journey_import_preview")
+    # Both downloads of the checked roster, one right after the other (no rerun between to lose the second click),
+    # named in Chinese after the upload: 整理后的名单_jilin_<date>.csv / .xlsx
+    names = []
+    for label in ("import.download_csv", "import.download_xlsx"):
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name=t(label)).click()
+        names.append(info.value.suggested_filename)
+    assert [n.rsplit("_", 1)[0] for n in names] == ["整理后的名单_jilin"] * 2, names
+    assert [n.rsplit(".", 1)[1] for n in names] == ["csv", "xlsx"], names
 
     page.get_by_role("button", name=t("import.show_on_map")).click()
     page.get_by_text("已把 1 个实验区加入本次会话的地图").wait_for()

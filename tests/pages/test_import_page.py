@@ -201,3 +201,20 @@ def test_a_chosen_candidate_shows_on_the_session_map_joined(app):
 def test_a_document_uploaded_as_txt_is_read_like_a_paste(app):
     at = upload(open_import(app), "minhan.txt", SEED.read_bytes())
     assert counts_line(at) == "读取 31 行：已对应 31，有歧义 0，未找到 0，非县级单位 0，未采用 0"
+
+
+def test_every_download_of_the_pages_leaves_the_page_as_it_is(app):
+    """A download changes nothing, so none reruns the page (on_click="ignore"): a click that follows one (the
+    other format, the next export) is not lost in a rerun. Map, compare (two provinces side by side) and import."""
+    at = app().run()
+    pages = {"map": at}
+    compare = app().run()
+    compare.switch_page("pages/compare.py").run()
+    compare.multiselect(key="cmp_provinces").select("320000").select("330000").run()
+    pages["compare"] = compare
+    pages["import"] = paste(open_import(app), SEED.read_text(encoding="utf-8"))
+    for name, page in pages.items():
+        assert not page.exception, name
+        buttons = page.get("download_button")
+        assert buttons, name
+        assert [b.proto.label for b in buttons if not b.proto.ignore_rerun] == [], name

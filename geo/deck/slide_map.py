@@ -151,8 +151,9 @@ def _frame_only(fig, ax, spec: MapSpec, aspect: float | None) -> None:
 
     render_map draws on an A4-shaped page and has no parameter for another shape, so the frame is reshaped after
     drawing: the page's title and footer lines go (the slide has its own), the view is refitted the way render_map
-    fits it (geo.printmap.layout extents, padded as there), the scale bar and the 南海诸岛 inset are drawn again for
-    the new frame, and grey names the new frame cuts through are dropped. Names keep their size in points while the
+    fits it (geo.printmap.layout extents, padded as there), the scale bar and a province's 南海诸岛 inset are drawn
+    again for the new frame (the nation, tall, is drawn at full extent with the islands on the map and no inset),
+    and grey names the new frame cuts through are dropped. Names keep their size in points while the
     map only grows, so names render_map kept apart stay apart.
     """
     fig_w, fig_h = fig.get_size_inches()
@@ -162,7 +163,7 @@ def _frame_only(fig, ax, spec: MapSpec, aspect: float | None) -> None:
         t.remove()
     if not aspect:
         # At most WIDE_ASPECT wide: render_map's frame for the nation is ≈ 1.98 wide, which left a 1280×720 slide's
-        # map cell (≈ 1.65) a sixth empty; the view grows north and south instead, the inset keeps its size and
+        # map cell (≈ 1.65) a sixth empty; the view grows north instead, the inset keeps its size and
         # its place at the frame's bottom-right corner.
         new_h = max(h_in, w_in / WIDE_ASPECT)
         x0, x1 = ax.get_xlim()
@@ -173,8 +174,10 @@ def _frame_only(fig, ax, spec: MapSpec, aspect: float | None) -> None:
             other.set_position([(pos.x0 - box.x0) * fig_w / w_in, (pos.y0 - box.y0) * fig_h / new_h,
                                 pos.width * fig_w / w_in, pos.height * fig_h / new_h])
         ax.set_position([0, 0, 1, 1])
-        grow = (y1 - y0) * (new_h / h_in - 1) / 2
-        set_extent(ax, lay.Extent(x0, y0 - grow, x1, y1 + grow))
+        # All of it to the north: grown south too, the frame showed part of the South China Sea running off its
+        # bottom edge beside the inset that shows it whole (issue 15's rule for the web map, here for slides).
+        grow = (y1 - y0) * (new_h / h_in - 1)
+        set_extent(ax, lay.Extent(x0, y0, x1, y1 + grow))
         _keep_island_names_apart(ax)
         _drop_crowded_names(ax)
         return
@@ -189,10 +192,19 @@ def _frame_only(fig, ax, spec: MapSpec, aspect: float | None) -> None:
     ax.set_position([0, 0, 1, 1])
     adcode = lay.resolve_province(spec.province) if spec.province else None
     crs = lay.province_crs(adcode) if adcode else lay.NATIONAL_CRS
-    base = lay.province_extent(adcode, crs).padded(0.05) if adcode else lay.national_extent().padded(0.03)
+    if adcode:
+        base = lay.province_extent(adcode, crs).padded(0.05)
+    elif inset:
+        # The nation in a tall frame: the full extent, 南海诸岛 on the map itself (the vertical national map), not
+        # an inset as well. With an inset in a band below the country the band's right half showed the same
+        # islands and dashed line on the map beside it: the sea twice on one slide.
+        base = lay.national_extent().padded(0.03).union(lay.inset_extent().padded(0.02))
+        inset = []
+    else:
+        base = lay.national_extent().padded(0.03)
     extent = _tall_extent(base, aspect, INSET_BAND if inset else 0.0)
     set_extent(ax, extent)
-    if inset:  # in the band below the country or province, not over its south coast (render_map's corner)
+    if inset:  # in the band below the province, not over its south coast (render_map's corner)
         draw_inset(fig, ax, _band_inset_box(fig, (base.ymin - extent.ymin) / extent.height))
     _draw_scale_bar(ax, extent, crs, _band_inset_box(fig, 0.3)[2] + 0.05 if inset else 0.03)
     _keep_island_names_apart(ax)

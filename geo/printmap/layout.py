@@ -53,6 +53,11 @@ class Extent:
         dx, dy = self.width * fraction, self.height * fraction
         return Extent(self.xmin - dx, self.ymin - dy, self.xmax + dx, self.ymax + dy)
 
+    def union(self, other: Extent) -> Extent:
+        """The smallest extent holding both (same projection)."""
+        return Extent(min(self.xmin, other.xmin), min(self.ymin, other.ymin),
+                      max(self.xmax, other.xmax), max(self.ymax, other.ymax))
+
     def fitted(self, aspect: float, anchor_x: float = 0.5) -> Extent:
         """Grow one side so width/height == aspect (the axes' own ratio); anchor_x places the slack left/right."""
         if self.width / self.height < aspect:

@@ -23,6 +23,7 @@ from geo.deck.slides import (
     select_zones,
     slide_from_param,
 )
+from geo.printmap import layout as lay
 from geo.printmap.draw import ACCENT
 from loaders.selection import ZoneFilter
 from loaders.themes import theme_tags
@@ -348,3 +349,21 @@ def test_a_spotlight_names_its_zone_on_the_map_and_in_the_legend(full_deck):
     spot = full_deck.slides[full_deck.index_of("zone:GS-2020-15")]
     assert [x for x in spot.map.labels if x] == ["积石山县"]
     assert spot.legend[0].label == "积石山县"
+
+
+def test_the_national_slide_map_shows_the_south_china_sea_once(deck, zones):
+    """Wide: the mainland with the 南海诸岛 inset, the far south off the map. Tall (a 4:3 projector): the full
+    extent, the islands and their dashed line on the map itself, and no inset (it showed the sea a second time)."""
+    spec = deck.slides[0].map
+    assert spec.province is None
+    south = lay.inset_extent()
+    for shape, inset_count in (("wide", 1), ("tall", 0)):
+        fig, _ = draw_slide_map(zones, spec, shape=shape)
+        main = next(ax for ax in fig.axes if ax.get_label() == "main")
+        assert len(fig.axes) - 1 == inset_count, shape
+        (x0, x1), (y0, y1) = main.get_xlim(), main.get_ylim()
+        m = 1.0  # metres of rounding in set_extent
+        holds_the_south = x0 <= south.xmin + m and south.xmax <= x1 + m and y0 <= south.ymin + m and south.ymax <= y1 + m
+        assert holds_the_south == (shape == "tall"), (shape, (x0, y0, x1, y1), south)
+        if shape == "wide":  # grown to the slide's shape northwards only: no sea running off the bottom edge
+            assert y0 >= lay.national_extent().padded(0.05).ymin, y0

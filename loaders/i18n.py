@@ -57,6 +57,18 @@ def text(key: str, /, **values) -> str:
     return s.format(**values) if values else s
 
 
+def section(key: str, /) -> dict[str, str]:
+    """The strings under `key` (an area and a dotted path, "snapshot.cli.argparse") as {their own key: text}, for
+    tables whose keys are another program's words (argparse's messages) rather than ours."""
+    area, _, path = key.partition(".")
+    data = yaml.safe_load((I18N_DIR / locale() / f"{area}.yaml").read_text(encoding="utf-8")) or {}
+    for part in path.split(".") if path else ():
+        data = data.get(part) or {}
+    if not isinstance(data, dict) or not data:
+        raise MissingText(key)
+    return {str(k): str(v) for k, v in data.items()}
+
+
 @lru_cache(maxsize=4)
 def builtin_texts(loc: str = DEFAULT_LOCALE) -> tuple[dict[str, str], dict[str, str]]:
     """Streamlit's own English → this locale, from data/i18n/<locale>/streamlit.yaml: ({exact English: text},

@@ -165,7 +165,7 @@ def map_area() -> None:
         st.caption(t("map.map_hint"))
         st.caption(maps.source_line(in_view) + "　" + maps.completeness_line(zones))
         maps.unjoined_notice(in_view)
-        map_title = maps.snapshot_title(zone_filter, province, province_names, theme_names)
+        map_title = maps.snapshot_title(zone_filter, province, province_names, theme_names, in_view.programme)
         for column, size in zip(st.columns(2), ("a4", "half"), strict=True):
             column.download_button(
                 t(f"map.download_png_{size}"),

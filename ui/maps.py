@@ -203,10 +203,11 @@ def unjoined_notice(zones: pd.DataFrame) -> None:
 
 
 def snapshot_title(zone_filter, province: str | None, province_names: dict[str, str],
-                   theme_names: dict[str, str]) -> str:
-    """Title for an exported map: its extent, plus the theme filter when one is set."""
+                   theme_names: dict[str, str], programmes=()) -> str:
+    """Title for an exported map: its extent — for the nation the network its zones belong to (`programmes`, one
+    key per zone shown; geo.printmap.captions.network_name) —, plus the theme filter when one is set."""
     base = (t("snapshot.title_province", province=province_names[province]) if province
-            else t("snapshot.title_national"))
+            else t("snapshot.title_national", network=captions.network_name(programmes)))
     if zone_filter.themes:
         base = t("snapshot.title_theme", title=base, theme="、".join(theme_names.get(k, k) for k in zone_filter.themes))
     if getattr(zone_filter, "year", None):  # the network as of a year: a printed map must say which

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geo.printmap.captions import network_name
 from geo.printmap.draw import ACCENT
 from geo.stats.counts import theme_counts
 from geo.styling import OTHER_COLOR, LegendEntry, styles_by_batch, styles_by_programme, styles_by_theme
@@ -214,7 +215,7 @@ def _overview(zones, tags, catalogue, colour, legend, hatch_of, province, provin
     if headless:
         by_theme.append(Tally(text("common.no_headline_theme"), headless, OTHER_COLOR))
     title = (text("briefing.overview.title_province", province=province_names.get(province, province)) if province
-             else text("briefing.overview.title"))
+             else text("briefing.overview.title", network=network_name(zones.programme)))
     return Slide(
         kind="overview", key="overview", title=title, subtitle=scope,
         # no badges: 90 zones on one national map cannot carry ≥ 20 px labels without covering one another (the

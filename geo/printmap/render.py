@@ -27,6 +27,7 @@ from matplotlib.transforms import Bbox
 
 from geo.boundaries.cache import load_layer
 from geo.printmap import layout as lay
+from geo.printmap.captions import count_line
 from geo.printmap.detail import (
     CLUSTER_MIN,
     DETAIL_EDGE,
@@ -68,6 +69,7 @@ from geo.printmap.page import (
     PageStyle,
     page_layout,
 )
+from geo.printmap.textfit import text_width_pt
 from geo.zones import designated_name
 from loaders.i18n import text
 from loaders.programmes import programme_style
@@ -423,12 +425,29 @@ def _draw_legend(ax: Axes, legend: Sequence[tuple[str, str, str]] | None, loc: s
     leg.set_zorder(9)
 
 
+def fitted_title(fig: Figure, title: str, subtitle: str, style: PageStyle) -> tuple[str, str, float, float]:
+    """(title, subtitle, title size, subtitle size in points) that fit the page between its margins.
+
+    A title wider than the page at the layout's size first gives up its bracketed qualifiers — the theme, 截至 N
+    年 — to the subtitle line (全国社区治理和服务创新实验区分布图 / （智慧社区/信息化）共 9 个实验区); what is still too
+    wide is set only as much smaller as it must be. On the 12 cm half-size page the theme-filtered national title ran off both edges of the page."""
+    room = fig.get_figwidth() * 72 * (1 - 2 * MARGIN)
+    title_pt, subtitle_pt = style.title_pt, style.subtitle_pt
+    if text_width_pt(fig, title, title_pt) > room and "（" in title:
+        head, _, qualifiers = title.partition("（")
+        title, subtitle = head, f"（{qualifiers}{subtitle}"
+    title_pt = min(title_pt, room / text_width_pt(fig, title, 1.0))
+    subtitle_pt = min(subtitle_pt, room / text_width_pt(fig, subtitle, 1.0))
+    return title, subtitle, title_pt, subtitle_pt
+
+
 def _draw_frame_text(fig: Figure, title: str, zones: gpd.GeoDataFrame, style: PageStyle, page: PageLayout) -> None:
     h_pt = fig.get_figheight() * 72
     top = 1 - style.title_pt * 1.1 / h_pt
-    fig.text(0.5, top, title, ha="center", va="center", fontproperties=sized(style.title_pt), color="#1b1b1b")
-    fig.text(0.5, top - (style.title_pt * 0.8 + style.subtitle_pt * 1.2) / h_pt, text("snapshot.subtitle", n=len(zones)),
-             ha="center", va="center", fontproperties=sized(style.subtitle_pt), color="#555555")
+    title, subtitle, title_pt, subtitle_pt = fitted_title(fig, title, count_line(zones["programme"]), style)
+    fig.text(0.5, top, title, ha="center", va="center", fontproperties=sized(title_pt), color="#1b1b1b")
+    fig.text(0.5, top - (style.title_pt * 0.8 + style.subtitle_pt * 1.2) / h_pt, subtitle,
+             ha="center", va="center", fontproperties=sized(subtitle_pt), color="#555555")
     size = style.footer_pt
     if page.footer_left:
         fig.text(MARGIN, page.footer_top, "\n".join(page.footer_left), ha="left", va="top", fontproperties=sized(size),

@@ -41,6 +41,8 @@ from tests.browser.hostile import (
 from ui.text import WORD_JOINER
 
 pytestmark = pytest.mark.browser
+DATA_URLS = ({r["source_url"] for r in csv.DictReader(open("data/results.csv", encoding="utf-8"))}
+             | set(read_roster_csv().source_url)) - {""}
 STREAMLIT_UPLOAD_LIMIT = 10 * 1024 * 1024  # server.maxUploadSize = 10 (MB, counted in MiB by Streamlit)
 PROBE_APP = "tests/browser/apps/escape_probe_app.py"
 # Elements a payload must never turn into (the link-to-heading anchor Streamlit adds to every heading is its own).
@@ -128,7 +130,11 @@ def test_roster_payloads_show_as_text_in_card_tooltip_and_legend(hostile_server,
     for column, payload in zone.fields.items():
         if column != "batch":  # the batch is shown in the legend, below
             assert expected_text(payload) in text, column
-    assert card.locator(ACTIVE).count() == 0
+    # the only active elements: links to the web addresses of the data's own sources (data/results.csv, the
+    # roster's source_url), each opening exactly that address (ui.text.md_link)
+    links = [a.get_attribute("href") for a in card.locator("a:not([data-testid='stHeaderActionElements'] *)").all()]
+    assert set(links) <= DATA_URLS, links
+    assert card.locator(ACTIVE).count() == len(links)
     # the list beside the map is a data grid: cells are drawn on a canvas as text (its values are checked as data
     # in tests/pages/test_map_page.py); nothing from the roster becomes an element of the page
     zone_list = page.locator('[class*="st-key-zone_rows_"]')

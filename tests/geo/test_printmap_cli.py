@@ -76,3 +76,41 @@ def test_an_out_path_without_an_extension_is_a_folder_made_for_the_named_file(tm
     assert done.returncode == 0, done.stderr
     [written] = list((tmp_path / "新建文件夹").iterdir())
     assert written.name == f"实验区分布图_浙江省_{date.today().isoformat()}.png"
+
+
+def test_a_theme_is_found_by_key_whole_name_one_part_of_its_name_or_words_only_it_has():
+    """--theme 智慧社区 drew nothing before ("未知的实验主题") though the catalogue's theme is 智慧社区/信息化."""
+    import pytest
+
+    from geo.printmap.cli import UsageProblem, filter_theme
+    from loaders.roster import load_roster
+    from tests.known_answers import theme_members
+
+    zones = load_roster().zones
+    zones = zones[zones.batch == "2019"]  # the rows tests.known_answers reads (the 2019 approval)
+    smart = set(theme_members("smart"))
+    for typed in ("smart", "智慧社区/信息化", "智慧社区", "信息化", "智慧社區", " 智慧 "):
+        shown, legend = filter_theme(zones, typed)
+        assert legend[0] == "智慧社区/信息化" and set(shown.zone_id) == smart, typed
+    assert filter_theme(zones, "三社")[1][0] == "三社联动"
+    with pytest.raises(UsageProblem, match="符合多个实验主题：.*社区协商/议事"):
+        filter_theme(zones, "社区")  # four themes say 社区: named, none guessed
+    with pytest.raises(UsageProblem, match="未知的实验主题"):
+        filter_theme(zones, "火星")
+
+
+def test_help_and_mistakes_are_in_chinese():
+    """--help and argparse's own messages (usage, options, an unknown or mistyped option) read in Chinese: the
+    only Latin left is what the user types (option names, file extensions, a4/half, dpi, PNG/PDF/SVG)."""
+    import re
+
+    allowed = {"python", "m", "geo", "printmap", "h", "help", "theme", "province", "batch", "title", "dpi", "size",
+               "out", "a", "A", "half", "png", "pdf", "svg", "PNG", "PDF", "SVG", "cnmaps"}
+    shown = _cli("--help")
+    assert shown.returncode == 0 and "用法：" in shown.stdout and "显示本说明并退出" in shown.stdout
+    assert set(re.findall(r"[A-Za-z]+", shown.stdout)) <= allowed, shown.stdout
+    for args, words in ((["--sise", "half"], "无法识别的参数：--sise half"), (["--dpi", "abc"], "参数 --dpi：无效的值"),
+                        (["--theme"], "参数 --theme：需要一个值")):
+        wrong = _cli(*args)
+        assert wrong.returncode == 2 and words in wrong.stderr, wrong.stderr
+        assert "error" not in wrong.stderr and "usage" not in wrong.stderr, wrong.stderr

@@ -28,6 +28,8 @@ from loaders.themes import load_themes, theme_tags
 DAY = date(2026, 11, 30)
 OPTIONS = {"source_line": "资料来源：民函〔2019〕41号 等", "approval_line": "审图号：GS(0000)0000号", "date": DAY,
            "dpi": 100}
+# the titles are the app's own (ui.maps.snapshot_title, geo.printmap.captions.network_name)
+LONGEST_TITLE = "全国及省级社区治理和服务创新实验区分布图（资源整合/共建共治共享）（截至 2020 年）"
 HALF_PRINTED_CM = 8.0  # the width a report writer shrinks a half-size map to in Word
 
 
@@ -52,18 +54,19 @@ def maps(roster):
     sanshe, entry = filter_theme(roster, "三社联动")
     sanshe = zone_layer(sanshe)
     out = {
-        "national": (render_map(every, title="全国", highlight_colors=colours, legend=theme_legend, **OPTIONS),
+        "national": (render_map(every, title="全国及省级社区治理和服务创新实验区分布图", highlight_colors=colours, legend=theme_legend, **OPTIONS),
                      every, None),
-        "sanshe": (render_map(sanshe, title="三社联动", legend=[(count_label(entry[0], len(sanshe)), *entry[1:])],
+        "sanshe": (render_map(sanshe, title="全国社区治理和服务创新实验区分布图（三社联动）", legend=[(count_label(entry[0], len(sanshe)), *entry[1:])],
                               highlight_colors=dict.fromkeys(sanshe.zone_id, entry[1]), **OPTIONS), sanshe, None),
-        "gansu": (render_map(every, title="甘肃", province="甘肃省", **OPTIONS), every, "620000"),
-        "zhejiang": (render_map(every, title="浙江", province="浙江省", **OPTIONS), every, "330000"),
-        "half": (render_map(every, title="全国", size="half", **OPTIONS), every, None),
-        "half_zhejiang": (render_map(every, title="浙江", province="浙江省", size="half", **OPTIONS), every,
+        "gansu": (render_map(every, title="甘肃省社区治理和服务创新实验区分布图", province="甘肃省", **OPTIONS), every, "620000"),
+        "zhejiang": (render_map(every, title="浙江省社区治理和服务创新实验区分布图（截至 2020 年）", province="浙江省", **OPTIONS), every, "330000"),
+        "half": (render_map(every, title="全国及省级社区治理和服务创新实验区分布图", size="half", **OPTIONS), every, None),
+        "half_zhejiang": (render_map(every, title="浙江省社区治理和服务创新实验区分布图", province="浙江省", size="half", **OPTIONS), every,
                           "330000"),
-        "half_sanshe": (render_map(sanshe, title="三社联动", size="half", **OPTIONS), sanshe, None),
+        # the longest title a view makes: a theme with a long name and a year, on the narrow page
+        "half_sanshe": (render_map(sanshe, title=LONGEST_TITLE, size="half", **OPTIONS), sanshe, None),
         # the map page's 半版 export of the theme-coloured national view: a legend of 12 rows above the key
-        "half_themes": (render_map(every, title="全国", size="half", highlight_colors=colours, legend=theme_legend,
+        "half_themes": (render_map(every, title="全国及省级社区治理和服务创新实验区分布图", size="half", highlight_colors=colours, legend=theme_legend,
                                    **OPTIONS), every, None),
     }
     return {k: (_drawn(f), z, p) for k, (f, z, p) in out.items()}
@@ -147,6 +150,25 @@ def _all_texts(fig) -> list[Text]:
         if t.get_text().strip() and t.get_visible() and t.get_alpha() != 0:
             out.append(t)
     return out
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_every_text_is_on_the_page_and_the_title_says_all_it_was_given(maps, name):
+    """Nothing runs off the paper (the half-size page's theme title ran off both edges); a title too wide for the
+    page hands its bracketed qualifiers to the subtitle line, so title and subtitle together still say them."""
+    fig, _, _ = maps[name]
+    renderer = fig.canvas.get_renderer()
+    page = fig.bbox
+    off = [t.get_text()[:20] for t in _all_texts(fig) if t.get_text().strip()
+           and not (page.x0 - 0.5 <= (b := label_extent(t, renderer)).x0 and b.x1 <= page.x1 + 0.5
+                    and page.y0 - 0.5 <= b.y0 and b.y1 <= page.y1 + 0.5)]
+    assert not off
+    title, subtitle = (t.get_text() for t in sorted(fig.texts, key=lambda t: -t.get_position()[1])[:2])
+    given = {"national": "全国及省级社区治理和服务创新实验区分布图", "half_sanshe": LONGEST_TITLE,
+             "zhejiang": "浙江省社区治理和服务创新实验区分布图（截至 2020 年）"}.get(name)
+    if given:
+        assert (title + subtitle).startswith(given) or title == given, (title, subtitle)
+    assert subtitle.endswith("个实验区") or "个实验区（全国" in subtitle, subtitle
 
 
 @pytest.mark.parametrize("name", MAPS)

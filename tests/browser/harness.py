@@ -370,10 +370,25 @@ NEXT_CLICK = """
   const shown = cluster && cluster.hasLayer(marker) ? cluster.getVisibleParent(marker) : marker;
   if (!shown || !shown._icon) return {kind: 'hidden', cluster: !!cluster, own: shown === marker, zoom: window.map.getZoom(),
                                       mcgZoom: cluster && cluster._zoom, anim: !!(cluster && cluster._inZoomAnimation)};
-  const r = shown._icon.getBoundingClientRect();
-  return {kind: shown === marker ? 'badge' : 'cluster', x: r.left + r.width / 2, y: r.top + r.height / 2};
+  const r = shown._icon.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+  const hit = document.elementFromPoint(x, y);  // what a click there would land on right now
+  return {kind: shown === marker ? 'badge' : 'cluster', x, y, onTop: !!hit && shown._icon.contains(hit)};
 }
 """
+
+
+def next_click(frame, key: str, tries: int = 5) -> dict:
+    """NEXT_CLICK once what a click at the target would land on is the target itself. Under load a ring read just
+    as an animation ended could be covered or moving: a click then landed on a province shape (the page drilled
+    into it and replaced the map's frame) instead of the ring. Waits for the map to settle between tries."""
+    for _ in range(tries):
+        target = frame.evaluate(NEXT_CLICK, key)
+        assert target and target["kind"] != "hidden", (key, target)
+        if target["onTop"]:
+            return target
+        settle_map(frame)
+        frame.wait_for_timeout(300)
+    raise AssertionError(f"{key}: its {target['kind']} stays covered at {target['x']:.0f},{target['y']:.0f}")
 
 
 def click_zone_badge(page, key: str, index: int = 0, max_clicks: int = 12) -> int:
@@ -382,8 +397,7 @@ def click_zone_badge(page, key: str, index: int = 0, max_clicks: int = 12) -> in
     frame = map_frame(page, index)
     settle_map(frame)
     for clicks in range(1, max_clicks + 1):
-        target = frame.evaluate(NEXT_CLICK, key)
-        assert target and target["kind"] != "hidden", (key, target)
+        target = next_click(frame, key)
         page.mouse.click(*page_point(page, target["x"], target["y"], index))
         if target["kind"] == "badge":
             return clicks

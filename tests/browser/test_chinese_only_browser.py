@@ -62,6 +62,8 @@ def shown_text(page) -> str:
     parts = [page.evaluate(SHOWN_TEXT)]
     for i in range(page.locator(FOLIUM_IFRAME).count()):
         frame = page.locator(FOLIUM_IFRAME).nth(i).element_handle().content_frame()
+        # its document loaded (under load the card showed before the map's frame had a body to read)
+        frame.wait_for_function("() => document.readyState === 'complete' && !!document.body", timeout=60_000)
         parts.append(frame.evaluate(SHOWN_TEXT))
     return "\n".join(parts)
 
@@ -269,4 +271,5 @@ def test_a_zone_card_is_chinese(streamlit_app, page, zone):
     page.goto(f"{server.url}/?zone={zone}")
     wait_for_app(page)
     page.locator(".st-key-zone_card").wait_for(state="visible")
+    wait_for_map_painted(page)  # the map's own text (controls, names) is read too
     assert_chinese_only(page, f"map page with the card of {zone}")

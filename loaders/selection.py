@@ -157,7 +157,7 @@ def zone_table(zones: pd.DataFrame, tag_names: dict[str, str]) -> pd.DataFrame:
     out = zones[["zone_id", "unit_name", "province", "theme", "batch", "status", "programme", "doc_number",
                  "approved_on", "content", "adcode"]].copy()
     out["status"] = statuses_today(zones).to_numpy() if len(zones) else out["status"]
-    out.insert(4, "tags", out["zone_id"].map(tag_names).fillna(""))
+    out.insert(4, "tags", [tag_names.get(z, "") for z in out["zone_id"]])
     out["programme"] = out["programme"].map(programme_label)
     out["batch"] = out["batch"].map(batch_name)
     out["approved_on"] = out["approved_on"].map(format_partial_date)

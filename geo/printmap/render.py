@@ -436,8 +436,10 @@ def fitted_title(fig: Figure, title: str, subtitle: str, style: PageStyle) -> tu
     if text_width_pt(fig, title, title_pt) > room and "（" in title:
         head, _, qualifiers = title.partition("（")
         title, subtitle = head, f"（{qualifiers}{subtitle}"
-    title_pt = min(title_pt, room / text_width_pt(fig, title, 1.0))
-    subtitle_pt = min(subtitle_pt, room / text_width_pt(fig, subtitle, 1.0))
+    if title.strip():  # a slide's map is drawn without a title (the slide has its own)
+        title_pt = min(title_pt, room / text_width_pt(fig, title, 1.0))
+    if subtitle.strip():
+        subtitle_pt = min(subtitle_pt, room / text_width_pt(fig, subtitle, 1.0))
     return title, subtitle, title_pt, subtitle_pt
 
 

@@ -4,6 +4,7 @@ source, published results, boundary match, theme tags with evidence, and how sur
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -59,6 +60,21 @@ def _history(zone: pd.Series) -> None:
         if s.step == "成果通报" and s.detail:
             st.markdown(f"**{md_escape(t('map.card.results'))}**：{md_escape(s.detail)}")
             st.caption(md_escape(s.source) + _url(s.url))
+
+
+BUNDLED_LISTS = Path(__file__).resolve().parents[1] / "data" / "sources" / "public-lists"
+
+
+def _source_words(zone: pd.Series) -> str:
+    """The row's 出处 as a reader can follow it: a row read from one of the bundled public lists says
+    `national-batch1.csv 第9行` — our own file, meaningless on the card — so it is named by the source that list
+    was made from (data/sources.csv); a document's line (民函〔2019〕41号 附件 第1行) or an upload's own file and
+    line stay as written."""
+    words = str(zone.source or "")
+    first = words.split(" ", 1)[0]
+    if first.endswith(".csv") and (BUNDLED_LISTS / first).is_file():
+        return source_of(zone)["title"] or words
+    return words
 
 
 def _url(url: str) -> str:
@@ -139,4 +155,4 @@ def zone_card(zone: pd.Series, tags: pd.DataFrame, theme_names: dict[str, str], 
                 st.markdown(f"- **{md_escape(theme_names.get(rec.theme_key, rec.theme_key))}** — "
                             f"{md_escape(t('map.card.why'))}：{md_escape(where + why)}")
         _confidence(zone)
-        st.caption(f"{md_escape(t('map.card.source'))}：{md_escape(zone.source)}")
+        st.caption(f"{md_escape(t('map.card.source'))}：{md_escape(_source_words(zone))}")

@@ -27,6 +27,7 @@ from geo.webmap.folium_map import (
     taiwan_has_zones,
     zone_group,
 )
+from loaders.programmes import batch_name
 from loaders.safe_export import to_csv_bytes, to_excel_bytes
 from ui import cached
 from ui.cached import session_key, session_tags, session_zones
@@ -205,11 +206,14 @@ def unjoined_notice(zones: pd.DataFrame) -> None:
 def snapshot_title(zone_filter, province: str | None, province_names: dict[str, str],
                    theme_names: dict[str, str], programmes=()) -> str:
     """Title for an exported map: its extent — for the nation the network its zones belong to (`programmes`, one
-    key per zone shown; geo.printmap.captions.network_name) —, plus the theme filter when one is set."""
+    key per zone shown; geo.printmap.captions.network_name) —, plus the theme and batch filters and the year when
+    set (a programme filter shows in the network's name)."""
     base = (t("snapshot.title_province", province=province_names[province]) if province
             else t("snapshot.title_national", network=captions.network_name(programmes)))
     if zone_filter.themes:
         base = t("snapshot.title_theme", title=base, theme="、".join(theme_names.get(k, k) for k in zone_filter.themes))
+    if zone_filter.batches:  # a batch's map must say so on the page, not only in its file name
+        base = t("snapshot.title_theme", title=base, theme="、".join(batch_name(b) for b in zone_filter.batches))
     if getattr(zone_filter, "year", None):  # the network as of a year: a printed map must say which
         base = t("snapshot.title_year", title=base, year=zone_filter.year)
     return base

@@ -15,8 +15,10 @@ import pandas as pd
 
 from geo.printmap import layout as lay
 from geo.printmap.captions import approval_line, export_file_name, network_name, sized_subject, source_line
+from geo.printmap.draw import ACCENT
 from geo.printmap.render import FORMATS, render_map, save, zones_in_province
 from geo.stats.counts import count_label
+from geo.styling import shape_legend
 from loaders.i18n import text
 from loaders.programmes import batch_name
 from loaders.roster import load_roster
@@ -120,7 +122,7 @@ def run(args: argparse.Namespace) -> Path:
     roster = load_roster().zones
     if args.batch:
         roster = filter_batch(roster, args.batch)
-    entry = None
+    entry, theme_name = None, None
     if args.theme:
         roster, entry = filter_theme(roster, args.theme)
         theme_name = entry[0]
@@ -136,13 +138,19 @@ def run(args: argparse.Namespace) -> Path:
         print(text("snapshot.cli.no_approval"), file=sys.stderr)
     title = args.title or (text("snapshot.title_province", province=lay.province_display_name(code)) if code
                            else text("snapshot.title_national", network=network_name(zones["programme"])))
-    if legend and not args.title:
+    if theme_name and not args.title:
         title = text("snapshot.title_theme", title=title, theme=theme_name)
+    if args.batch and not args.title:  # a batch's map must say so on the page, not only in its file name
+        title = text("snapshot.title_theme", title=title, theme=batch_name(args.batch))
     colours = {z: legend[0][1] for z in zones["zone_id"]} if legend else None
+    # national zones are drawn filled, provincial ones as dashed outlines: the legend says which when both are there
+    shapes = [(count_label(e.label, e.count), e.color, e.hatch) for e in shape_legend(zones)]
+    if shapes:
+        legend = (legend or [(text("snapshot.legend_zone"), ACCENT, "")]) + shapes
     fig = render_map(zones, title=title, province=code, highlight_colors=colours, legend=legend,
                      source_line=source_line(zones), approval_line=approval, date=date.today(), dpi=args.dpi,
                      size=args.size)
-    out = args.out / map_file_name(code, theme_name if legend else None, args.batch, args.size) if folder else args.out
+    out = args.out / map_file_name(code, theme_name, args.batch, args.size) if folder else args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     save(fig, out, fmt)
     return out

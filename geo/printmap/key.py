@@ -118,7 +118,7 @@ def draw_key(fig: Figure, zones: pd.DataFrame, numbers: Mapping[str, int], box: 
     width_pt = w * fig_w_pt
     fig.text(x, y + h, text("snapshot.key_title"), ha="left", va="top", fontproperties=sized(title_pt),
              color="#1b1b1b")
-    tally_lines = wrap_to_width(fig, _tally(zones, day), tally_pt, width_pt)
+    tally_lines = wrap_to_width(fig, _tally(zones, day), tally_pt, width_pt * TALLY_SLACK)
     fig.text(x, y, "\n".join(tally_lines), ha="left", va="bottom", fontproperties=sized(tally_pt), color="#444444",
              linespacing=1.3)
     top_pt = title_pt * 1.9
@@ -147,11 +147,15 @@ def key_height_pt(fig: Figure, zones: pd.DataFrame, numbers: Mapping[str, int], 
     """Height (points) draw_key needs at `size` for a box `width_pt` wide: for a page that grows to its key."""
     entries = key_entries(zones, numbers)
     layout = fit_key(fig, entries, width_pt, None, sizes=[size]) if entries else KeyLayout(size, 1, 0.0)
-    tally = len(wrap_to_width(fig, _tally(zones, day), tally_pt, width_pt))
+    tally = len(wrap_to_width(fig, _tally(zones, day), tally_pt, width_pt * TALLY_SLACK))
     return title_pt * 1.9 + layout.height_pt + tally * tally_pt * 1.3 + 8
+
+
+TALLY_SLACK = 0.95  # of the key's width: measured at 10 pt and set at 9, a line measured as just fitting ran off the page
 
 
 def _tally(zones: pd.DataFrame, day: date) -> str:
     statuses = Counter(statuses_today(zones, day)) if len(zones) else Counter()
-    return text("snapshot.key_status", date=day.isoformat(), items="；".join(f"{s} {n}" for s, n in statuses.items()))
+    return text("snapshot.key_status", date=day.isoformat(), n=len(zones),
+                items="；".join(f"{s} {n}" for s, n in statuses.items()))
 

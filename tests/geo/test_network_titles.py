@@ -66,3 +66,37 @@ def test_the_printed_national_map_says_both_levels(roster):
     texts = {t.get_text() for t in fig.texts}
     assert "全国及省级社区治理和服务创新实验区分布图" in texts
     assert "共 90 个实验区（全国 60、省级 30）" in texts
+
+
+def test_a_batch_is_named_on_the_page_not_only_in_the_file_name(roster):
+    f = ZoneFilter(batches=("2019",))
+    national = roster[roster.batch == "2019"].programme
+    assert snapshot_title(f, None, {}, {}, national) == "全国社区治理和服务创新实验区分布图（2019年批次）"
+
+
+def test_the_cli_titles_a_batch_map_with_its_batch_and_tallies_the_zones_drawn(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "m.svg"
+    done = subprocess.run([sys.executable, "-m", "geo.printmap", "--batch", "2019", "--dpi", "50", "--out", str(out)],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    svg = out.read_text(encoding="utf-8")
+    # SVG text is drawn as glyph paths; matplotlib keeps each text's string in a comment before it
+    assert "<!-- 全国社区治理和服务创新实验区分布图（2019年批次） -->" in svg
+    assert "<!-- 图上 31 个实验区的状态（截至" in svg
+
+
+def test_the_printed_legend_says_what_filled_and_dashed_zones_are(tmp_path):
+    """Provincial zones are drawn as dashed outlines (甘肃's on the national map): the CLI's map said nothing of it."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "m.svg"
+    done = subprocess.run([sys.executable, "-m", "geo.printmap", "--dpi", "50", "--out", str(out)],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    svg = out.read_text(encoding="utf-8")
+    assert "<!-- 实心：全国实验区（60） -->" in svg and "<!-- 虚线轮廓：省级实验区（30） -->" in svg
+    assert "<!-- 图上 85 个实验区的状态（截至" in svg  # the 5 街道/镇/园区 rows are not drawn

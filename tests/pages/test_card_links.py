@@ -54,3 +54,14 @@ def test_the_card_links_its_sources(app):
     text = all_text(app(zone="CN-2019-01").run())  # the 2019 results notice
     assert f"]({SMX})" in text
     assert f"http:{WORD_JOINER}" not in text  # no address on the card broken by the escaping
+
+
+@pytest.mark.parametrize(("zone", "source"), [
+    ("CN-2011-08", "出处：中国网 2015-10-09 报道"),  # read from data/sources/public-lists/national-batch1.csv
+    ("GS-2020-03", "出处：甘民复〔2020〕17号批复全文"),  # provincial-gansu-2020.csv
+    ("CN-2019-01", "出处：民函〔2019〕41号 附件 第1行（原文第34–36行）"),  # a document's own line: kept
+])
+def test_the_card_names_the_source_not_our_own_file(app, zone, source):
+    text = all_text(app(zone=zone).run())
+    assert ".csv" not in text
+    assert source in text, zone

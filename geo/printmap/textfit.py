@@ -48,6 +48,8 @@ def wrap_to_width(fig: Figure, s: str, size: float, width_pt: float) -> list[str
                 cut = max(line.rfind(p) for p in BREAK_AFTER)
                 if ch in NO_LINE_START and len(line) > 1:
                     cut = len(line) - 2  # the last character goes down with the punctuation
+                    while cut > 0 and line[cut + 1] in NO_LINE_START:  # "位）" + "，": 位 goes down too
+                        cut -= 1
                 if cut >= len(line) * 2 // 3:
                     out.append(line[:cut + 1])
                     line = line[cut + 1:].lstrip()

@@ -68,7 +68,7 @@ BUNDLED_LISTS = Path(__file__).resolve().parents[1] / "data" / "sources" / "publ
 def _source_words(zone: pd.Series) -> str:
     """The row's 出处 as a reader can follow it: a row read from one of the bundled public lists says
     `national-batch1.csv 第9行` — our own file, meaningless on the card — so it is named by the source that list
-    was made from (data/sources.csv); a document's line (民函〔2019〕41号 附件 第1行) or an upload's own file and
+    was made from (data/sources.csv; the card then shows it once, in 来源与可信度); a document's line (民函〔2019〕41号 附件 第1行) or an upload's own file and
     line stay as written."""
     words = str(zone.source or "")
     first = words.split(" ", 1)[0]
@@ -155,4 +155,6 @@ def zone_card(zone: pd.Series, tags: pd.DataFrame, theme_names: dict[str, str], 
                 st.markdown(f"- **{md_escape(theme_names.get(rec.theme_key, rec.theme_key))}** — "
                             f"{md_escape(t('map.card.why'))}：{md_escape(where + why)}")
         _confidence(zone)
-        st.caption(f"{md_escape(t('map.card.source'))}：{md_escape(_source_words(zone))}")
+        words = _source_words(zone)
+        if words and words != source_of(zone)["title"]:  # a list's row: its source is named just above
+            st.caption(f"{md_escape(t('map.card.source'))}：{md_escape(words)}")

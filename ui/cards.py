@@ -65,15 +65,14 @@ def _history(zone: pd.Series) -> None:
 BUNDLED_LISTS = Path(__file__).resolve().parents[1] / "data" / "sources" / "public-lists"
 
 
-def _source_words(zone: pd.Series) -> str:
-    """The row's 出处 as a reader can follow it: a row read from one of the bundled public lists says
-    `national-batch1.csv 第9行` — our own file, meaningless on the card — so it is named by the source that list
-    was made from (data/sources.csv; the card then shows it once, in 来源与可信度); a document's line (民函〔2019〕41号 附件 第1行) or an upload's own file and
-    line stay as written."""
+def _own_line(zone: pd.Series, title: str) -> str:
+    """The row's 出处 when it adds to the source `title` that 来源与可信度 names: a document's line (民函〔2019〕41号
+    附件 第1行) or an upload's own file and line. "" for a row read from one of the bundled public lists
+    (`national-batch1.csv 第9行`: our own file, meaningless on the card) and for a source that is that title."""
     words = str(zone.source or "")
     first = words.split(" ", 1)[0]
-    if first.endswith(".csv") and (BUNDLED_LISTS / first).is_file():
-        return source_of(zone)["title"] or words
+    if words == title or (first.endswith(".csv") and (BUNDLED_LISTS / first).is_file()):
+        return ""
     return words
 
 
@@ -95,8 +94,8 @@ def _designations(zone: pd.Series, zones: pd.DataFrame | None) -> None:
                                        status=rec.status)))
 
 
-def _confidence(zone: pd.Series) -> None:
-    src = source_of(zone)
+def _confidence(src: dict) -> None:
+    """来源与可信度: `src` is loaders.provenance.source_of's answer for the zone."""
     level = src["confidence"]
     words = t(f"common.confidence.{level}") if level else t("map.card.unknown")
     st.markdown(f"**{md_escape(t('map.card.confidence'))}**")
@@ -154,7 +153,8 @@ def zone_card(zone: pd.Series, tags: pd.DataFrame, theme_names: dict[str, str], 
                 where = t("map.card.results") + "：" if rec.field == "results" else ""
                 st.markdown(f"- **{md_escape(theme_names.get(rec.theme_key, rec.theme_key))}** — "
                             f"{md_escape(t('map.card.why'))}：{md_escape(where + why)}")
-        _confidence(zone)
-        words = _source_words(zone)
-        if words and words != source_of(zone)["title"]:  # a list's row: its source is named just above
-            st.caption(f"{md_escape(t('map.card.source'))}：{md_escape(words)}")
+        src = source_of(zone)  # reads data/sources.csv: once per card
+        _confidence(src)
+        own = _own_line(zone, src["title"])
+        if own:
+            st.caption(f"{md_escape(t('map.card.source'))}：{md_escape(own)}")

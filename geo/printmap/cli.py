@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from geo.printmap.draw import ACCENT
 from geo.printmap.render import FORMATS, render_map, save, zones_in_province
 from geo.stats.counts import count_label
 from geo.styling import shape_legend
-from loaders.i18n import text
+from loaders.i18n import section, text
 from loaders.programmes import batch_name
 from loaders.roster import load_roster
 from loaders.text import normalise_text, to_simplified
@@ -74,22 +75,22 @@ def _size(value: str) -> str:
         raise argparse.ArgumentTypeError(text("snapshot.cli.unknown_size", value=value)) from None
 
 
-def _argparse_in_chinese(message: str) -> str:
-    """argparse's own words (usage, options, its error messages) from snapshot.cli.argparse; any it has that we
-    do not list stay as they are."""
-    return _ARGPARSE_WORDS.get(message, message)
-
-
-_ARGPARSE_WORDS: dict[str, str] = {}
+@contextmanager
+def _argparse_in_chinese():
+    """argparse's own words (usage, options, its error messages) from snapshot.cli.argparse while the command line
+    is built and read: argparse looks them up through its module's gettext function `_` when it writes them. Put
+    back afterwards, so a process that only imports this module (the tests) keeps argparse as it was."""
+    words = section("snapshot.cli.argparse")
+    before = argparse._
+    argparse._ = lambda message: words.get(message, message)  # a message we do not list stays as it is
+    try:
+        yield
+    finally:
+        argparse._ = before
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line, its help and argparse's own messages in Chinese (argparse looks its words up through the
-    module's gettext function `_` when it writes them: that lookup is pointed at snapshot.cli.argparse)."""
-    from loaders.i18n import section
-
-    _ARGPARSE_WORDS.update(section("snapshot.cli.argparse"))
-    argparse._ = _argparse_in_chinese
+    """The command line and its help (in Chinese; argparse's own words too when built in _argparse_in_chinese)."""
     p = argparse.ArgumentParser(prog="python -m geo.printmap", description=text("snapshot.cli.description"))
     def shown(name: str) -> dict[str, str]:
         return {"help": text(f"snapshot.cli.{name}"), "metavar": text(f"snapshot.cli.metavar.{name}")}
@@ -168,7 +169,8 @@ def map_file_name(province: str | None, theme: str | None, batch: str | None, si
 
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
-    args = build_parser().parse_args(argv)
+    with _argparse_in_chinese():
+        args = build_parser().parse_args(argv)
     try:
         out = run(args)
     except UsageProblem as problem:
